@@ -1,0 +1,635 @@
+"""Validate a bank's node tree against the format of ``questions/README.md``.
+
+:func:`build_bank` walks the tree node by node, collects every problem it finds (each at
+the line and column of the offending node) and returns a :class:`~kata.quiz.model.Bank`
+only when there are none. Messages name the field, say what is wrong and what to write
+instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Collection
+from urllib.parse import urlsplit
+
+from kata.quiz.grading import normalise_text
+from kata.quiz.model import (
+    FIGURES,
+    LANGUAGES,
+    Bank,
+    Choice,
+    Location,
+    Problem,
+    Question,
+    QuestionType,
+    Reference,
+    Text,
+    Tolerance,
+)
+from kata.quiz.yamltree import Mapping, Node, Scalar, Sequence, position
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+_INTEGER = re.compile(r"[-+]?[0-9]+\Z")
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# YAML 1.1 booleans, as PyYAML's safe loader reads them.
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
+_FALSE = frozenset({"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"})
+
+BANK_KEYS = ("bank", "title", "tags", "questions")
+COMMON_KEYS = (
+    "id", "type", "difficulty", "tags", "prompt", "explanation", "references", "figure",
+)  # fmt: skip
+TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.SINGLE: ("choices",),
+    QuestionType.MULTI: ("choices",),
+    QuestionType.TRUE_FALSE: ("answer",),
+    QuestionType.NUMERIC: ("answer", "tolerance"),
+    QuestionType.SHORT: ("accept", "patterns"),
+    QuestionType.CARD: ("points",),
+}
+ALL_QUESTION_KEYS = COMMON_KEYS + ("choices", "answer", "tolerance", "accept", "patterns", "points")
+CHOICE_KEYS = ("text", "correct", "why")
+TOLERANCE_KEYS = ("abs", "rel")
+REFERENCE_KEYS = ("title", "url")
+_TYPES = ", ".join(t.value for t in QuestionType)
+
+_MISSING_HINTS = {
+    "bank": "the bank id, such as 'activations'",
+    "title": "the bank's title",
+    "questions": "the list of questions",
+    "id": "a unique id such as 'sigmoid-range'",
+    "type": f"one of {_TYPES}",
+    "difficulty": "an integer from 1 (warm-up) to 5 (hard)",
+    "prompt": "the question itself",
+    "explanation": "shown after the answer; every question needs one",
+    "choices": "a list of {text, correct?, why?}",
+    "points": "a list of what a complete answer contains",
+    "text": "what the choice says",
+    "url": "the reference's address",
+}
+
+
+def build_bank(root: Node | None, path: str, *, builtin: bool) -> tuple[Bank | None, list[Problem]]:
+    """The bank described by ``root``, or ``None`` and the problems that prevent it."""
+    checker = _Checker(path, builtin)
+    bank = checker.bank(root)
+    problems = sorted(checker.problems, key=lambda p: (p.line, p.col))
+    return (bank if not problems else None), problems
+
+
+def _describe(node: Node) -> str:
+    if node.__class__ is Mapping:
+        return "a mapping"
+    if node.__class__ is Sequence:
+        return "a list"
+    if node.plain and node.value in _NULLS:  # type: ignore[union-attr]
+        return "nothing"
+    value = node.value  # type: ignore[union-attr]
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _is_null(node: Node) -> bool:
+    return node.__class__ is Scalar and node.plain and node.value in _NULLS  # type: ignore[union-attr]
+
+
+class _Checker:
+    """Collects problems for one file while building its bank."""
+
+    def __init__(self, path: str, builtin: bool) -> None:
+        self.path = path
+        self.builtin = builtin
+        self.problems: list[Problem] = []
+        self.ids: dict[str, Location] = {}
+
+    # -- reporting -------------------------------------------------------------------
+
+    def problem(self, node: Node, message: str) -> None:
+        line, col = position(node)
+        self.problems.append(Problem(self.path, line, col, message))
+
+    def location(self, node: Node) -> Location:
+        line, col = position(node)
+        return Location(self.path, line, col)
+
+    # -- structure -------------------------------------------------------------------
+
+    def fields(
+        self,
+        node: Node,
+        allowed: Collection[str],
+        what: str,
+        *,
+        known: Collection[str] = (),
+        hint_for: dict[str, str] | None = None,
+    ) -> dict[str, tuple[Scalar, Node]] | None:
+        """The known keys of a mapping node; reports duplicate and unknown keys.
+
+        ``known`` are keys that exist in the format but not in this place; ``hint_for``
+        gives a tailored message for some of them.
+        """
+        if node.__class__ is not Mapping:
+            self.problem(node, f"{what} must be a mapping of keys and values, not {_describe(node)}")
+            return None
+        found: dict[str, tuple[Scalar, Node]] = {}
+        seen: dict[str, Scalar] = {}
+        items = node.items  # type: ignore[union-attr]
+        for i in range(0, len(items), 2):
+            key, value = items[i], items[i + 1]
+            if key.__class__ is not Scalar:
+                self.problem(key, f"a key in {what} must be a word, not {_describe(key)}")
+                continue
+            name = key.value  # type: ignore[union-attr]
+            first = seen.get(name)
+            if first is not None:
+                self.problem(
+                    key,
+                    f"duplicate key '{name}' (first at line {first.mark.line + 1}): "
+                    "YAML would silently keep only the last one; remove one of them",
+                )
+                continue
+            seen[name] = key  # type: ignore[assignment]
+            if name in allowed:
+                found[name] = (key, value)  # type: ignore[assignment]
+            else:
+                self.unknown_key(key, name, allowed, what, known, hint_for or {})  # type: ignore[arg-type]
+        return found
+
+    def unknown_key(
+        self,
+        key: Scalar,
+        name: str,
+        allowed: Collection[str],
+        what: str,
+        known: Collection[str],
+        hint_for: dict[str, str],
+    ) -> None:
+        if name in hint_for:
+            self.problem(key, hint_for[name])
+            return
+        if name in known:
+            self.problem(key, f"'{name}' does not belong in {what}: check the indentation")
+            return
+        candidates = list(allowed) + [k for k in known if k not in allowed]
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        if close:
+            suggestion = close[0]
+            message = f"unknown key '{name}' in {what}: did you mean '{suggestion}'?"
+            if suggestion not in allowed and suggestion in hint_for:
+                message += f" ({hint_for[suggestion]})"
+        else:
+            message = f"unknown key '{name}' in {what} (allowed: {', '.join(allowed)})"
+        self.problem(key, message)
+
+    def require(
+        self,
+        found: dict[str, tuple[Scalar, Node]],
+        name: str,
+        node: Node,
+        owner: str,
+        hint: str | None = None,
+    ) -> Node | None:
+        entry = found.get(name)
+        if entry is None:
+            hint = hint or _MISSING_HINTS.get(name)
+            self.problem(node, f"{owner} has no '{name}'" + (f": {hint}" if hint else ""))
+            return None
+        return entry[1]
+
+    # -- values ----------------------------------------------------------------------
+
+    def ident(self, node: Node, field: str) -> str | None:
+        if node.__class__ is Scalar and not _is_null(node):
+            value = node.value  # type: ignore[union-attr]
+            if ID_PATTERN.match(value):
+                return value
+            self.problem(
+                node,
+                f"{field} {value!r} is not valid: use lowercase letters, digits and hyphens, "
+                "starting with a letter or digit (such as 'sigmoid-range')",
+            )
+        else:
+            self.problem(node, f"'{field}' must be a word such as 'sigmoid-range', not {_describe(node)}")
+        return None
+
+    def integer(self, node: Node, field: str, low: int, high: int, meaning: str) -> int | None:
+        if node.__class__ is Scalar and node.plain and _INTEGER.match(node.value):  # type: ignore[union-attr]
+            value = int(node.value)  # type: ignore[union-attr]
+            if low <= value <= high:
+                return value
+        self.problem(node, f"'{field}' must be an integer {meaning}, not {_describe(node)}")
+        return None
+
+    def boolean(self, node: Node, field: str) -> bool | None:
+        if node.__class__ is Scalar and node.plain:
+            if node.value in _TRUE:  # type: ignore[union-attr]
+                return True
+            if node.value in _FALSE:  # type: ignore[union-attr]
+                return False
+        quoted = " (without quotes)" if node.__class__ is Scalar and not node.plain else ""  # type: ignore[union-attr]
+        self.problem(node, f"'{field}' must be true or false{quoted}, not {_describe(node)}")
+        return None
+
+    def number(self, node: Node, field: str, *, non_negative: bool = False) -> float | None:
+        if node.__class__ is Scalar:
+            text = node.value.strip()  # type: ignore[union-attr]
+            if node.plain and _NUMBER.match(text):  # type: ignore[union-attr]
+                value = float(text)
+                if not math.isfinite(value):
+                    self.problem(node, f"'{field}' is too large to be a number: {text}")
+                    return None
+                if non_negative and value < 0:
+                    self.problem(node, f"'{field}' must be zero or positive, not {text}")
+                    return None
+                return value
+            if not node.plain and _NUMBER.match(text):  # type: ignore[union-attr]
+                self.problem(node, f"'{field}' is a quoted string: remove the quotes to make it a number")
+                return None
+            if node.plain and text.lower().lstrip("+-") in (".inf", ".nan"):  # type: ignore[union-attr]
+                self.problem(node, f"'{field}' must be a finite number, not {text}")
+                return None
+        self.problem(node, f"'{field}' must be a number such as 0.25 or 1e-3, not {_describe(node)}")
+        return None
+
+    def string(self, node: Node, field: str) -> str | None:
+        if node.__class__ is Scalar and not _is_null(node) and node.value.strip():  # type: ignore[union-attr]
+            return node.value  # type: ignore[union-attr]
+        if node.__class__ is Scalar:
+            self.problem(node, f"'{field}' is empty: write it out")
+        else:
+            self.problem(node, f"'{field}' must be a string, not {_describe(node)}")
+        return None
+
+    def text(self, node: Node, field: str, *, translated: bool = True) -> Text | None:
+        """A text; in a built-in bank a ``translated`` text must have every language."""
+        cls = node.__class__
+        if cls is Scalar:
+            if _is_null(node) or not node.value.strip():  # type: ignore[union-attr]
+                self.problem(node, f"'{field}' is empty: write the text")
+                return None
+            if translated and self.builtin:
+                self.problem(
+                    node,
+                    f"'{field}' needs {' and '.join(LANGUAGES)} in a built-in bank: "
+                    f"write it as {{{', '.join(f'{lang}: ...' for lang in LANGUAGES)}}}",
+                )
+                return None
+            return Text.plain(node.value)  # type: ignore[union-attr]
+        if cls is not Mapping:
+            self.problem(
+                node, f"'{field}' must be a text (a string, or {{en: ..., zh: ...}}), not {_describe(node)}"
+            )
+            return None
+        before = len(self.problems)
+        pairs: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        items = node.items  # type: ignore[union-attr]
+        for i in range(0, len(items), 2):
+            key, value = items[i], items[i + 1]
+            lang = key.value if key.__class__ is Scalar else None  # type: ignore[union-attr]
+            if lang is None or (lang not in LANGUAGES and not LANGUAGE_PATTERN.match(lang)):
+                self.problem(key, f"{_describe(key)} in '{field}' is not a language code such as en or zh")
+                continue
+            if lang in seen:
+                self.problem(key, f"'{field}' has {lang} twice: remove one")
+                continue
+            seen.add(lang)
+            if value.__class__ is not Scalar or _is_null(value) or not value.value.strip():  # type: ignore[union-attr]
+                self.problem(value, f"'{field}' in {lang} must be a non-empty string, not {_describe(value)}")
+                continue
+            pairs.append((lang, value.value))  # type: ignore[union-attr]
+        if not items:
+            self.problem(node, f"'{field}' is empty: write the text")
+        elif self.builtin:
+            missing = [lang for lang in LANGUAGES if lang not in seen]
+            if missing:
+                self.problem(
+                    node,
+                    f"'{field}' has no {' or '.join(missing)} translation: "
+                    f"every text of a built-in bank needs {' and '.join(LANGUAGES)}",
+                )
+        return Text(tuple(pairs)) if len(self.problems) == before else None
+
+    def sequence(self, node: Node, field: str, *, example: str) -> list[Node] | None:
+        if node.__class__ is Sequence:
+            return node.items  # type: ignore[union-attr]
+        self.problem(node, f"'{field}' must be a list such as {example}, not {_describe(node)}")
+        return None
+
+    def tags(self, node: Node) -> tuple[str, ...]:
+        items = self.sequence(node, "tags", example="[sigmoid, gradients]")
+        tags: list[str] = []
+        for item in items or ():
+            tag = self.ident(item, "tag")
+            if tag is not None and tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    # -- the bank --------------------------------------------------------------------
+
+    def bank(self, root: Node | None) -> Bank | None:
+        if root is None:
+            self.problems.append(
+                Problem(self.path, 1, 1, "the file is empty: a bank needs bank, title and questions")
+            )
+            return None
+        if root.__class__ is not Mapping:
+            self.problem(
+                root,
+                f"the top level must be a mapping with bank, title and questions, not {_describe(root)}",
+            )
+            return None
+        found = self.fields(root, BANK_KEYS, "the bank", known=ALL_QUESTION_KEYS)
+        assert found is not None
+        owner = "the bank"
+        bank_id = title = None
+        bank_node = self.require(found, "bank", root, owner)
+        if bank_node is not None:
+            bank_id = self.ident(bank_node, "bank")
+        title_node = self.require(found, "title", root, owner)
+        if title_node is not None:
+            title = self.text(title_node, "title")
+        tags = self.tags(found["tags"][1]) if "tags" in found else ()
+        questions: list[Question] = []
+        questions_node = self.require(found, "questions", root, owner)
+        if questions_node is not None:
+            items = self.sequence(questions_node, "questions", example="[{id: ..., type: ...}]")
+            if items is not None and not items:
+                self.problem(questions_node, "'questions' is empty: a bank needs at least one question")
+            for item in items or ():
+                question = self.question(item, bank_id or "", tags)
+                if question is not None:
+                    questions.append(question)
+        if self.problems or bank_id is None or title is None:
+            return None
+        return Bank(
+            id=bank_id,
+            title=title,
+            questions=tuple(questions),
+            path=self.path,
+            builtin=self.builtin,
+            tags=tags,
+            where=self.location(bank_node),  # type: ignore[arg-type]
+        )
+
+    # -- questions -------------------------------------------------------------------
+
+    def question_type(self, node: Mapping) -> QuestionType | None:
+        items = node.items
+        for i in range(0, len(items), 2):
+            key = items[i]
+            if key.__class__ is Scalar and key.value == "type":  # type: ignore[union-attr]
+                value = items[i + 1]
+                if value.__class__ is Scalar:
+                    try:
+                        return QuestionType(value.value)  # type: ignore[union-attr]
+                    except ValueError:
+                        pass
+                close = difflib.get_close_matches(
+                    value.value if value.__class__ is Scalar else "", [t.value for t in QuestionType], n=1  # type: ignore[union-attr]
+                )
+                hint = f": did you mean '{close[0]}'?" if close else f"; use one of {_TYPES}"
+                self.problem(value, f"unknown question type {_describe(value)}{hint}")
+                return None
+        return None
+
+    def question(self, node: Node, bank_id: str, bank_tags: tuple[str, ...]) -> Question | None:
+        if node.__class__ is not Mapping:
+            self.problem(node, f"a question must be a mapping with id, type, prompt, ..., not {_describe(node)}")
+            return None
+        before = len(self.problems)
+        qtype = self.question_type(node)  # type: ignore[arg-type]
+        allowed = COMMON_KEYS + (TYPE_KEYS[qtype] if qtype else ALL_QUESTION_KEYS[len(COMMON_KEYS):])
+        found = self.fields(
+            node, allowed, "a question", known=ALL_QUESTION_KEYS, hint_for=_TYPE_HINTS.get(qtype)
+        )
+        assert found is not None
+        qid = None
+        id_node = found.get("id", (None, None))[1]
+        if id_node is not None:
+            qid = self.ident(id_node, "id")
+            if qid is not None:
+                first = self.ids.get(qid)
+                if first is not None:
+                    self.problem(id_node, f"duplicate question id '{qid}': already used at line {first.line}")
+                else:
+                    self.ids[qid] = self.location(id_node)
+        owner = f"question '{qid}'" if qid else "this question"
+        if id_node is None:
+            self.require(found, "id", node, owner)
+        if "type" not in found:
+            self.require(found, "type", node, owner)
+        difficulty = prompt = explanation = None
+        if (n := self.require(found, "difficulty", node, owner)) is not None:
+            difficulty = self.integer(n, "difficulty", 1, 5, "from 1 (warm-up) to 5 (hard)")
+        if (n := self.require(found, "prompt", node, owner)) is not None:
+            prompt = self.text(n, "prompt")
+        if (n := self.require(found, "explanation", node, owner)) is not None:
+            explanation = self.text(n, "explanation")
+        tags = bank_tags
+        if "tags" in found:
+            tags = tuple(dict.fromkeys(bank_tags + self.tags(found["tags"][1])))
+        references = self.references(found["references"][1]) if "references" in found else ()
+        figure = None
+        if "figure" in found:
+            figure = self.figure(found["figure"][1])
+        extra = self.typed_fields(qtype, found, node, owner) if qtype else {}
+        if len(self.problems) > before or qid is None or qtype is None:
+            return None
+        return Question(
+            id=qid,
+            type=qtype,
+            difficulty=difficulty,  # type: ignore[arg-type]
+            prompt=prompt,  # type: ignore[arg-type]
+            explanation=explanation,  # type: ignore[arg-type]
+            bank_id=bank_id,
+            tags=tags,
+            references=references,
+            figure=figure,
+            where=self.location(id_node),  # type: ignore[arg-type]
+            **extra,
+        )
+
+    def typed_fields(
+        self, qtype: QuestionType, found: dict[str, tuple[Scalar, Node]], node: Node, owner: str
+    ) -> dict[str, object]:
+        """The fields specific to ``qtype``, as keyword arguments of :class:`Question`."""
+        if qtype.has_choices:
+            choices_node = self.require(found, "choices", node, owner)
+            choices = self.choices(choices_node, qtype) if choices_node is not None else None
+            return {"choices": choices or ()}
+        if qtype is QuestionType.TRUE_FALSE:
+            answer_node = self.require(found, "answer", node, owner, "true or false")
+            if answer_node is None:
+                return {}
+            return {"answer": self.boolean(answer_node, "answer")}
+        if qtype is QuestionType.NUMERIC:
+            answer_node = self.require(found, "answer", node, owner, "the expected number")
+            answer = self.number(answer_node, "answer") if answer_node is not None else None
+            tolerance = self.tolerance(found["tolerance"][1]) if "tolerance" in found else Tolerance()
+            return {"answer": answer, "tolerance": tolerance or Tolerance()}
+        if qtype is QuestionType.SHORT:
+            return self.short(found, node, owner)
+        points_node = self.require(found, "points", node, owner)
+        points: list[Text] = []
+        if points_node is not None:
+            items = self.sequence(points_node, "points", example="[{en: ..., zh: ...}]")
+            if items is not None and not items:
+                self.problem(points_node, "'points' is empty: list what a complete answer contains")
+            for item in items or ():
+                point = self.text(item, "points")
+                if point is not None:
+                    points.append(point)
+        return {"points": tuple(points)}
+
+    def choices(self, node: Node, qtype: QuestionType) -> tuple[Choice, ...] | None:
+        items = self.sequence(node, "choices", example="[{text: ..., correct: true}, {text: ...}]")
+        if items is None:
+            return None
+        if len(items) < 2:
+            what = "is empty" if not items else "has only one choice"
+            self.problem(node, f"'choices' {what}: a {qtype} question needs at least two choices")
+        choices: list[Choice] = []
+        first_correct: Node | None = None
+        texts: dict[tuple[tuple[str, str], ...], Node] = {}
+        for item in items:
+            found = self.fields(item, CHOICE_KEYS, "a choice", known=ALL_QUESTION_KEYS)
+            if found is None:
+                continue
+            text_node = self.require(found, "text", item, "this choice")
+            text = self.text(text_node, "text", translated=False) if text_node is not None else None
+            correct = False
+            if "correct" in found:
+                correct = bool(self.boolean(found["correct"][1], "correct"))
+            why = None
+            if "why" in found:
+                why_key, why_node = found["why"]
+                why = self.text(why_node, "why")
+                if correct:
+                    self.problem(
+                        why_key,
+                        "'why' says why a choice is wrong, but this choice is correct: "
+                        "put the reasoning in the question's 'explanation'",
+                    )
+            if text is not None:
+                key = tuple((lang, normalise_text(value)) for lang, value in text.items)
+                if key in texts:
+                    self.problem(
+                        text_node,  # type: ignore[arg-type]
+                        f"same text as the choice at line {texts[key].mark.line + 1}: "
+                        "choices must differ",
+                    )
+                texts.setdefault(key, text_node)  # type: ignore[arg-type]
+                choices.append(Choice(text=text, correct=correct, why=why))
+            if correct:
+                if qtype is QuestionType.SINGLE and first_correct is not None:
+                    self.problem(
+                        item,
+                        f"a second correct choice (the first is at line {first_correct.mark.line + 1}): "
+                        "a single question has exactly one; make it a multi question or unmark one",
+                    )
+                first_correct = first_correct or item
+        if first_correct is None and items:
+            count = "exactly one" if qtype is QuestionType.SINGLE else "at least one"
+            self.problem(node, f"no choice is marked 'correct: true': a {qtype} question needs {count}")
+        return tuple(choices)
+
+    def tolerance(self, node: Node) -> Tolerance | None:
+        found = self.fields(node, TOLERANCE_KEYS, "'tolerance'")
+        if found is None:
+            return None
+        if not found:
+            self.problem(node, "'tolerance' needs abs, rel or both, such as {abs: 0.001}")
+            return None
+        values = {
+            name: self.number(value, name, non_negative=True)
+            for name, (_, value) in found.items()
+        }
+        if any(value is None for value in values.values()):
+            return None
+        return Tolerance(**values)  # type: ignore[arg-type]
+
+    def short(self, found: dict[str, tuple[Scalar, Node]], node: Node, owner: str) -> dict[str, object]:
+        if "accept" not in found and "patterns" not in found:
+            self.problem(
+                node,
+                f"{owner} has neither 'accept' nor 'patterns': list the accepted answers, "
+                "regular expressions, or both",
+            )
+            return {}
+        accept: list[str] = []
+        patterns: list[re.Pattern[str]] = []
+        if "accept" in found:
+            for item in self.sequence(found["accept"][1], "accept", example="[logsumexp]") or ():
+                value = self.string(item, "accept")
+                if value is not None:
+                    accept.append(normalise_text(value))
+        if "patterns" in found:
+            example = "['^log[- ]?sum[- ]?exp$']"
+            for item in self.sequence(found["patterns"][1], "patterns", example=example) or ():
+                source = self.string(item, "patterns")
+                if source is None:
+                    continue
+                try:
+                    patterns.append(re.compile(source, re.IGNORECASE))
+                except re.error as err:
+                    where = f" at position {err.pos}" if err.pos is not None else ""
+                    self.problem(item, f"invalid regular expression: {err.msg}{where}")
+        for name in ("accept", "patterns"):
+            if name in found and found[name][1].__class__ is Sequence and not found[name][1].items:  # type: ignore[union-attr]
+                self.problem(found[name][1], f"'{name}' is empty: list at least one, or remove the key")
+        return {"accept": tuple(dict.fromkeys(accept)), "patterns": tuple(patterns)}
+
+    def references(self, node: Node) -> tuple[Reference, ...]:
+        items = self.sequence(node, "references", example="[{title: ..., url: https://...}]")
+        references: list[Reference] = []
+        for item in items or ():
+            found = self.fields(item, REFERENCE_KEYS, "a reference")
+            if found is None:
+                continue
+            title_node = self.require(found, "title", item, "this reference", "the page's title")
+            url_node = self.require(found, "url", item, "this reference")
+            title = self.text(title_node, "title", translated=False) if title_node else None
+            url = self.string(url_node, "url") if url_node else None
+            if url is not None:
+                parts = urlsplit(url)
+                if parts.scheme not in ("http", "https") or not parts.netloc:
+                    self.problem(url_node, f"'url' must be an http:// or https:// address, not {url!r}")  # type: ignore[arg-type]
+                    url = None
+            if title is not None and url is not None:
+                references.append(Reference(title=title, url=url))
+        return tuple(references)
+
+    def figure(self, node: Node) -> str | None:
+        if node.__class__ is Scalar and node.value in FIGURES:  # type: ignore[union-attr]
+            return node.value  # type: ignore[union-attr]
+        value = node.value if node.__class__ is Scalar else ""  # type: ignore[union-attr]
+        close = difflib.get_close_matches(value, FIGURES, n=1)
+        hint = f": did you mean '{close[0]}'?" if close else f"; use one of {', '.join(FIGURES)}"
+        self.problem(node, f"unknown figure {_describe(node)}{hint}")
+        return None
+
+
+def _type_hints(qtype: QuestionType | None) -> dict[str, str]:
+    """Messages for keys that belong to other question types than ``qtype``."""
+    if qtype is None:
+        return {}
+    hints: dict[str, str] = {}
+    for key in ALL_QUESTION_KEYS[len(COMMON_KEYS):]:
+        if key in TYPE_KEYS[qtype]:
+            continue
+        owners = [t.value for t, keys in TYPE_KEYS.items() if key in keys]
+        hints[key] = f"'{key}' is not used by {qtype} questions (only by {' and '.join(owners)})"
+    if qtype.has_choices:
+        hints["answer"] = (
+            f"'answer' is not used by {qtype} questions: mark the right choice with 'correct: true'"
+        )
+    if qtype is QuestionType.SHORT:
+        hints["answer"] = "'answer' is not used by short questions: list accepted answers under 'accept'"
+    return hints
+
+
+_TYPE_HINTS = {qtype: _type_hints(qtype) for qtype in QuestionType}
