@@ -1,0 +1,263 @@
+"""The process that runs a submission. Everything here is on the untrusted side.
+
+This file is executed by path (``python -I -B _child.py ...``), never imported by the
+grader, and depends on nothing but the standard library and numpy. It receives
+requests on one pipe and answers on another:
+
+    frame = 8-byte little-endian header length, JSON header, raw payload bytes
+
+The grader sends input arrays; the child sends back the raw bytes, dtype and shape of
+whatever the submitted function returned. It never sees expected values, and the
+grader never trusts anything it says beyond "these bytes came back": every answer is
+re-validated on the other side, and nothing is unpickled or evaluated there.
+"""
+
+import json
+import os
+import resource
+import struct
+import sys
+import traceback
+import warnings
+
+_HEADER = struct.Struct("<Q")
+_MAX_REQUEST_HEADER = 1 << 20
+_SUBMISSION_MODULE = "submission"
+
+
+def _set_limits(memory_bytes, cpu_seconds, file_bytes):
+    def lower(which, value):
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value if which != resource.RLIMIT_CPU else value + 1))
+
+    lower(resource.RLIMIT_AS, memory_bytes)
+    lower(resource.RLIMIT_CPU, cpu_seconds)
+    lower(resource.RLIMIT_FSIZE, file_bytes)
+    lower(resource.RLIMIT_CORE, 0)
+
+
+def _read_exact(fd, n):
+    chunks = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_frame(fd):
+    (length,) = _HEADER.unpack(_read_exact(fd, _HEADER.size))
+    if length > _MAX_REQUEST_HEADER:
+        raise EOFError
+    header = json.loads(_read_exact(fd, length))
+    payload = _read_exact(fd, header.get("payload", 0))
+    return header, payload
+
+
+def _write_frame(fd, header, buffers):
+    header["payload"] = sum(len(b) for b in buffers)
+    head = json.dumps(header, allow_nan=False).encode()
+    data = [_HEADER.pack(len(head)), head, *buffers]
+    for part in data:
+        view = memoryview(part).cast("B")
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+
+
+def _clip(text, limit=2000):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
+def _safe_str(obj, limit=300):
+    try:
+        return _clip(obj, limit)
+    except BaseException:  # a submission's __str__ may do anything
+        return "<unprintable>"
+
+
+class _Encoder:
+    """Turns returned values into descriptions plus raw buffers."""
+
+    def __init__(self, np):
+        self.np = np
+        self.buffers = []
+        self.offset = 0
+
+    def array(self, arr):
+        np = self.np
+        arr = np.ascontiguousarray(arr)
+        if arr.dtype.kind not in "biufc" or arr.dtype.hasobject:
+            return {"kind": "other", "type": "ndarray of dtype " + _safe_str(arr.dtype)}
+        arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+        raw = arr.tobytes()
+        desc = {
+            "kind": "array",
+            "dtype": arr.dtype.str,
+            "shape": list(arr.shape),
+            "offset": self.offset,
+            "nbytes": len(raw),
+        }
+        self.buffers.append(raw)
+        self.offset += len(raw)
+        return desc
+
+    def value(self, obj, depth=0):
+        np = self.np
+        if isinstance(obj, np.ndarray):
+            desc = self.array(obj)
+            desc["type"] = type(obj).__name__
+            return desc
+        if isinstance(obj, (bool, int, float, np.generic)) and not isinstance(obj, (str, bytes)):
+            try:
+                desc = self.array(np.asarray(obj))
+            except (OverflowError, ValueError, TypeError):
+                return {"kind": "other", "type": type(obj).__name__}
+            desc["kind"] = "scalar"
+            desc["type"] = type(obj).__name__
+            return desc
+        if isinstance(obj, tuple) and depth < 2 and len(obj) <= 16:
+            return {"kind": "tuple", "items": [self.value(item, depth + 1) for item in obj]}
+        if obj is None:
+            return {"kind": "none", "type": "NoneType"}
+        return {"kind": "other", "type": _safe_str(type(obj).__name__, 80), "repr": _safe_repr(obj)}
+
+
+def _safe_repr(obj):
+    try:
+        return _clip(repr(obj), 300)
+    except BaseException:
+        return "<unprintable>"
+
+
+def _decode_args(np, specs, payload):
+    args = []
+    for spec in specs:
+        if spec["kind"] == "array":
+            start = spec["offset"]
+            raw = payload[start : start + spec["nbytes"]]
+            arr = np.frombuffer(raw, dtype=np.dtype(spec["dtype"])).reshape(spec["shape"]).copy()
+            if spec.get("order") == "F":
+                arr = np.asfortranarray(arr)
+            args.append(arr)
+        else:
+            args.append(spec["value"])
+    return args
+
+
+def _submission_traceback(exc):
+    """Where in the submission file the exception came from, innermost frame last."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == _SUBMISSION_PATH]
+    lines = []
+    for frame in frames[-5:]:
+        code = (frame.line or "").strip()
+        lines.append("  %s, line %s, in %s: %s" % (_DISPLAY_NAME, frame.lineno, frame.name, _clip(code, 160)))
+    return _clip("\n".join(lines), 3000)
+
+
+def _exception(exc):
+    return {
+        "ok": False,
+        "exc_type": _safe_str(type(exc).__name__, 80),
+        "exc_msg": _safe_str(exc, 500),
+        "traceback": _submission_traceback(exc),
+    }
+
+
+def _exited(exc):
+    return {"ok": False, "exc_type": "SystemExit", "exc_msg": _safe_str(exc.code), "traceback": ""}
+
+
+_SUBMISSION_PATH = None
+_DISPLAY_NAME = "your file"
+
+
+def _load(np, path, functions, display):
+    global _SUBMISSION_PATH, _DISPLAY_NAME
+    import importlib.util
+
+    _SUBMISSION_PATH = path
+    _DISPLAY_NAME = display
+    spec = importlib.util.spec_from_file_location(_SUBMISSION_MODULE, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_SUBMISSION_MODULE] = module
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spec.loader.exec_module(module)
+    except SystemExit as exc:
+        return _exited(exc), None
+    except BaseException as exc:  # noqa: BLE001 - report anything the import raised
+        return _exception(exc), None
+    found = {}
+    for name in functions:
+        obj = module.__dict__.get(name)
+        found[name] = "missing" if obj is None else ("callable" if callable(obj) else "not-callable")
+    return {"ok": True, "found": found}, module
+
+
+def _call(np, module, call, payload):
+    fn = module.__dict__.get(call["fn"])
+    if not callable(fn):
+        return {"ok": False, "exc_type": "NameError", "exc_msg": call["fn"] + " is not defined", "traceback": ""}
+    args = _decode_args(np, call["args"], payload)
+    kwargs = dict(zip(call.get("kwnames", []), _decode_args(np, call.get("kwargs", []), payload)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+                result = fn(*args, **kwargs)
+        except SystemExit as exc:
+            return _exited(exc)
+        except BaseException as exc:  # noqa: BLE001 - any exception is the submission's answer
+            return _exception(exc)
+    seen = []
+    for w in caught[:20]:
+        seen.append({"category": _safe_str(w.category.__name__, 80), "message": _safe_str(w.message, 200)})
+    return {"ok": True, "result": result, "warnings": seen, "args_after": args if call.get("return_args") else None}
+
+
+def main():
+    fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
+    memory, cpu, fsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    _set_limits(memory, cpu, fsize)
+    import numpy as np
+
+    np.seterr(all="warn", under="ignore")
+    module = None
+    while True:
+        try:
+            header, payload = _read_frame(fd_in)
+        except EOFError:
+            return
+        op = header.get("op")
+        encoder = _Encoder(np)
+        if op == "load":
+            answer, module = _load(np, header["path"], header["functions"], header.get("display", "your file"))
+            _write_frame(fd_out, answer, [])
+        elif op == "call" and module is not None:
+            results = []
+            for call in header["calls"]:
+                outcome = _call(np, module, call, payload)
+                if outcome["ok"]:
+                    outcome["result"] = encoder.value(outcome["result"])
+                    after = outcome.pop("args_after")
+                    if after is not None:
+                        outcome["args_after"] = [encoder.value(a) for a in after]
+                results.append(outcome)
+            _write_frame(fd_out, {"ok": True, "results": results}, encoder.buffers)
+        elif op == "modules":
+            loaded = list(sys.modules)
+            names = sorted({n.split(".")[0] for n in loaded} | {n for n in loaded if n.count(".") == 1})
+            _write_frame(fd_out, {"ok": True, "modules": names[:5000]}, [])
+        else:
+            return
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""What a hidden check sees: a way to call the submission, and assertions that teach.
+
+A check is a function ``run(ctx)`` that calls the submitted function through
+``ctx.call``/``ctx.call_many`` (each a round trip to the child process), judges the raw
+arrays that come back against values computed here, in the grader, and raises
+``CheckFailed`` with a message that says what was tried, what went wrong and how to
+fix it. Returning normally means the check passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kata.grader.compare import close_mask, first_mismatch, fmt, tolerance_for
+from kata.grader.protocol import Call, CallResult, Returned
+
+if TYPE_CHECKING:
+    from kata.grader.engine import Session
+
+
+class CheckFailed(Exception):
+    """The submission did something wrong; ``str()`` is the message for the learner."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        if hint:
+            message = f"{message}\nHint: {hint}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    run: Callable[[CheckContext], None]
+    needs_child: bool = True  # False for static checks that only read the source
+
+
+class CheckContext:
+    """Handed to each check: the random generator, the source, and the submission."""
+
+    def __init__(self, session: Session, function: str, rng: np.random.Generator, source: str) -> None:
+        self._session = session
+        self.function = function
+        self.rng = rng
+        self.source = source
+
+    def call_many(self, calls: Sequence[Call]) -> list[CallResult]:
+        return self._session.call(self.function, list(calls))
+
+    def call(self, *args: Any, return_args: bool = False, fn: str | None = None, **kwargs: Any) -> CallResult:
+        return self.call_many([Call(args=args, kwargs=kwargs, return_args=return_args, fn=fn)])[0]
+
+    def loaded_modules(self) -> list[str] | None:
+        """Top-level and first-level module names the child has imported, if it is alive."""
+        return self._session.loaded_modules()
+
+
+# ---------------------------------------------------------------- describing calls
+
+
+def show_input(x: np.ndarray, limit: int = 120) -> str:
+    if x.size <= 12:
+        return f"{fmt(x, limit)} ({x.dtype})"
+    return f"an array of shape {x.shape} ({x.dtype})"
+
+
+def describe(fn: str, **args: np.ndarray) -> str:
+    names = ", ".join(args)
+    shown = "; ".join(f"{name} = {show_input(value)}" for name, value in args.items())
+    return f"{fn}({names}) with {shown}"
+
+
+_EXCEPTION_HINTS = {
+    "NotImplementedError": "the starter raises NotImplementedError: replace it with your implementation.",
+    "AxisError": "a 1-D input has only axis 0 (or -1): reduce over axis=-1 so any shape works.",
+    "MemoryError": "your code allocated more memory than the limit allows.",
+    "RecursionError": "your function recursed too deeply.",
+    "SystemExit": "do not call sys.exit() or exit() in a kata function: return the result.",
+}
+
+
+def expect_ok(res: CallResult, what: str) -> None:
+    if res.ok:
+        return
+    message = f"{what} raised {res.exc_type}: {res.exc_msg}".rstrip(": ")
+    hint = _EXCEPTION_HINTS.get(res.exc_type)
+    if res.exc_type == "ValueError" and "broadcast" in res.exc_msg:
+        hint = (
+            "shapes did not line up: when you reduce over the last axis of a batch, "
+            "pass keepdims=True so the result broadcasts back against each row."
+        )
+    if res.traceback.strip():
+        message += "\n" + res.traceback.rstrip()
+    if res.exc_type == "MemoryError":
+        raise MemoryLimit(message)
+    raise CheckFailed(message, hint)
+
+
+class MemoryLimit(Exception):
+    """The submission ran out of memory inside a call (reported as status ``memory``)."""
+
+
+def expect_value(res: CallResult, what: str) -> Returned:
+    expect_ok(res, what)
+    assert res.value is not None
+    return res.value
+
+
+def expect_array(
+    res: CallResult,
+    what: str,
+    *,
+    shape: tuple[int, ...] | None = None,
+    dtype: np.dtype | None = None,
+    value: Returned | None = None,
+) -> np.ndarray:
+    """The call returned an ndarray (of ``shape`` and ``dtype`` if given)."""
+    returned = value if value is not None else expect_value(res, what)
+    if returned.kind != "array":
+        hint = "return a numpy ndarray."
+        if returned.type_name in ("list", "tuple"):
+            hint = "return a numpy ndarray (np.asarray(...) turns a list into one)."
+        elif returned.kind == "scalar":
+            hint = "you returned a single number; the result has one value per input element."
+        elif returned.kind == "none":
+            hint = "did you forget the return statement?"
+        raise CheckFailed(f"{what} returned {returned.describe()}, not an ndarray", hint)
+    arr = returned.array
+    assert arr is not None
+    if shape is not None and arr.shape != tuple(shape):
+        raise CheckFailed(
+            f"{what} returned shape {arr.shape}; expected {tuple(shape)}",
+            "the output has the same shape as the input: reduce with axis=-1 and keepdims=True "
+            "instead of flattening or dropping an axis.",
+        )
+    if dtype is not None and arr.dtype != dtype:
+        raise CheckFailed(f"{what} returned dtype {arr.dtype}; expected {np.dtype(dtype)}")
+    return arr
+
+
+def expect_close(
+    got: np.ndarray,
+    want: np.ndarray,
+    what: str,
+    *,
+    tol_dtype: np.dtype | type = np.float64,
+    hint: str | None = None,
+    tolerance: tuple[float, float] | None = None,
+) -> None:
+    """``got`` matches ``want`` elementwise within the tolerance of ``tol_dtype``."""
+    atol, rtol = tolerance or tolerance_for(np.dtype(tol_dtype))
+    if got.shape != want.shape:
+        raise CheckFailed(f"{what} returned shape {got.shape}; expected {want.shape}", hint)
+    if got.dtype.kind not in "biuf":
+        raise CheckFailed(f"{what} returned dtype {got.dtype}; expected real floating-point values")
+    if np.all(close_mask(got, want, atol, rtol)):
+        return
+    idx = first_mismatch(got, want, atol, rtol)
+    assert idx is not None
+    message = f"{what}\n  got      {fmt(got)}\n  expected {fmt(want)}"
+    if got.ndim:
+        message += (
+            f"\n  first difference at index {list(idx)}: "
+            f"got {float(got[idx]):.9g}, expected {float(want[idx]):.9g}"
+        )
+    message += f"\n  (tolerance: |got - expected| <= {atol:g} + {rtol:g}·|expected|)"
+    if hint is None:
+        if np.isnan(got).any():
+            hint = "NaN appears when inf/inf or 0/0 is computed: look for overflowing exp() or an all-zero sum."
+        elif np.isinf(got).any() and not np.isinf(want).any():
+            hint = "an inf appears: exp() of a large number overflows."
+    raise CheckFailed(message, hint)
+
+
+def expect_no_fp_warnings(res: CallResult, what: str, hint: str) -> None:
+    warned = res.fp_warnings
+    if warned:
+        raise CheckFailed(
+            f"{what} raised a floating-point warning: {warned[0]}",
+            hint,
+        )

@@ -1,0 +1,312 @@
+"""Grade one submission file against one kata.
+
+The file is read once; the bytes that are checked statically are the bytes that run.
+The submission is imported and called only in a child process (``worker``); expected
+values and verdicts exist only here. The checks run in the kata's order against a
+shared time budget. A child that dies or times out is replaced for the next check, so
+one bad check does not hide what the others would say.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import secrets
+import shutil
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kata.errors import SubmissionError
+from kata.grader.checks import Check, CheckContext, CheckFailed, MemoryLimit
+from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
+from kata.grader.report import CheckResult, Report, ReportError
+from kata.grader.worker import (
+    ChildDied,
+    ChildFailure,
+    ChildMemory,
+    ChildTimeout,
+    Limits,
+    OutputFlood,
+    Worker,
+)
+
+MAX_SOURCE_BYTES = 1 << 20
+
+
+class KataSpec(Protocol):
+    """What the engine needs from a kata definition."""
+
+    id: str
+    function: str
+    checks: tuple[Check, ...]
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def check_rng(seed: int, check_id: str) -> np.random.Generator:
+    """Each check has its own stream, so a run is reproducible check by check."""
+    return np.random.default_rng([seed, zlib.crc32(check_id.encode())])
+
+
+class _SetupFailed(Exception):
+    def __init__(self, error: ReportError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class Session:
+    """The child process (or its successors) for one submission, and the time budget."""
+
+    def __init__(self, source_path: Path, functions: Sequence[str], limits: Limits) -> None:
+        self.limits = limits
+        self.functions = list(functions)
+        self.deadline = time.monotonic() + limits.timeout
+        self._workdir = Path(tempfile.mkdtemp(prefix="kata-run-"))
+        self._path = self._workdir / "submission.py"
+        self._display = source_path.name
+        shutil.copyfile(source_path, self._path)
+        self._worker: Worker | None = None
+        self._outputs: list[tuple[str, str]] = []
+
+    # -- lifecycle
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _request_deadline(self) -> float:
+        return min(self.deadline, time.monotonic() + self.limits.check_timeout)
+
+    def start(self) -> None:
+        """Start a child and import the submission in it. Raises ``_SetupFailed``."""
+        cpu = math.ceil(max(self.remaining(), 0.0)) + 1
+        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu)
+        self._worker = worker
+        try:
+            header, _ = worker.request(
+                {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
+                b"",
+                self._request_deadline(),
+            )
+        except ChildTimeout:
+            self.stop()
+            raise _SetupFailed(
+                ReportError("timeout", "importing your file did not finish within the time limit "
+                            "(is there an endless loop or a long computation at the top level?)")
+            ) from None
+        except ChildFailure as err:
+            self.stop()
+            kind = "memory" if isinstance(err, ChildMemory) else "crash"
+            raise _SetupFailed(ReportError(kind, f"while importing your file, {err}")) from None
+        except ProtocolError as err:
+            self.stop()
+            raise _SetupFailed(ReportError("crash", f"while importing your file: {err}")) from None
+        if header.get("ok") is not True:
+            self.stop()
+            exc_type = str(header.get("exc_type", ""))[:120]
+            exc_msg = str(header.get("exc_msg", ""))[:1000]
+            tb = str(header.get("traceback", ""))[:4000].strip()
+            if exc_type == "MemoryError":
+                raise _SetupFailed(ReportError("memory", "importing your file ran out of memory"))
+            message = f"importing your file raised {exc_type}: {exc_msg}".rstrip(": ")
+            if exc_type == "SystemExit":
+                message = "your file called sys.exit() while being imported; remove the call"
+            elif tb:
+                message += "\n" + tb
+            raise _SetupFailed(ReportError("import", message))
+        found = header.get("found")
+        if not isinstance(found, dict):
+            self.stop()
+            raise _SetupFailed(ReportError("crash", "the process running your code sent a malformed answer"))
+        for name in self.functions:
+            state = found.get(name)
+            if state == "callable":
+                continue
+            self.stop()
+            if state == "not-callable":
+                message = f"`{name}` is defined in your file but is not a function"
+            else:
+                message = f"your file does not define `{name}`; the kata asks for `def {name}(...)`"
+            raise _SetupFailed(ReportError("missing-function", message))
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._outputs.append((self._worker.stdout.text(), self._worker.stderr.text()))
+            self._worker = None
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    @property
+    def alive(self) -> bool:
+        return self._worker is not None and self._worker.alive
+
+    # -- calls
+
+    def call(self, function: str, calls: list[Call]) -> list[CallResult]:
+        if self._worker is None:
+            raise ChildDied("the process running your code is gone")
+        header, payload = encode_calls(function, calls)
+        answer, data = self._worker.request(header, payload, self._request_deadline())
+        return decode_call_results(answer, data, expected=len(calls))
+
+    def loaded_modules(self) -> list[str] | None:
+        if not self.alive:
+            return None
+        assert self._worker is not None
+        try:
+            header, _ = self._worker.request({"op": "modules"}, b"", self._request_deadline())
+        except (ChildFailure, ProtocolError):
+            return None
+        names = header.get("modules")
+        if not isinstance(names, list):
+            return None
+        return [n for n in names if isinstance(n, str)][:5000]
+
+    def output(self) -> str:
+        stdout = "".join(out for out, _ in self._outputs if out)
+        stderr = "".join(err for _, err in self._outputs if err)
+        if stderr:
+            stdout += ("\n" if stdout and not stdout.endswith("\n") else "") + "[stderr]\n" + stderr
+        return stdout
+
+
+def read_source(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise SubmissionError(f"{path} is a folder; give the path of one .py file")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SubmissionError(f"{path} is {size} bytes; a submission is at most {MAX_SOURCE_BYTES} bytes")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SubmissionError(f"{path}: no such file") from None
+    except PermissionError:
+        raise SubmissionError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise SubmissionError(f"{path}: cannot read it ({err.strerror})") from None
+
+
+def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None]:
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        return "", None, ReportError("syntax", f"the file is not UTF-8 text (byte {err.start}); save it as UTF-8")
+    try:
+        tree = ast.parse(source, filename="submission.py")
+    except SyntaxError as err:
+        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
+        line = (err.text or "").rstrip()
+        message = f"{where}: {err.msg}"
+        if line:
+            message += f"\n    {line.strip()}"
+        return source, None, ReportError("syntax", message)
+    except (ValueError, RecursionError, MemoryError) as err:
+        return source, None, ReportError("syntax", f"the file cannot be parsed: {err}")
+    return source, tree, None
+
+
+ProgressCallback = Callable[[CheckResult], None]
+
+
+def grade(
+    path: str | Path,
+    kata: KataSpec,
+    *,
+    seed: int | None = None,
+    limits: Limits | None = None,
+    checks: Sequence[Check] | None = None,
+    on_check: ProgressCallback | None = None,
+) -> Report:
+    """Grade the file at ``path``. Raises ``SubmissionError`` only if it cannot be read."""
+    started = time.monotonic()
+    path = Path(path)
+    limits = limits or Limits()
+    seed = new_seed() if seed is None else seed
+    checks = list(kata.checks if checks is None else checks)
+    report = Report(kata=kata.id, seed=seed)
+    raw = read_source(path)
+    source, tree, problem = parse_source(raw)
+    if problem is not None:
+        report.error = problem
+        report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
+        report.duration_ms = round((time.monotonic() - started) * 1000)
+        return report
+    session = Session(path, [kata.function], limits)
+    try:
+        _run_checks(session, kata, checks, seed, source, report, on_check)
+    except Exception as err:  # a bug in a check or in the grader: never a pass
+        report.error = ReportError("internal", f"the grader failed: {type(err).__name__}: {err}")
+    finally:
+        session.close()
+        report.output = session.output()
+        report.duration_ms = round((time.monotonic() - started) * 1000)
+    return report
+
+
+def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:
+    def record(result: CheckResult) -> None:
+        report.checks.append(result)
+        if on_check is not None:
+            on_check(result)
+
+    try:
+        session.start()
+    except _SetupFailed as failed:
+        report.error = failed.error
+        for check in checks:
+            record(CheckResult(check.id, "skipped", f"not run: {failed.error.kind} error"))
+        return
+    for check in checks:
+        if check.needs_child and not session.alive:
+            if session.remaining() <= 0.05:
+                record(CheckResult(check.id, "skipped", _budget_message(session)))
+                continue
+            try:
+                session.start()
+            except _SetupFailed as failed:
+                record(CheckResult(check.id, "error", f"could not restart your code: {failed.error.message}"))
+                continue
+        record(_run_one(session, kata, check, seed, source))
+
+
+def _budget_message(session: Session) -> str:
+    return f"not run: your code used up its time budget of {session.limits.timeout:g} s"
+
+
+def _run_one(session: Session, kata: KataSpec, check: Check, seed: int, source: str) -> CheckResult:
+    ctx = CheckContext(session, kata.function, check_rng(seed, check.id), source)
+    try:
+        check.run(ctx)
+    except CheckFailed as failed:
+        return CheckResult(check.id, "fail", str(failed))
+    except MemoryLimit as err:
+        return CheckResult(check.id, "memory", f"{err}\nyour code ran out of memory (limit {session.limits.memory_mb} MiB)")
+    except ChildTimeout:
+        session.stop()
+        limit = min(session.limits.check_timeout, session.limits.timeout)
+        return CheckResult(
+            check.id,
+            "timeout",
+            f"your code did not finish within the time limit ({limit:g} s for a check); "
+            "look for an endless loop or work that grows too fast with the input",
+        )
+    except OutputFlood as err:
+        session.stop()
+        return CheckResult(check.id, "error", f"{err}; remove the prints from your function")
+    except ChildFailure as err:
+        session.stop()
+        return CheckResult(check.id, "error", f"{err}; the check could not finish")
+    except ProtocolError as err:
+        session.stop()
+        return CheckResult(check.id, "error", f"the process running your code sent an invalid answer ({err})")
+    return CheckResult(check.id, "pass", "")

@@ -1,0 +1,121 @@
+"""The result of grading one submission: checks in a stable order, one verdict."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any, TextIO
+
+CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
+ERROR_KINDS = ("syntax", "import", "missing-function", "timeout", "memory", "crash", "internal")
+
+
+@dataclass
+class CheckResult:
+    id: str
+    status: str  # one of CHECK_STATUSES
+    message: str = ""
+
+    def __post_init__(self) -> None:
+        assert self.status in CHECK_STATUSES, self.status
+
+
+@dataclass
+class ReportError:
+    kind: str  # one of ERROR_KINDS
+    message: str
+
+    def __post_init__(self) -> None:
+        assert self.kind in ERROR_KINDS, self.kind
+
+
+@dataclass
+class Report:
+    kata: str
+    seed: int
+    checks: list[CheckResult] = field(default_factory=list)
+    error: ReportError | None = None
+    output: str = ""
+    duration_ms: int = 0
+    file: str | None = None
+
+    @property
+    def status(self) -> str:
+        """``pass`` only when every check ran and passed; ``error`` when the submission
+        could not be loaded or run at all; otherwise ``fail``."""
+        if self.error is not None:
+            return "error"
+        if self.checks and all(c.status == "pass" for c in self.checks):
+            return "pass"
+        return "fail"
+
+    @property
+    def passed(self) -> int:
+        return sum(c.status == "pass" for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kata": self.kata,
+            "status": self.status,
+            "checks": [asdict(c) for c in self.checks],
+            "error": asdict(self.error) if self.error else None,
+            "seed": self.seed,
+            "output": self.output,
+            "duration_ms": self.duration_ms,
+        }
+        if self.file is not None:
+            data["file"] = self.file
+        return data
+
+
+# ---------------------------------------------------------------- human output
+
+_COLOURS = {
+    "pass": "32",
+    "fail": "31",
+    "error": "31",
+    "timeout": "33",
+    "memory": "33",
+    "skipped": "2",
+}
+
+
+def use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def render_text(report: Report, *, colour: bool = False, file_label: str | None = None) -> str:
+    def paint(text: str, status: str) -> str:
+        return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
+
+    lines = []
+    title = f"{report.kata}"
+    if file_label:
+        title = f"{file_label}: {title}"
+    lines.append(f"{title}  (seed {report.seed})")
+    if report.error is not None:
+        lines.append(paint(f"  ERROR  {report.error.kind}", "error"))
+        lines.extend("         " + line for line in report.error.message.splitlines())
+    for check in report.checks:
+        label = paint(f"{check.status.upper():7}", check.status)
+        lines.append(f"  {label} {check.id}")
+        if check.status != "pass" and check.message:
+            for line in check.message.splitlines():
+                lines.append(" " * 11 + line)
+    if report.output.strip():
+        lines.append("  output of your code:")
+        lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
+    total = len(report.checks)
+    verdict = paint(report.status.upper(), report.status)
+    summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def print_report(report: Report, stream: TextIO = sys.stdout, file_label: str | None = None) -> None:
+    stream.write(render_text(report, colour=use_colour(stream), file_label=file_label) + "\n")

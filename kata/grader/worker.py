@@ -1,0 +1,320 @@
+"""A child process that runs one submission, and the limits it runs under.
+
+The grader talks to the child over two private pipes (see ``protocol``). The child's
+stdout and stderr are separate pipes, read into bounded buffers and never parsed.
+Each request has a wall-clock deadline; past it, or past the output cap, the whole
+process group is killed. ``close()`` always kills the group and reaps the child.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
+
+CHILD_SCRIPT = Path(__file__).with_name("_child.py")
+
+# Thread pools in BLAS/OpenMP reserve address space per thread; one thread keeps
+# numpy's import well under the memory cap and makes timings fair.
+_THREAD_VARS = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "BLIS_NUM_THREADS",
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission."""
+
+    timeout: float = 10.0  # wall-clock seconds for the whole submission, all checks included
+    check_timeout: float = 5.0  # wall-clock seconds for one check (or the import)
+    memory_mb: int = 1024  # address space of the child
+    output_bytes: int = 8 << 20  # stdout + stderr past this: the child is killed
+    shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
+    answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
+    file_bytes: int = 16 << 20  # the largest file the child may write
+
+
+class ChildFailure(Exception):
+    """The child did not produce a complete answer."""
+
+    status = "error"
+
+
+class ChildTimeout(ChildFailure):
+    status = "timeout"
+
+
+class ChildMemory(ChildFailure):
+    status = "memory"
+
+
+class ChildDied(ChildFailure):
+    status = "error"
+
+
+class OutputFlood(ChildFailure):
+    status = "error"
+
+
+def describe_exit(returncode: int | None) -> str:
+    if returncode is None:
+        return "did not exit"
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        meaning = {
+            "SIGSEGV": "a segmentation fault",
+            "SIGABRT": "an abort",
+            "SIGBUS": "a bus error",
+            "SIGFPE": "a floating-point exception",
+            "SIGKILL": "a kill",
+            "SIGXFSZ": "writing a file past the size limit",
+        }.get(name, "a signal")
+        return f"was killed by {name} ({meaning})"
+    return f"exited with status {returncode}"
+
+
+class _Stream:
+    """A bounded capture of one output stream."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep = keep
+        self.data = bytearray()
+        self.total = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.keep - len(self.data)
+        if room > 0:
+            self.data += chunk[:room]
+
+    def text(self) -> str:
+        text = self.data.decode("utf-8", errors="replace")
+        if self.total > len(self.data):
+            text += f"\n[... output truncated: {self.total - len(self.data)} more bytes]"
+        return text
+
+
+class Worker:
+    """One child process running one submission."""
+
+    def __init__(self, limits: Limits, workdir: Path, cpu_seconds: int) -> None:
+        self.limits = limits
+        req_r, self._req_w = os.pipe()
+        self._ans_r, ans_w = os.pipe()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(workdir),
+            "TMPDIR": str(workdir),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            **{var: "1" for var in _THREAD_VARS},
+        }
+        argv = [
+            sys.executable,
+            "-I",
+            "-B",
+            "-u",
+            str(CHILD_SCRIPT),
+            str(req_r),
+            str(ans_w),
+            str(limits.memory_mb << 20),
+            str(max(1, cpu_seconds)),
+            str(limits.file_bytes),
+        ]
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(req_r, ans_w),
+                cwd=workdir,
+                env=env,
+                start_new_session=True,
+            )
+        finally:
+            os.close(req_r)
+            os.close(ans_w)
+        self.stdout = _Stream(limits.shown_output_bytes)
+        self.stderr = _Stream(limits.shown_output_bytes)
+        self._streams: dict[int, _Stream] = {}
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        for pipe, stream in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr)):
+            os.set_blocking(pipe.fileno(), False)
+            self._streams[pipe.fileno()] = stream
+        os.set_blocking(self._req_w, False)
+        os.set_blocking(self._ans_r, False)
+        self._selector = selectors.DefaultSelector()
+        for fd in (self._ans_r, *self._streams):
+            self._selector.register(fd, selectors.EVENT_READ)
+        self._answer = bytearray()
+        self._answer_eof = False
+        self.alive = True
+
+    # ------------------------------------------------------------------ requests
+
+    def request(self, header: dict[str, Any], payload: bytes, deadline: float) -> tuple[dict[str, Any], bytes]:
+        """Send one request and wait for its answer until ``deadline`` (time.monotonic)."""
+        if not self.alive:
+            raise ChildDied("the process running your code is gone")
+        outgoing = memoryview(encode_frame(header, payload))
+        writing = True
+        self._selector.register(self._req_w, selectors.EVENT_WRITE)
+        try:
+            while True:
+                answer = self._complete_answer()
+                if answer is not None:
+                    return answer
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.kill()
+                    raise ChildTimeout("time limit")
+                for key, _ in self._selector.select(min(remaining, 0.5)):
+                    fd = key.fd
+                    if fd == self._req_w:
+                        try:
+                            outgoing = outgoing[os.write(fd, outgoing) :]
+                        except BrokenPipeError:
+                            outgoing = outgoing[:0]
+                        if not outgoing:
+                            self._selector.unregister(fd)
+                            writing = False
+                    elif fd == self._ans_r:
+                        self._read_answer()
+                    else:
+                        self._read_stream(fd)
+                if self._answer_eof and self._complete_answer() is None:
+                    self._wait_exit(deadline)
+                if self.proc.poll() is not None and not self._drain():
+                    self._died()
+        finally:
+            if writing:
+                self._selector.unregister(self._req_w)
+
+    def _wait_exit(self, deadline: float) -> None:
+        """The answer pipe is closed with no full answer: the child is on its way out."""
+        try:
+            self.proc.wait(timeout=max(0.0, min(deadline - time.monotonic(), 1.0)))
+        except subprocess.TimeoutExpired:
+            # It closed the pipe but keeps running: it can never answer now.
+            self.kill()
+            self.proc.wait()
+        self._died()
+
+    def _drain(self) -> bool:
+        """After the child exited: read what is left. True if a full answer arrived."""
+        for fd in list(self._streams):
+            self._read_stream(fd)
+        self._read_answer()
+        return self._complete_answer() is not None
+
+    def _read_stream(self, fd: int) -> None:
+        try:
+            while chunk := os.read(fd, 65536):
+                self._streams[fd].feed(chunk)
+                if self.stdout.total + self.stderr.total > self.limits.output_bytes:
+                    self.kill()
+                    raise OutputFlood(
+                        f"your code printed more than {self.limits.output_bytes >> 20} MiB of output"
+                    )
+        except BlockingIOError:
+            return
+        except OSError as err:
+            if err.errno != errno.EBADF:
+                raise
+        self._selector.unregister(fd)
+        del self._streams[fd]
+
+    def _read_answer(self) -> None:
+        try:
+            while chunk := os.read(self._ans_r, 1 << 20):
+                self._answer += chunk
+                if len(self._answer) > self.limits.answer_bytes + MAX_ANSWER_HEADER + HEADER.size:
+                    self.kill()
+                    raise ProtocolError("your function returned far more data than expected")
+        except BlockingIOError:
+            return
+        # End of file: the child closed its end (it exited, or threw the pipe away).
+        self._answer_eof = True
+        if self._ans_r in self._selector.get_map():
+            self._selector.unregister(self._ans_r)
+
+    def _complete_answer(self) -> tuple[dict[str, Any], bytes] | None:
+        buf = self._answer
+        if len(buf) < HEADER.size:
+            return None
+        (length,) = HEADER.unpack_from(buf)
+        if length > MAX_ANSWER_HEADER:
+            self.kill()
+            raise ProtocolError("the answer header is too large")
+        if len(buf) < HEADER.size + length:
+            return None
+        header = decode_header(bytes(buf[HEADER.size : HEADER.size + length]))
+        size = header.get("payload")
+        if type(size) is not int or not 0 <= size <= self.limits.answer_bytes:
+            self.kill()
+            raise ProtocolError("the answer payload has a bad size")
+        end = HEADER.size + length + size
+        if len(buf) < end:
+            return None
+        payload = bytes(buf[HEADER.size + length : end])
+        del buf[:end]
+        return header, payload
+
+    def _died(self) -> None:
+        self.alive = False
+        code = self.proc.returncode
+        if code == -signal.SIGXCPU:
+            raise ChildTimeout("the CPU time limit")
+        raise ChildDied(f"the process running your code {describe_exit(code)} before it answered")
+
+    # ------------------------------------------------------------------ shutdown
+
+    def kill(self) -> None:
+        """Kill the child's whole process group. Safe to call more than once."""
+        self.alive = False
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def close(self) -> None:
+        self.kill()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a zombie in D state
+            pass
+        for fd in list(self._streams):
+            self._read_stream_quietly(fd)
+        self._selector.close()
+        for fd in (self._req_w, self._ans_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+    def _read_stream_quietly(self, fd: int) -> None:
+        try:
+            self._read_stream(fd)
+        except (OutputFlood, OSError):
+            pass
