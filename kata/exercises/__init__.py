@@ -1,0 +1,69 @@
+"""The kata catalog, read by the CLI and the TUI alike.
+
+Each module in this package (other than ``base`` and private ones) defines ``KATA``.
+Adding a kata means adding its module, its texts (``texts/ID.yaml``), its starter
+(``starters/``) and its reference solution (``solutions/`` at the top of the repo):
+nothing in the CLI or the TUI changes.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import functools
+import importlib
+import pkgutil
+
+from kata.errors import UsageError
+from kata.exercises.base import Kata
+
+__all__ = ["Kata", "catalog", "defined_functions", "detect", "get_kata"]
+
+
+@functools.cache
+def catalog() -> dict[str, Kata]:
+    """Every kata, by id, in catalog order."""
+    found: list[Kata] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        kata = getattr(module, "KATA", None)
+        if isinstance(kata, Kata):
+            found.append(kata)
+    found.sort(key=lambda k: (k.order, k.id))
+    return {k.id: k for k in found}
+
+
+def get_kata(kata_id: str) -> Kata:
+    katas = catalog()
+    if kata_id in katas:
+        return katas[kata_id]
+    close = difflib.get_close_matches(kata_id, list(katas), n=1)
+    suggestion = f" Did you mean `{close[0]}`?" if close else ""
+    raise UsageError(f"unknown kata `{kata_id}`.{suggestion} `kata list` shows them all.")
+
+
+def defined_functions(source: str) -> set[str]:
+    """Names bound at the top level of a module: defs, assignments and imports."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def detect(source: str) -> list[Kata]:
+    """The katas whose function the source defines at top level, in catalog order."""
+    names = defined_functions(source)
+    return [k for k in catalog().values() if k.function in names]
