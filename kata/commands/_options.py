@@ -1,0 +1,55 @@
+"""Argument types shared by several commands: each rejects bad values with one clear line."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds, got {text}")
+    return value
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {text}")
+    return value
+
+
+def memory_mb(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of MiB, got {text!r}") from None
+    if not 256 <= value <= 1 << 20:
+        raise argparse.ArgumentTypeError(f"must be at least 256 MiB (numpy needs room to import), got {text}")
+    return value
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=seed, help="seed for the hidden inputs (default: random; the report shows it)")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="S",
+        help="wall-clock seconds for all checks of one submission (default: 10)",
+    )
+    parser.add_argument(
+        "--memory", type=memory_mb, default=1024, metavar="MB", help="memory limit of the child process (default: 1024)"
+    )
+
+
+def limits_from(args: argparse.Namespace):
+    from kata.grader import Limits
+
+    return Limits(timeout=args.timeout, check_timeout=min(args.timeout, 5.0), memory_mb=args.memory)

@@ -1,0 +1,97 @@
+"""Grade one submission file with the kata's hidden checks.
+
+The file runs in a separate, resource-limited process; only its return values come
+back. Without --kata, the kata is picked from the function the file defines.
+
+Exit status: 0 every check passed, 1 a check failed or the file could not run,
+2 bad usage (unknown kata, missing file), 3 internal error.
+
+Examples:
+  kata check softmax.py
+  kata check softmax.py --kata softmax --seed 42 --json
+  kata check mine.py --kata all      # a file defining several kata functions
+  kata check softmax.py --examples   # only the visible examples from the statement
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kata.commands._options import add_limit_options, limits_from
+
+NAME = "check"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the .py file to grade")
+    parser.add_argument("--kata", metavar="ID", help="kata id, or `all` for every kata the file defines (default: detect)")
+    parser.add_argument("--json", action="store_true", help="print one JSON report instead of a table")
+    parser.add_argument("--examples", action="store_true", help="run only the statement's visible examples")
+    add_limit_options(parser)
+
+
+def choose_katas(path: Path, kata_arg: str | None, source: str):
+    """The katas to grade ``path`` against, and a note saying how they were chosen."""
+    from kata.errors import UsageError
+    from kata.exercises import catalog, detect, get_kata
+
+    if kata_arg and kata_arg != "all":
+        return [get_kata(kata_arg)], None
+    found = detect(source)
+    if kata_arg == "all":
+        if not found:
+            raise UsageError(f"{path} defines none of the kata functions ({_functions(catalog())})")
+        return found, "checking against every kata it defines: " + ", ".join(k.id for k in found)
+    if len(found) == 1:
+        return found, f"checking {path} as `{found[0].id}` (it defines {found[0].function})"
+    if not found:
+        raise UsageError(
+            f"{path} defines none of the kata functions ({_functions(catalog())}); "
+            "name your function as the kata asks, or pass --kata ID"
+        )
+    ids = ", ".join(k.id for k in found)
+    raise UsageError(f"{path} defines functions of several katas ({ids}); pass --kata ID or --kata all")
+
+
+def _functions(katas) -> str:
+    return ", ".join(k.function for k in katas.values())
+
+
+def run(args: argparse.Namespace) -> int:
+    from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK
+    from kata.grader import grade, new_seed
+    from kata.grader.engine import read_source
+    from kata.grader.report import print_report
+
+    path = Path(args.file)
+    raw = read_source(path)
+    katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+    if note and not args.json:
+        print(note, file=sys.stderr)
+    seed = new_seed() if args.seed is None else args.seed
+    limits = limits_from(args)
+    reports = []
+    for kata in katas:
+        checks = kata.example_checks() if args.examples else None
+        reports.append(grade(path, kata, seed=seed, limits=limits, checks=checks))
+    for report in reports:
+        report.file = str(path)
+    if args.json:
+        if len(reports) == 1:
+            payload = reports[0].to_dict()
+        else:
+            payload = {
+                "file": str(path),
+                "status": "pass" if all(r.status == "pass" for r in reports) else "fail",
+                "reports": [r.to_dict() for r in reports],
+            }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            print_report(report, sys.stdout, file_label=str(path))
+    if any(r.error is not None and r.error.kind == "internal" for r in reports):
+        return EXIT_INTERNAL
+    return EXIT_OK if all(r.status == "pass" for r in reports) else EXIT_FAIL
