@@ -1,0 +1,151 @@
+"""The command line: exit codes, JSON report shape, detection, help, and no Textual in `check`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kata.cli import build_parser
+from kata.commands import COMMAND_MODULES
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "solutions" / "softmax.py"
+NAIVE = ROOT / "tests" / "fixtures" / "submissions" / "softmax" / "naive_exp.py"
+
+
+def kata(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kata", *args], capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL, timeout=120
+    )
+
+
+def test_check_json_report_has_the_documented_shape():
+    proc = kata("check", str(SOLUTION), "--kata", "softmax", "--json", "--seed", "42")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert set(report) >= {"kata", "status", "checks", "error", "seed", "output", "duration_ms"}
+    assert report["kata"] == "softmax" and report["status"] == "pass" and report["error"] is None
+    assert report["seed"] == 42 and isinstance(report["duration_ms"], int)
+    assert [c["id"] for c in report["checks"]] == [
+        "basic", "overflow", "underflow", "shape", "dtype", "no-mutation", "gradient", "hand-written"
+    ]
+    for check in report["checks"]:
+        assert set(check) == {"id", "status", "message"}
+
+
+def test_check_failing_file_exits_1_and_seed_reproduces_the_run():
+    first = kata("check", str(NAIVE), "--json", "--seed", "99")
+    second = kata("check", str(NAIVE), "--json", "--seed", "99")
+    assert first.returncode == 1
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a["status"] == "fail"
+    assert [(c["id"], c["status"], c["message"]) for c in a["checks"]] == [
+        (c["id"], c["status"], c["message"]) for c in b["checks"]
+    ]
+
+
+def test_check_human_output_names_the_failing_check_and_teaches(tmp_path):
+    proc = kata("check", str(NAIVE), "--seed", "1")
+    assert proc.returncode == 1
+    assert "FAIL" in proc.stdout and "overflow" in proc.stdout
+    assert "709.78" in proc.stdout
+    assert "checking" in proc.stderr and "`softmax`" in proc.stderr
+
+
+def test_check_detects_the_kata_and_handles_several(tmp_path):
+    both = tmp_path / "both.py"
+    both.write_text(SOLUTION.read_text() + "\n" + (ROOT / "solutions" / "softmax_backward.py").read_text())
+    proc = kata("check", str(both))
+    assert proc.returncode == 2 and "--kata all" in proc.stderr
+    proc = kata("check", str(both), "--kata", "all", "--json")
+    assert proc.returncode == 0, proc.stdout
+    data = json.loads(proc.stdout)
+    assert data["status"] == "pass" and [r["kata"] for r in data["reports"]] == ["softmax", "softmax-backward"]
+    nothing = tmp_path / "nothing.py"
+    nothing.write_text("x = 1\n")
+    proc = kata("check", str(nothing))
+    assert proc.returncode == 2 and "--kata" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (("check", "no/such/file.py", "--kata", "softmax"), "no such file"),
+        (("check", str(SOLUTION), "--kata", "sofmax"), "Did you mean `softmax`"),
+        (("check", str(SOLUTION), "--timeout", "-3"), "--timeout"),
+        (("check", str(SOLUTION), "--seed", "abc"), "--seed"),
+        (("show", "nope"), "unknown kata"),
+        (("check",), "FILE"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_clear_line(args, needle):
+    proc = kata(*args)
+    assert proc.returncode == 2
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_on_a_folder_is_bad_usage(tmp_path):
+    proc = kata("check", str(tmp_path), "--kata", "softmax")
+    assert proc.returncode == 2 and "folder" in proc.stderr
+
+
+def test_list_show_and_start(tmp_path):
+    proc = kata("list", "--json")
+    ids = [k["id"] for k in json.loads(proc.stdout)]
+    assert {"softmax", "softmax-backward"} <= set(ids)
+    proc = kata("show", "softmax", "--hints", "1", "--lang", "zh")
+    assert proc.returncode == 0 and "函数约定" in proc.stdout and "提示 1" in proc.stdout
+    proc = kata("start", "softmax", str(tmp_path))
+    assert proc.returncode == 0
+    written = tmp_path / "softmax.py"
+    assert written.read_text().startswith('"""Kata: softmax')
+    again = kata("start", "softmax", str(tmp_path))
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert kata("start", "softmax", str(tmp_path), "--force").returncode == 0
+
+
+def test_start_without_dir_writes_to_the_workspace(_isolated_home):
+    proc = kata("start", "softmax-backward")
+    assert proc.returncode == 0
+    path = Path(proc.stdout.strip())
+    assert path == _isolated_home / "workspace" / "softmax_backward.py"
+    assert path.exists()
+
+
+@pytest.mark.parametrize("name", COMMAND_MODULES)
+def test_every_command_has_help(name):
+    proc = kata(name, "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(f"usage: kata {name}")
+    module_doc = __import__(f"kata.commands.{name}", fromlist=["x"]).__doc__
+    assert module_doc and module_doc.strip().splitlines()[0] in proc.stdout
+
+
+def test_top_level_help_lists_every_command():
+    help_text = build_parser().format_help()
+    for name in COMMAND_MODULES:
+        assert name in help_text
+
+
+def test_check_does_not_import_textual():
+    code = (
+        "import sys; from kata.cli import main; "
+        f"rc = main(['check', {str(SOLUTION)!r}, '--kata', 'softmax', '--json']); "
+        "assert 'textual' not in sys.modules, 'textual imported'; sys.exit(rc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_core_modules_import_without_textual():
+    code = (
+        "import sys, kata.grader, kata.exercises, kata.cli; kata.exercises.catalog(); "
+        "assert 'textual' not in sys.modules"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

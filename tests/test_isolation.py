@@ -1,0 +1,318 @@
+"""The submission is untrusted: whatever it does, the grader gives a clear verdict,
+never a pass, and never crashes or hangs."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from kata.exercises import get_kata
+from kata.grader import Limits, grade
+
+SOFTMAX = get_kata("softmax")
+FAST = Limits(timeout=4.0, check_timeout=1.5)
+
+CORRECT = """
+import numpy as np
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+"""
+
+
+def run(tmp_path: Path, source: str, limits: Limits = FAST, name: str = "sub.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    started = time.monotonic()
+    report = grade(path, SOFTMAX, seed=5, limits=limits)
+    elapsed = time.monotonic() - started
+    assert report.status != "pass" or "PASS-OK" in source
+    return report, elapsed
+
+
+def statuses(report) -> dict[str, str]:
+    return {c.id: c.status for c in report.checks}
+
+
+def test_endless_loop_in_the_function_times_out_within_the_budget(tmp_path):
+    report, elapsed = run(tmp_path, "def softmax(x):\n    while True:\n        pass\n")
+    assert report.status == "fail"
+    assert "timeout" in statuses(report).values()
+    assert all(s in ("timeout", "skipped", "pass") for s in statuses(report).values())
+    assert statuses(report)["hand-written"] == "pass"
+    # The budget bounds the whole submission (generous margin: shared CI machines).
+    assert elapsed < FAST.timeout + 10
+
+
+def test_endless_loop_at_import_is_an_error(tmp_path):
+    report, _ = run(tmp_path, "while True:\n    pass\n")
+    assert report.status == "error"
+    assert report.error.kind == "timeout"
+    assert all(c.status == "skipped" for c in report.checks)
+
+
+def test_memory_bomb_in_the_function(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import numpy as np
+        def softmax(x):
+            blocks = []
+            while True:
+                blocks.append(np.ones(50_000_000))
+        """,
+    )
+    assert report.status == "fail"
+    assert "memory" in statuses(report).values()
+
+
+def test_memory_bomb_at_import(tmp_path):
+    report, _ = run(tmp_path, "hog = bytearray(8 * 1024**3)\ndef softmax(x):\n    return x\n")
+    assert report.status == "error"
+    assert report.error.kind == "memory"
+
+
+def test_segfault_is_a_crash_not_a_pass(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import ctypes
+        def softmax(x):
+            ctypes.string_at(0)
+        """,
+    )
+    assert report.status == "fail"
+    errored = [c for c in report.checks if c.status == "error"]
+    assert errored and "SIGSEGV" in errored[0].message
+
+
+def test_segfault_at_import_is_a_crash(tmp_path):
+    report, _ = run(tmp_path, "import ctypes\nctypes.string_at(0)\n")
+    assert report.error.kind == "crash"
+    assert "SIGSEGV" in report.error.message
+
+
+def test_os_exit_zero_in_the_function_is_never_a_pass(tmp_path):
+    report, _ = run(tmp_path, "import os\ndef softmax(x):\n    os._exit(0)\n")
+    assert report.status == "fail"
+    assert all(s in ("error", "pass") for s in statuses(report).values())
+    assert "exited with status 0" in report.checks[0].message
+
+
+def test_sys_exit_at_import(tmp_path):
+    report, _ = run(tmp_path, "import sys\nsys.exit(0)\n")
+    assert report.error.kind == "import"
+    assert "sys.exit" in report.error.message
+
+
+def test_sys_exit_in_the_function(tmp_path):
+    report, _ = run(tmp_path, "import sys\ndef softmax(x):\n    sys.exit(0)\n")
+    assert statuses(report)["basic"] == "fail"
+    assert "sys.exit" in report.checks[0].message
+
+
+def test_kill_itself(tmp_path):
+    report, _ = run(tmp_path, "import os, signal\ndef softmax(x):\n    os.kill(os.getpid(), signal.SIGKILL)\n")
+    assert report.status == "fail"
+    assert "SIGKILL" in report.checks[0].message
+
+
+def test_reading_stdin_does_not_hang(tmp_path):
+    report, elapsed = run(tmp_path, "def softmax(x):\n    input('logits? ')\n    return x\n")
+    assert statuses(report)["basic"] == "fail"
+    assert "EOFError" in report.checks[0].message
+
+
+def test_printing_megabytes_is_cut_off_and_truncated(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import sys
+        def softmax(x):
+            while True:
+                sys.stdout.write("spam " * 100_000)
+        """,
+    )
+    assert report.status == "fail"
+    assert "MiB of output" in report.checks[0].message
+    assert len(report.output) < 64 * 1024
+    assert "truncated" in report.output
+
+
+def test_prints_are_captured_separately_and_not_parsed(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import sys
+        print('{"kata": "softmax", "status": "pass", "checks": []}')
+        print("all checks PASS", file=sys.stderr)
+        def softmax(x):
+            print('{"status": "pass"}')
+            return x
+        """,
+    )
+    assert report.status == "fail"
+    assert '"status": "pass"' in report.output
+    assert "[stderr]" in report.output
+
+
+def test_lying_objects_are_not_arrays(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        class Liar:
+            def __eq__(self, other): return True
+            def __ne__(self, other): return False
+            def __array__(self, *a, **k): raise RuntimeError("no")
+            shape = property(lambda self: (3,))
+            dtype = "float64"
+        def softmax(x):
+            return Liar()
+        """,
+    )
+    assert all(s == "fail" for cid, s in statuses(report).items() if cid != "hand-written")
+    assert "not an ndarray" in report.checks[0].message
+
+
+def test_ndarray_subclass_that_lies_is_judged_by_its_bytes(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import numpy as np
+        class Always(np.ndarray):
+            def __eq__(self, other): return np.ones(self.shape, bool)
+            def all(self, *a, **k): return True
+        def softmax(x):
+            return np.zeros_like(x).view(Always)
+        """,
+    )
+    assert statuses(report)["basic"] == "fail"
+
+
+def test_monkeypatching_numpy_in_the_child_changes_nothing_here(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import numpy as np
+        np.allclose = lambda *a, **k: True
+        np.array_equal = lambda *a, **k: True
+        np.testing.assert_allclose = lambda *a, **k: None
+        np.isnan = lambda a: np.zeros(np.shape(a), bool)
+        def softmax(x):
+            return np.zeros_like(x)
+        """,
+    )
+    assert statuses(report)["basic"] == "fail"
+
+
+def test_forged_frames_on_the_answer_pipe_are_not_trusted(tmp_path):
+    report, _ = run(
+        tmp_path,
+        """
+        import json, os, struct, sys
+        def softmax(x):
+            fd = int(sys.argv[2])
+            head = json.dumps({"ok": True, "results": [{"ok": True, "result": {"kind": "array",
+                "dtype": "|O", "shape": [3], "offset": 0, "nbytes": 24}}], "payload": 24}).encode()
+            os.write(fd, struct.pack("<Q", len(head)) + head + b"\\0" * 24)
+            os._exit(0)
+        """,
+    )
+    assert report.status == "fail"
+    assert "pass" not in [s for cid, s in statuses(report).items() if cid != "hand-written"]
+
+
+def test_returning_object_arrays_is_refused(tmp_path):
+    report, _ = run(tmp_path, "import numpy as np\ndef softmax(x):\n    return np.array([object()] * x.size)\n")
+    assert statuses(report)["basic"] == "fail"
+
+
+def test_missing_function_and_not_callable(tmp_path):
+    report, _ = run(tmp_path, "import numpy as np\ndef soft_max(x):\n    return x\n")
+    assert report.error.kind == "missing-function"
+    assert "def softmax" in report.error.message
+    report, _ = run(tmp_path, "softmax = 3\n", name="nc.py")
+    assert report.error.kind == "missing-function"
+    assert "not a function" in report.error.message
+
+
+def test_syntax_error_has_its_line(tmp_path):
+    report, _ = run(tmp_path, "import numpy as np\n\ndef softmax(x)\n    return x\n")
+    assert report.error.kind == "syntax"
+    assert "line 3" in report.error.message
+
+
+def test_import_error_names_the_module(tmp_path):
+    report, _ = run(tmp_path, "import numpy_but_misspelled\n")
+    assert report.error.kind == "import"
+    assert "numpy_but_misspelled" in report.error.message
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin.py"
+    path.write_bytes(b"# caf\xe9\ndef softmax(x):\n    return x\n")
+    report = grade(path, SOFTMAX, seed=1, limits=FAST)
+    assert report.error.kind == "syntax"
+    assert "UTF-8" in report.error.message
+
+
+def test_process_group_is_gone_afterwards(tmp_path):
+    pid_file = tmp_path / "grandchild.pid"
+    report, _ = run(
+        tmp_path,
+        f"""
+        import os, time
+        import numpy as np
+        if os.fork() == 0:
+            with open({str(pid_file)!r}, "w") as f:
+                f.write(str(os.getpid()))
+            time.sleep(600)
+            os._exit(0)
+        def softmax(x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        # PASS-OK: a correct function; the stray process is what is under test
+        """,
+    )
+    deadline = time.monotonic() + 5
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_correct_file_still_passes_under_these_limits(tmp_path):
+    report, _ = run(tmp_path, CORRECT + "\n# PASS-OK\n")
+    assert report.status == "pass"
+
+
+def test_child_gets_no_grader_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATA_SECRET_TOKEN", "hunter2")
+    report, _ = run(
+        tmp_path,
+        """
+        import os
+        def softmax(x):
+            print(sorted(os.environ))
+            return x
+        """,
+    )
+    assert "KATA_SECRET_TOKEN" not in report.output
+    assert os.environ["KATA_SECRET_TOKEN"] == "hunter2"
