@@ -1,4 +1,99 @@
 """The quiz core: bank loading and validation, grading, sessions and scheduling.
 
-Nothing in this package imports Textual; the app and the CLI are two faces on it.
+Nothing in this package imports Textual; the app and the CLI are two faces on it. The
+names below are the public API; the submodules hold the details.
 """
+
+from kata.quiz.grading import (
+    ChoiceFeedback,
+    Grade,
+    InvalidAnswer,
+    SelfRating,
+    Verdict,
+    grade,
+    normalise_text,
+    parse_number,
+)
+from kata.quiz.loader import (
+    ValidationReport,
+    bank_files,
+    builtin_bank_paths,
+    default_bank_paths,
+    load_bank,
+    load_banks,
+    load_catalog,
+    user_bank_dir,
+    validate,
+    validate_paths,
+)
+from kata.quiz.model import (
+    LANGUAGES,
+    Bank,
+    Catalog,
+    Choice,
+    InvalidBankError,
+    Location,
+    Problem,
+    Question,
+    QuestionType,
+    Reference,
+    Text,
+    Tolerance,
+)
+from kata.quiz.scheduling import Reviewer, format_interval, rating_for
+from kata.quiz.session import (
+    Mode,
+    NoQuestions,
+    Presented,
+    Result,
+    Selection,
+    Session,
+    SessionOver,
+    Summary,
+    select_questions,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "Bank",
+    "Catalog",
+    "Choice",
+    "ChoiceFeedback",
+    "Grade",
+    "InvalidAnswer",
+    "InvalidBankError",
+    "Location",
+    "Mode",
+    "NoQuestions",
+    "Presented",
+    "Problem",
+    "Question",
+    "QuestionType",
+    "Reference",
+    "Result",
+    "Reviewer",
+    "Selection",
+    "SelfRating",
+    "Session",
+    "SessionOver",
+    "Summary",
+    "Text",
+    "Tolerance",
+    "ValidationReport",
+    "Verdict",
+    "bank_files",
+    "builtin_bank_paths",
+    "default_bank_paths",
+    "format_interval",
+    "grade",
+    "load_bank",
+    "load_banks",
+    "load_catalog",
+    "normalise_text",
+    "parse_number",
+    "rating_for",
+    "select_questions",
+    "user_bank_dir",
+    "validate",
+    "validate_paths",
+]

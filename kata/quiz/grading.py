@@ -218,10 +218,3 @@ def _grade_choices(question: Question, picked: list[int]) -> Grade:
     value = sorted(chosen) if question.type == "multi" else picked[0]
     return Grade(float(score), verdict_for(float(score)), feedback, missed, value)
 
-
-def answer_json(question: Question, grade_: Grade) -> object:
-    """The answer as stored in the progress database (JSON-compatible)."""
-    value = grade_.value
-    if isinstance(value, SelfRating):
-        return value.value
-    return value
