@@ -12,4 +12,6 @@ COMMAND_MODULES = (
     "show",
     "start",
     "check",
+    "validate",
+    "stats",
 )

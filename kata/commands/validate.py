@@ -1,0 +1,65 @@
+"""Check question banks and print every problem as FILE:LINE:COL: message.
+
+With no PATH, checks the built-in banks and your banks folder (<data dir>/banks).
+A PATH is a bank file or a folder of them (*.yaml, *.yml). Ids must be unique across
+all banks, so to check your own bank against the built-in ones, pass it with --bank
+instead of as a PATH.
+
+Problems go to standard output, one a line; the summary to standard error.
+Exit status: 0 when every bank is valid, 1 when there are problems, 2 when a PATH
+does not exist.
+
+Examples:
+  kata validate
+  kata validate questions/
+  kata validate --bank my-banks/attention.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "validate"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="bank files or folders to check")
+    parser.add_argument(
+        "--bank",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also check this bank file or folder, together with the default banks "
+        "when no PATH is given (repeatable)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from kata.errors import UsageError
+    from kata.quiz.loader import bank_files, default_bank_paths, validate
+
+    if args.paths:
+        files = bank_files([*args.paths, *args.bank])
+        if not files:
+            raise UsageError(f"no bank files (*.yaml) in {', '.join(args.paths)}")
+    else:
+        files = default_bank_paths(getattr(args, "data_dir", None), extra=args.bank)
+    report = validate(files)
+    for problem in report.problems:
+        print(problem)
+    banks = _plural(report.banks, "bank")
+    if report.ok:
+        print(f"{banks}, {_plural(report.questions, 'question')}: OK")
+        return 0
+    sys.stdout.flush()
+    print(
+        f"kata: {_plural(len(report.problems), 'problem')} in "
+        f"{report.files_with_problems} of {banks}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
