@@ -160,6 +160,8 @@ def _syntax_message(err: yaml.MarkedYAMLError) -> str:
     message = f"YAML syntax error: {problem}"
     if err.context and err.context_mark and err.context_mark is not err.problem_mark:
         message += f" ({err.context} at line {err.context_mark.line + 1})"
+    if "nesting depth" in problem:
+        message += "; a bank needs about 7 levels"
     if "tab" in problem.lower() or "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
     return message
