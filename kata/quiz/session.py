@@ -260,6 +260,11 @@ class Session:
         return self._ended is not None
 
     @property
+    def planned(self) -> tuple[Presented, ...]:
+        """Every question of the session, in the order they are asked."""
+        return tuple(self._items)
+
+    @property
     def progress(self) -> tuple[int, int]:
         """(answered, total)."""
         return len(self._results), len(self._items)
