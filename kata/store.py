@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from kata.errors import StoreError
 from kata.paths import data_dir
@@ -214,7 +214,7 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -240,7 +240,12 @@ class Store:
             )
         if "locked" in lowered or "busy" in lowered:
             return f"{where} is busy: another kata is using it; close it and try again"
-        if "readonly" in lowered or "unable to open" in lowered or "disk" in lowered or "full" in lowered:
+        if (
+            "readonly" in lowered
+            or "unable to open" in lowered
+            or "disk" in lowered
+            or "full" in lowered
+        ):
             return (
                 f"cannot write {where} ({text}): check the folder's permissions and free "
                 "space, or point KATA_HOME or --data-dir elsewhere"
@@ -268,7 +273,9 @@ class Store:
         app = self._db.execute("PRAGMA application_id").fetchone()[0]
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if app not in (0, APPLICATION_ID) or (
-            app == 0 and version == 0 and self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            app == 0
+            and version == 0
+            and self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         ):
             raise StoreError(
                 f"{self.path} is an SQLite file of another program, not kata's progress: "
@@ -331,7 +338,18 @@ class Store:
             "ORDER BY id DESC LIMIT ?",
             (-1 if limit is None else limit,),
         )
-        return [SessionRecord(*row[:5], json.loads(row[5]), row[6]) for row in rows]
+        return [
+            SessionRecord(
+                id=row[0],
+                mode=row[1],
+                started_at=row[2],
+                finished_at=row[3],
+                seed=row[4],
+                spec=json.loads(row[5]),
+                planned=row[6],
+            )
+            for row in rows
+        ]
 
     def last_answered_session(self) -> int | None:
         """The id of the most recent session with at least one answer."""
@@ -466,7 +484,9 @@ class Store:
     def review_logs(self, question_id: str | None = None) -> list[tuple[str, int, float]]:
         """(question id, rating, reviewed at) of past ratings, oldest first."""
         if question_id is None:
-            rows = self._read("SELECT question_id, rating, reviewed_at FROM review_logs ORDER BY id")
+            rows = self._read(
+                "SELECT question_id, rating, reviewed_at FROM review_logs ORDER BY id"
+            )
         else:
             rows = self._read(
                 "SELECT question_id, rating, reviewed_at FROM review_logs WHERE question_id = ? "
@@ -502,7 +522,9 @@ class Store:
             )  # fmt: skip
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def kata_history(self, kata_id: str | None = None, limit: int | None = None) -> list[KataAttempt]:
+    def kata_history(
+        self, kata_id: str | None = None, limit: int | None = None
+    ) -> list[KataAttempt]:
         """Attempts, newest first, of one kata or of all."""
         columns = (
             "id, kata_id, status, passed, total, duration_ms, elapsed_s, seed, source_sha256, "

@@ -81,10 +81,14 @@ def _print_report(stats: ProgressStats, titles: dict[str, str]) -> None:
     print(f"{'Katas':<{width}}  attempts  passes  best time  last")
     for best in stats.katas:
         time = "-" if best.best_elapsed_s is None else _clock(best.best_elapsed_s)
-        print(f"{best.kata_id:<{width}}  {best.attempts:>8}  {best.passes:>6}  {time:>9}  {best.last_status}")
+        print(
+            f"{best.kata_id:<{width}}  {best.attempts:>8}  {best.passes:>6}  {time:>9}  {best.last_status}"
+        )
 
 
-def _accuracy_table(heading: str, rows: list[Accuracy] | tuple[Accuracy, ...], titles: dict[str, str]) -> None:
+def _accuracy_table(
+    heading: str, rows: list[Accuracy] | tuple[Accuracy, ...], titles: dict[str, str]
+) -> None:
     width = max(len(heading), *(len(row.key) for row in rows)) if rows else len(heading)
     print(f"{heading:<{width}}  answered  right  partial  wrong  accuracy")
     if not rows:

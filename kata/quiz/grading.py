@@ -186,10 +186,9 @@ def grade(question: Question, answer: object) -> Grade:
         )
         score = 1.0 if ok else 0.0
         return Grade(score, verdict_for(score), value=text)
-    try:
-        rating = SelfRating(answer)
-    except ValueError:
-        raise InvalidAnswer("rate a card again, hard, good or easy") from None
+    if not isinstance(answer, str) or answer not in _CARD_SCORES:
+        raise InvalidAnswer("rate a card again, hard, good or easy")
+    rating = SelfRating(answer)
     score = _CARD_SCORES[rating]
     return Grade(score, verdict_for(score), value=rating)
 
@@ -217,4 +216,3 @@ def _grade_choices(question: Question, picked: list[int]) -> Grade:
     missed = tuple(sorted(correct - chosen))
     value = sorted(chosen) if question.type == "multi" else picked[0]
     return Grade(float(score), verdict_for(float(score)), feedback, missed, value)
-

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Container
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
@@ -41,10 +41,10 @@ def rating_for(question: Question, grade: Grade) -> Rating:
 
 def _utc(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("pass an aware datetime (UTC)")
-    return now.astimezone(timezone.utc)
+    return now.astimezone(UTC)
 
 
 def _card_id(question_id: str) -> int:
@@ -133,7 +133,7 @@ class Reviewer:
         """Rate a card without an answer row; returns when it is due next."""
         update = self.plan(question_id, rating, now=now, duration_ms=duration_ms)
         self.store.review(update)
-        return datetime.fromtimestamp(update.due, timezone.utc)
+        return datetime.fromtimestamp(update.due, UTC)
 
     def preview(self, question_id: str, *, now: datetime | None = None) -> dict[Rating, timedelta]:
         """For each rating, how long until the card would be due again (before fuzzing)."""

@@ -82,18 +82,18 @@ def build_bank(root: Node | None, path: str, *, builtin: bool) -> tuple[Bank | N
 
 
 def _describe(node: Node) -> str:
-    if node.__class__ is Mapping:
+    if isinstance(node, Mapping):
         return "a mapping"
-    if node.__class__ is Sequence:
+    if isinstance(node, Sequence):
         return "a list"
-    if node.plain and node.value in _NULLS:  # type: ignore[union-attr]
+    if node.plain and node.value in _NULLS:
         return "nothing"
-    value = node.value  # type: ignore[union-attr]
+    value = node.value
     return repr(value if len(value) <= 40 else value[:37] + "...")
 
 
 def _is_null(node: Node) -> bool:
-    return node.__class__ is Scalar and node.plain and node.value in _NULLS  # type: ignore[union-attr]
+    return isinstance(node, Scalar) and node.plain and node.value in _NULLS
 
 
 class _Checker:
@@ -131,18 +131,20 @@ class _Checker:
         ``known`` are keys that exist in the format but not in this place; ``hint_for``
         gives a tailored message for some of them.
         """
-        if node.__class__ is not Mapping:
-            self.problem(node, f"{what} must be a mapping of keys and values, not {_describe(node)}")
+        if not isinstance(node, Mapping):
+            self.problem(
+                node, f"{what} must be a mapping of keys and values, not {_describe(node)}"
+            )
             return None
         found: dict[str, tuple[Scalar, Node]] = {}
         seen: dict[str, Scalar] = {}
-        items = node.items  # type: ignore[union-attr]
+        items = node.items
         for i in range(0, len(items), 2):
             key, value = items[i], items[i + 1]
-            if key.__class__ is not Scalar:
+            if not isinstance(key, Scalar):
                 self.problem(key, f"a key in {what} must be a word, not {_describe(key)}")
                 continue
-            name = key.value  # type: ignore[union-attr]
+            name = key.value
             first = seen.get(name)
             if first is not None:
                 self.problem(
@@ -151,11 +153,11 @@ class _Checker:
                     "YAML would silently keep only the last one; remove one of them",
                 )
                 continue
-            seen[name] = key  # type: ignore[assignment]
+            seen[name] = key
             if name in allowed:
-                found[name] = (key, value)  # type: ignore[assignment]
+                found[name] = (key, value)
             else:
-                self.unknown_key(key, name, allowed, what, known, hint_for or {})  # type: ignore[arg-type]
+                self.unknown_key(key, name, allowed, what, known, hint_for or {})
         return found
 
     def unknown_key(
@@ -202,8 +204,8 @@ class _Checker:
     # -- values ----------------------------------------------------------------------
 
     def ident(self, node: Node, field: str) -> str | None:
-        if node.__class__ is Scalar and not _is_null(node):
-            value = node.value  # type: ignore[union-attr]
+        if isinstance(node, Scalar) and not _is_null(node):
+            value = node.value
             if ID_PATTERN.match(value):
                 return value
             self.problem(
@@ -212,31 +214,33 @@ class _Checker:
                 "starting with a letter or digit (such as 'sigmoid-range')",
             )
         else:
-            self.problem(node, f"'{field}' must be a word such as 'sigmoid-range', not {_describe(node)}")
+            self.problem(
+                node, f"'{field}' must be a word such as 'sigmoid-range', not {_describe(node)}"
+            )
         return None
 
     def integer(self, node: Node, field: str, low: int, high: int, meaning: str) -> int | None:
-        if node.__class__ is Scalar and node.plain and _INTEGER.match(node.value):  # type: ignore[union-attr]
-            value = int(node.value)  # type: ignore[union-attr]
+        if isinstance(node, Scalar) and node.plain and _INTEGER.match(node.value):
+            value = int(node.value)
             if low <= value <= high:
                 return value
         self.problem(node, f"'{field}' must be an integer {meaning}, not {_describe(node)}")
         return None
 
     def boolean(self, node: Node, field: str) -> bool | None:
-        if node.__class__ is Scalar and node.plain:
-            if node.value in _TRUE:  # type: ignore[union-attr]
+        if isinstance(node, Scalar) and node.plain:
+            if node.value in _TRUE:
                 return True
-            if node.value in _FALSE:  # type: ignore[union-attr]
+            if node.value in _FALSE:
                 return False
-        quoted = " (without quotes)" if node.__class__ is Scalar and not node.plain else ""  # type: ignore[union-attr]
+        quoted = " (without quotes)" if isinstance(node, Scalar) and not node.plain else ""
         self.problem(node, f"'{field}' must be true or false{quoted}, not {_describe(node)}")
         return None
 
     def number(self, node: Node, field: str, *, non_negative: bool = False) -> float | None:
-        if node.__class__ is Scalar:
-            text = node.value.strip()  # type: ignore[union-attr]
-            if node.plain and _NUMBER.match(text):  # type: ignore[union-attr]
+        if isinstance(node, Scalar):
+            text = node.value.strip()
+            if node.plain and _NUMBER.match(text):
                 value = float(text)
                 if not math.isfinite(value):
                     self.problem(node, f"'{field}' is too large to be a number: {text}")
@@ -245,19 +249,23 @@ class _Checker:
                     self.problem(node, f"'{field}' must be zero or positive, not {text}")
                     return None
                 return value
-            if not node.plain and _NUMBER.match(text):  # type: ignore[union-attr]
-                self.problem(node, f"'{field}' is a quoted string: remove the quotes to make it a number")
+            if not node.plain and _NUMBER.match(text):
+                self.problem(
+                    node, f"'{field}' is a quoted string: remove the quotes to make it a number"
+                )
                 return None
-            if node.plain and text.lower().lstrip("+-") in (".inf", ".nan"):  # type: ignore[union-attr]
+            if node.plain and text.lower().lstrip("+-") in (".inf", ".nan"):
                 self.problem(node, f"'{field}' must be a finite number, not {text}")
                 return None
-        self.problem(node, f"'{field}' must be a number such as 0.25 or 1e-3, not {_describe(node)}")
+        self.problem(
+            node, f"'{field}' must be a number such as 0.25 or 1e-3, not {_describe(node)}"
+        )
         return None
 
     def string(self, node: Node, field: str) -> str | None:
-        if node.__class__ is Scalar and not _is_null(node) and node.value.strip():  # type: ignore[union-attr]
-            return node.value  # type: ignore[union-attr]
-        if node.__class__ is Scalar:
+        if isinstance(node, Scalar) and not _is_null(node) and node.value.strip():
+            return node.value
+        if isinstance(node, Scalar):
             self.problem(node, f"'{field}' is empty: write it out")
         else:
             self.problem(node, f"'{field}' must be a string, not {_describe(node)}")
@@ -265,9 +273,8 @@ class _Checker:
 
     def text(self, node: Node, field: str, *, translated: bool = True) -> Text | None:
         """A text; in a built-in bank a ``translated`` text must have every language."""
-        cls = node.__class__
-        if cls is Scalar:
-            if _is_null(node) or not node.value.strip():  # type: ignore[union-attr]
+        if isinstance(node, Scalar):
+            if _is_null(node) or not node.value.strip():
                 self.problem(node, f"'{field}' is empty: write the text")
                 return None
             if translated and self.builtin:
@@ -277,30 +284,35 @@ class _Checker:
                     f"write it as {{{', '.join(f'{lang}: ...' for lang in LANGUAGES)}}}",
                 )
                 return None
-            return Text.plain(node.value)  # type: ignore[union-attr]
-        if cls is not Mapping:
+            return Text.plain(node.value)
+        if not isinstance(node, Mapping):
             self.problem(
-                node, f"'{field}' must be a text (a string, or {{en: ..., zh: ...}}), not {_describe(node)}"
+                node,
+                f"'{field}' must be a text (a string, or {{en: ..., zh: ...}}), not {_describe(node)}",
             )
             return None
         before = len(self.problems)
         pairs: list[tuple[str, str]] = []
         seen: set[str] = set()
-        items = node.items  # type: ignore[union-attr]
+        items = node.items
         for i in range(0, len(items), 2):
             key, value = items[i], items[i + 1]
-            lang = key.value if key.__class__ is Scalar else None  # type: ignore[union-attr]
+            lang = key.value if isinstance(key, Scalar) else None
             if lang is None or (lang not in LANGUAGES and not LANGUAGE_PATTERN.match(lang)):
-                self.problem(key, f"{_describe(key)} in '{field}' is not a language code such as en or zh")
+                self.problem(
+                    key, f"{_describe(key)} in '{field}' is not a language code such as en or zh"
+                )
                 continue
             if lang in seen:
                 self.problem(key, f"'{field}' has {lang} twice: remove one")
                 continue
             seen.add(lang)
-            if value.__class__ is not Scalar or _is_null(value) or not value.value.strip():  # type: ignore[union-attr]
-                self.problem(value, f"'{field}' in {lang} must be a non-empty string, not {_describe(value)}")
+            if not isinstance(value, Scalar) or _is_null(value) or not value.value.strip():
+                self.problem(
+                    value, f"'{field}' in {lang} must be a non-empty string, not {_describe(value)}"
+                )
                 continue
-            pairs.append((lang, value.value))  # type: ignore[union-attr]
+            pairs.append((lang, value.value))
         if not items:
             self.problem(node, f"'{field}' is empty: write the text")
         elif self.builtin:
@@ -314,8 +326,8 @@ class _Checker:
         return Text(tuple(pairs)) if len(self.problems) == before else None
 
     def sequence(self, node: Node, field: str, *, example: str) -> list[Node] | None:
-        if node.__class__ is Sequence:
-            return node.items  # type: ignore[union-attr]
+        if isinstance(node, Sequence):
+            return node.items
         self.problem(node, f"'{field}' must be a list such as {example}, not {_describe(node)}")
         return None
 
@@ -333,10 +345,12 @@ class _Checker:
     def bank(self, root: Node | None) -> Bank | None:
         if root is None:
             self.problems.append(
-                Problem(self.path, 1, 1, "the file is empty: a bank needs bank, title and questions")
+                Problem(
+                    self.path, 1, 1, "the file is empty: a bank needs bank, title and questions"
+                )
             )
             return None
-        if root.__class__ is not Mapping:
+        if not isinstance(root, Mapping):
             self.problem(
                 root,
                 f"the top level must be a mapping with bank, title and questions, not {_describe(root)}",
@@ -358,7 +372,9 @@ class _Checker:
         if questions_node is not None:
             items = self.sequence(questions_node, "questions", example="[{id: ..., type: ...}]")
             if items is not None and not items:
-                self.problem(questions_node, "'questions' is empty: a bank needs at least one question")
+                self.problem(
+                    questions_node, "'questions' is empty: a bank needs at least one question"
+                )
             for item in items or ():
                 question = self.question(item, bank_id or "", tags)
                 if question is not None:
@@ -372,7 +388,7 @@ class _Checker:
             path=self.path,
             builtin=self.builtin,
             tags=tags,
-            where=self.location(bank_node),  # type: ignore[arg-type]
+            where=self.location(bank_node),  # type: ignore[arg-type]  # set when bank_id is
         )
 
     # -- questions -------------------------------------------------------------------
@@ -381,30 +397,38 @@ class _Checker:
         items = node.items
         for i in range(0, len(items), 2):
             key = items[i]
-            if key.__class__ is Scalar and key.value == "type":  # type: ignore[union-attr]
+            if isinstance(key, Scalar) and key.value == "type":
                 value = items[i + 1]
-                if value.__class__ is Scalar:
+                if isinstance(value, Scalar):
                     try:
-                        return QuestionType(value.value)  # type: ignore[union-attr]
+                        return QuestionType(value.value)
                     except ValueError:
                         pass
-                close = difflib.get_close_matches(
-                    value.value if value.__class__ is Scalar else "", [t.value for t in QuestionType], n=1  # type: ignore[union-attr]
-                )
+                typed = value.value if isinstance(value, Scalar) else ""
+                close = difflib.get_close_matches(typed, [t.value for t in QuestionType], n=1)
                 hint = f": did you mean '{close[0]}'?" if close else f"; use one of {_TYPES}"
                 self.problem(value, f"unknown question type {_describe(value)}{hint}")
                 return None
         return None
 
     def question(self, node: Node, bank_id: str, bank_tags: tuple[str, ...]) -> Question | None:
-        if node.__class__ is not Mapping:
-            self.problem(node, f"a question must be a mapping with id, type, prompt, ..., not {_describe(node)}")
+        if not isinstance(node, Mapping):
+            self.problem(
+                node,
+                f"a question must be a mapping with id, type, prompt, ..., not {_describe(node)}",
+            )
             return None
         before = len(self.problems)
-        qtype = self.question_type(node)  # type: ignore[arg-type]
-        allowed = COMMON_KEYS + (TYPE_KEYS[qtype] if qtype else ALL_QUESTION_KEYS[len(COMMON_KEYS):])
+        qtype = self.question_type(node)
+        allowed = COMMON_KEYS + (
+            TYPE_KEYS[qtype] if qtype else ALL_QUESTION_KEYS[len(COMMON_KEYS) :]
+        )
         found = self.fields(
-            node, allowed, "a question", known=ALL_QUESTION_KEYS, hint_for=_TYPE_HINTS.get(qtype)
+            node,
+            allowed,
+            "a question",
+            known=ALL_QUESTION_KEYS,
+            hint_for=_TYPE_HINTS[qtype] if qtype else None,
         )
         assert found is not None
         qid = None
@@ -414,7 +438,9 @@ class _Checker:
             if qid is not None:
                 first = self.ids.get(qid)
                 if first is not None:
-                    self.problem(id_node, f"duplicate question id '{qid}': already used at line {first.line}")
+                    self.problem(
+                        id_node, f"duplicate question id '{qid}': already used at line {first.line}"
+                    )
                 else:
                     self.ids[qid] = self.location(id_node)
         owner = f"question '{qid}'" if qid else "this question"
@@ -439,18 +465,21 @@ class _Checker:
         extra = self.typed_fields(qtype, found, node, owner) if qtype else {}
         if len(self.problems) > before or qid is None or qtype is None:
             return None
+        # Without a problem, every required field was found and is valid.
+        assert difficulty is not None and prompt is not None and explanation is not None
+        assert id_node is not None
         return Question(
             id=qid,
             type=qtype,
-            difficulty=difficulty,  # type: ignore[arg-type]
-            prompt=prompt,  # type: ignore[arg-type]
-            explanation=explanation,  # type: ignore[arg-type]
+            difficulty=difficulty,
+            prompt=prompt,
+            explanation=explanation,
             bank_id=bank_id,
             tags=tags,
             references=references,
             figure=figure,
-            where=self.location(id_node),  # type: ignore[arg-type]
-            **extra,
+            where=self.location(id_node),
+            **extra,  # type: ignore[arg-type]  # keys and types match Question's fields
         )
 
     def typed_fields(
@@ -469,7 +498,9 @@ class _Checker:
         if qtype is QuestionType.NUMERIC:
             answer_node = self.require(found, "answer", node, owner, "the expected number")
             answer = self.number(answer_node, "answer") if answer_node is not None else None
-            tolerance = self.tolerance(found["tolerance"][1]) if "tolerance" in found else Tolerance()
+            tolerance = (
+                self.tolerance(found["tolerance"][1]) if "tolerance" in found else Tolerance()
+            )
             return {"answer": answer, "tolerance": tolerance or Tolerance()}
         if qtype is QuestionType.SHORT:
             return self.short(found, node, owner)
@@ -514,15 +545,15 @@ class _Checker:
                         "'why' says why a choice is wrong, but this choice is correct: "
                         "put the reasoning in the question's 'explanation'",
                     )
-            if text is not None:
+            if text is not None and text_node is not None:
                 key = tuple((lang, normalise_text(value)) for lang, value in text.items)
                 if key in texts:
                     self.problem(
-                        text_node,  # type: ignore[arg-type]
+                        text_node,
                         f"same text as the choice at line {texts[key].mark.line + 1}: "
                         "choices must differ",
                     )
-                texts.setdefault(key, text_node)  # type: ignore[arg-type]
+                texts.setdefault(key, text_node)
                 choices.append(Choice(text=text, correct=correct, why=why))
             if correct:
                 if qtype is QuestionType.SINGLE and first_correct is not None:
@@ -534,7 +565,9 @@ class _Checker:
                 first_correct = first_correct or item
         if first_correct is None and items:
             count = "exactly one" if qtype is QuestionType.SINGLE else "at least one"
-            self.problem(node, f"no choice is marked 'correct: true': a {qtype} question needs {count}")
+            self.problem(
+                node, f"no choice is marked 'correct: true': a {qtype} question needs {count}"
+            )
         return tuple(choices)
 
     def tolerance(self, node: Node) -> Tolerance | None:
@@ -545,14 +578,16 @@ class _Checker:
             self.problem(node, "'tolerance' needs abs, rel or both, such as {abs: 0.001}")
             return None
         values = {
-            name: self.number(value, name, non_negative=True)
-            for name, (_, value) in found.items()
+            name: self.number(value, name, non_negative=True) for name, (_, value) in found.items()
         }
-        if any(value is None for value in values.values()):
+        abs_, rel = values.get("abs", 0.0), values.get("rel", 0.0)
+        if abs_ is None or rel is None:
             return None
-        return Tolerance(**values)  # type: ignore[arg-type]
+        return Tolerance(abs=abs_, rel=rel)
 
-    def short(self, found: dict[str, tuple[Scalar, Node]], node: Node, owner: str) -> dict[str, object]:
+    def short(
+        self, found: dict[str, tuple[Scalar, Node]], node: Node, owner: str
+    ) -> dict[str, object]:
         if "accept" not in found and "patterns" not in found:
             self.problem(
                 node,
@@ -579,8 +614,9 @@ class _Checker:
                     where = f" at position {err.pos}" if err.pos is not None else ""
                     self.problem(item, f"invalid regular expression: {err.msg}{where}")
         for name in ("accept", "patterns"):
-            if name in found and found[name][1].__class__ is Sequence and not found[name][1].items:  # type: ignore[union-attr]
-                self.problem(found[name][1], f"'{name}' is empty: list at least one, or remove the key")
+            listed = found[name][1] if name in found else None
+            if isinstance(listed, Sequence) and not listed.items:
+                self.problem(listed, f"'{name}' is empty: list at least one, or remove the key")
         return {"accept": tuple(dict.fromkeys(accept)), "patterns": tuple(patterns)}
 
     def references(self, node: Node) -> tuple[Reference, ...]:
@@ -592,21 +628,25 @@ class _Checker:
                 continue
             title_node = self.require(found, "title", item, "this reference", "the page's title")
             url_node = self.require(found, "url", item, "this reference")
-            title = self.text(title_node, "title", translated=False) if title_node else None
-            url = self.string(url_node, "url") if url_node else None
-            if url is not None:
+            title = (
+                self.text(title_node, "title", translated=False) if title_node is not None else None
+            )
+            url = self.string(url_node, "url") if url_node is not None else None
+            if url is not None and url_node is not None:
                 parts = urlsplit(url)
                 if parts.scheme not in ("http", "https") or not parts.netloc:
-                    self.problem(url_node, f"'url' must be an http:// or https:// address, not {url!r}")  # type: ignore[arg-type]
+                    self.problem(
+                        url_node, f"'url' must be an http:// or https:// address, not {url!r}"
+                    )
                     url = None
             if title is not None and url is not None:
                 references.append(Reference(title=title, url=url))
         return tuple(references)
 
     def figure(self, node: Node) -> str | None:
-        if node.__class__ is Scalar and node.value in FIGURES:  # type: ignore[union-attr]
-            return node.value  # type: ignore[union-attr]
-        value = node.value if node.__class__ is Scalar else ""  # type: ignore[union-attr]
+        if isinstance(node, Scalar) and node.value in FIGURES:
+            return node.value
+        value = node.value if isinstance(node, Scalar) else ""
         close = difflib.get_close_matches(value, FIGURES, n=1)
         hint = f": did you mean '{close[0]}'?" if close else f"; use one of {', '.join(FIGURES)}"
         self.problem(node, f"unknown figure {_describe(node)}{hint}")
@@ -618,7 +658,7 @@ def _type_hints(qtype: QuestionType | None) -> dict[str, str]:
     if qtype is None:
         return {}
     hints: dict[str, str] = {}
-    for key in ALL_QUESTION_KEYS[len(COMMON_KEYS):]:
+    for key in ALL_QUESTION_KEYS[len(COMMON_KEYS) :]:
         if key in TYPE_KEYS[qtype]:
             continue
         owners = [t.value for t, keys in TYPE_KEYS.items() if key in keys]
@@ -628,7 +668,9 @@ def _type_hints(qtype: QuestionType | None) -> dict[str, str]:
             f"'answer' is not used by {qtype} questions: mark the right choice with 'correct: true'"
         )
     if qtype is QuestionType.SHORT:
-        hints["answer"] = "'answer' is not used by short questions: list accepted answers under 'accept'"
+        hints["answer"] = (
+            "'answer' is not used by short questions: list accepted answers under 'accept'"
+        )
     return hints
 
 

@@ -22,7 +22,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -100,7 +100,9 @@ def select_questions(
         due = [catalog.question(qid) for qid in reviewer.due(catalog, now=now)]
         chosen = [q for q in due if selection.matches(q)]  # most overdue first
         if not chosen:
-            raise NoQuestions("no card is due for review: practise some questions first, or come back later")
+            raise NoQuestions(
+                "no card is due for review: practise some questions first, or come back later"
+            )
     elif mode is Mode.RETRY_WRONG:
         missed = store.missed_in_last_session() if store is not None else []
         chosen = [catalog.question(qid) for qid in missed if qid in catalog]
@@ -112,7 +114,9 @@ def select_questions(
         chosen = sorted((q for q in catalog if selection.matches(q)), key=lambda q: q.id)
         random.Random(seed).shuffle(chosen)
         if not chosen:
-            raise NoQuestions("no question matches these banks, tags and difficulties: widen the selection")
+            raise NoQuestions(
+                "no question matches these banks, tags and difficulties: widen the selection"
+            )
     return chosen if selection.count is None else chosen[: selection.count]
 
 
@@ -286,7 +290,9 @@ class Session:
 
     # -- actions ---------------------------------------------------------------------
 
-    def answer(self, given: object, *, duration_ms: int | None = None, now: datetime | None = None) -> Result:
+    def answer(
+        self, given: object, *, duration_ms: int | None = None, now: datetime | None = None
+    ) -> Result:
         """Grade and record an answer to :attr:`current`.
 
         ``given`` is as in :mod:`kata.quiz.grading` except that choices are *displayed*
@@ -309,9 +315,12 @@ class Session:
             review = None
             if self.reviewer is not None:
                 review = self.reviewer.plan(
-                    question.id, rating_for(question, result_grade), now=now, duration_ms=duration_ms
+                    question.id,
+                    rating_for(question, result_grade),
+                    now=now,
+                    duration_ms=duration_ms,
                 )
-                next_due = datetime.fromtimestamp(review.due, timezone.utc)
+                next_due = datetime.fromtimestamp(review.due, UTC)
             answer_id = self.store.record_answer(
                 question_id=question.id,
                 bank_id=question.bank_id,

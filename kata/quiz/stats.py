@@ -9,7 +9,7 @@ due count or the forecast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kata.quiz.model import Catalog
@@ -67,7 +67,7 @@ class ProgressStats:
                     "passes": best.passes,
                     "best_elapsed_s": best.best_elapsed_s,
                     "last_status": best.last_status,
-                    "last_at": datetime.fromtimestamp(best.last_at, timezone.utc).isoformat(),
+                    "last_at": datetime.fromtimestamp(best.last_at, UTC).isoformat(),
                 }
                 for best in self.katas
             },

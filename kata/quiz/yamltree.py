@@ -48,7 +48,7 @@ MAX_NODES = 750_000
 class Scalar:
     """A scalar: its raw text and whether it was written plain (without quotes)."""
 
-    __slots__ = ("value", "plain", "mark")
+    __slots__ = ("mark", "plain", "value")
 
     def __init__(self, value: str, plain: bool, mark: Any) -> None:
         self.value = value

@@ -55,13 +55,18 @@ def generate_bank(count: int) -> str:
                 if c == 0 or (kind == "multi" and c == 1):
                     lines.append(f"      - {{text: 'option {c}', correct: true}}")
                 else:
-                    lines.append(f"      - {{text: 'option {c}', why: {{en: 'not {c}', zh: '不是 {c}'}}}}")
+                    lines.append(
+                        f"      - {{text: 'option {c}', why: {{en: 'not {c}', zh: '不是 {c}'}}}}"
+                    )
         elif kind == "true-false":
             lines.append(f"    answer: {'true' if i % 2 else 'false'}")
         elif kind == "numeric":
             lines += [f"    answer: {i}.25", "    tolerance: {abs: 0.001, rel: 0.01}"]
         elif kind == "short":
-            lines += ["    accept: [log-sum-exp, logsumexp]", f"    patterns: ['^log[- ]?sum[- ]?exp {i}$']"]
+            lines += [
+                "    accept: [log-sum-exp, logsumexp]",
+                f"    patterns: ['^log[- ]?sum[- ]?exp {i}$']",
+            ]
         else:
             lines.append("    points: [{en: point one, zh: 要点一}, {en: point two, zh: 要点二}]")
     return "\n".join(lines) + "\n"
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         assert len(bank) == args.questions
         ours = best_of(args.runs, lambda: load_bank(path, builtin=True))
         text = path.read_text(encoding="utf-8")
-        baseline = best_of(args.runs, lambda: yaml.load(text, Loader=loader))  # noqa: S506 (safe loader)
+        baseline = best_of(args.runs, lambda: yaml.load(text, Loader=loader))
 
     print(f"bank: {args.questions:,} questions, {size_mib:.1f} MiB (best of {args.runs} runs)")
     print(f"kata load_bank (parse + validate): {ours:.3f} s")

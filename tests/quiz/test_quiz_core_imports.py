@@ -31,5 +31,7 @@ def test_quiz_and_store_import_without_textual() -> None:
 @pytest.mark.parametrize("module", CORE)
 def test_each_core_module_imports_alone_without_textual(module: str) -> None:
     code = f"import {module}, sys; assert 'textual' not in sys.modules, '{module} imported textual'"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

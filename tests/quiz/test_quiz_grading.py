@@ -25,7 +25,12 @@ from kata.quiz.model import Choice
 def test_single_right_and_wrong_with_why(catalog: Catalog) -> None:
     question = catalog.question("s-single")
     right = grade(question, 0)
-    assert (right.score, right.verdict, right.wrong_picks, right.missed) == (1.0, Verdict.RIGHT, (), ())
+    assert (right.score, right.verdict, right.wrong_picks, right.missed) == (
+        1.0,
+        Verdict.RIGHT,
+        (),
+        (),
+    )
     wrong = grade(question, 2)
     assert (wrong.score, wrong.verdict, wrong.missed) == (0.0, Verdict.WRONG, (0,))
     assert [(f.index, f.why.get("en")) for f in wrong.wrong_picks] == [(2, "That is tanh.")]
@@ -43,7 +48,9 @@ def test_single_right_and_wrong_with_why(catalog: Catalog) -> None:
         ({0, 1, 2, 3}, 0.0, Verdict.WRONG),  # picking everything earns nothing
     ],
 )
-def test_multi_partial_credit(catalog: Catalog, picked: set[int], score: float, verdict: Verdict) -> None:
+def test_multi_partial_credit(
+    catalog: Catalog, picked: set[int], score: float, verdict: Verdict
+) -> None:
     result = grade(catalog.question("s-multi"), picked)
     assert (result.score, result.verdict) == (score, verdict)
 
@@ -58,14 +65,18 @@ def test_multi_reports_wrong_picks_and_missed(catalog: Catalog) -> None:
 
 def test_multi_thirds_add_up_to_exactly_right() -> None:
     choices = tuple(Choice(Text.plain(str(i)), correct=i < 3) for i in range(4))
-    question = Question("m", QuestionType.MULTI, 1, Text.plain("?"), Text.plain("."), "b", choices=choices)
+    question = Question(
+        "m", QuestionType.MULTI, 1, Text.plain("?"), Text.plain("."), "b", choices=choices
+    )
     assert grade(question, [0, 1, 2]).verdict is Verdict.RIGHT
     assert grade(question, [0, 1]).score == pytest.approx(2 / 3)
 
 
 def test_multi_with_every_choice_correct_has_no_penalty() -> None:
     choices = tuple(Choice(Text.plain(str(i)), correct=True) for i in range(3))
-    question = Question("m", QuestionType.MULTI, 1, Text.plain("?"), Text.plain("."), "b", choices=choices)
+    question = Question(
+        "m", QuestionType.MULTI, 1, Text.plain("?"), Text.plain("."), "b", choices=choices
+    )
     assert grade(question, [0]).score == pytest.approx(1 / 3)
 
 
@@ -77,7 +88,9 @@ def test_true_false(catalog: Catalog) -> None:
         grade(question, "true")
 
 
-@pytest.mark.parametrize("typed", ["0.25", " .25 ", "1/4", "2.5e-1", "25%", "0.2505", "０．２５", 0.25])
+@pytest.mark.parametrize(
+    "typed", ["0.25", " .25 ", "1/4", "2.5e-1", "25%", "0.2505", "０．２５", 0.25]
+)
 def test_numeric_right(catalog: Catalog, typed: object) -> None:
     assert grade(catalog.question("s-numeric"), typed).verdict is Verdict.RIGHT
 
@@ -99,7 +112,9 @@ def test_numeric_wrong(catalog: Catalog, typed: str) -> None:
         ("9" * 80, "too long"),
     ],
 )
-def test_numeric_answers_that_cannot_be_graded_ask_again(catalog: Catalog, typed: str, message: str) -> None:
+def test_numeric_answers_that_cannot_be_graded_ask_again(
+    catalog: Catalog, typed: str, message: str
+) -> None:
     with pytest.raises(InvalidAnswer, match=message):
         grade(catalog.question("s-numeric"), typed)
 
@@ -120,7 +135,10 @@ def test_tolerances() -> None:
     assert Tolerance(abs=0.1, rel=0.1).accepts(100.0, 109.0)  # either tolerance suffices
 
 
-@pytest.mark.parametrize("typed", ["logsumexp", "  LOG-sum-EXP ", "log sum exp", "Log-Sum-Exp trick", "ｌｏｇｓｕｍｅｘｐ"])
+@pytest.mark.parametrize(
+    "typed",
+    ["logsumexp", "  LOG-sum-EXP ", "log sum exp", "Log-Sum-Exp trick", "ｌｏｇｓｕｍｅｘｐ"],
+)
 def test_short_right(catalog: Catalog, typed: str) -> None:
     assert grade(catalog.question("s-short"), typed).verdict is Verdict.RIGHT
 
@@ -155,7 +173,14 @@ def test_card_self_rating(catalog: Catalog, rating: object, score: float, verdic
 
 @pytest.mark.parametrize(
     "qid, answer",
-    [("s-single", 3), ("s-single", -1), ("s-single", True), ("s-multi", "01"), ("s-multi", [7]), ("s-card", "meh")],
+    [
+        ("s-single", 3),
+        ("s-single", -1),
+        ("s-single", True),
+        ("s-multi", "01"),
+        ("s-multi", [7]),
+        ("s-card", "meh"),
+    ],
 )
 def test_malformed_answers_raise_invalid_answer(catalog: Catalog, qid: str, answer: object) -> None:
     with pytest.raises(InvalidAnswer):

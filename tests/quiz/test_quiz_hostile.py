@@ -50,10 +50,12 @@ def test_a_lone_alias_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("opener, closer", [("[", "]"), ("{a: ", "}")])
-def test_ten_thousand_deep_flow_nesting_is_refused(tmp_path: Path, opener: str, closer: str) -> None:
+def test_ten_thousand_deep_flow_nesting_is_refused(
+    tmp_path: Path, opener: str, closer: str
+) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("bank: deep\nquestions: " + opener * 10_000 + "1" + closer * 10_000 + "\n")
-    line, col, message = only_problem(path)
+    line, _col, message = only_problem(path)
     # Refused by kata's depth limit or, for flow lists that libyaml scans ahead, by libyaml's.
     assert "nesting" in message and "a bank needs about 7" in message
     assert line == 2
@@ -80,8 +82,10 @@ def test_a_50_mib_file_is_refused_without_being_parsed(tmp_path: Path) -> None:
     assert only_problem(path) == (
         1,
         1,
-        f"the file is 50.0 MiB; banks are limited to {MAX_BYTES // 1024 // 1024} MiB: "
-        "split it into several banks",
+        (
+            f"the file is 50.0 MiB; banks are limited to {MAX_BYTES // 1024 // 1024} MiB: "
+            "split it into several banks"
+        ),
     )
 
 
@@ -89,7 +93,7 @@ def test_too_many_nodes_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "wide.yaml"
     path.write_text("bank: wide\nquestions: [" + "0," * (MAX_NODES + 10) + "0]\n")
     assert path.stat().st_size < MAX_BYTES
-    line, col, message = only_problem(path)
+    line, _col, message = only_problem(path)
     assert message == f"more than {MAX_NODES:,} YAML nodes: split the bank into several files"
     assert line == 2
 

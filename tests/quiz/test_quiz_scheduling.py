@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Rating, Scheduler, State
@@ -14,7 +14,7 @@ from kata.quiz import Catalog, Reviewer, grade, rating_for
 from kata.quiz.scheduling import format_interval
 from kata.store import Store
 
-NOW = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -46,7 +46,9 @@ def test_verdicts_and_self_ratings_map_to_fsrs_ratings(
 def test_previews_grow_with_the_rating_and_match_the_review(reviewer: Reviewer) -> None:
     preview = reviewer.preview("s-card", now=NOW)
     assert list(preview) == [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy]
-    assert preview[Rating.Again] <= preview[Rating.Hard] <= preview[Rating.Good] < preview[Rating.Easy]
+    assert (
+        preview[Rating.Again] <= preview[Rating.Hard] <= preview[Rating.Good] < preview[Rating.Easy]
+    )
     assert preview[Rating.Again] == timedelta(minutes=1)  # FSRS's first learning step
     due = reviewer.rate("s-card", Rating.Good, now=NOW)
     assert due - NOW == preview[Rating.Good]
@@ -61,7 +63,9 @@ def test_a_review_card_moves_on_to_days(reviewer: Reviewer) -> None:
     assert reviewer.preview("s-tf", now=when)[Rating.Good] >= timedelta(days=1)
 
 
-def test_undo_restores_the_previous_card_and_removes_the_log(reviewer: Reviewer, store: Store) -> None:
+def test_undo_restores_the_previous_card_and_removes_the_log(
+    reviewer: Reviewer, store: Store
+) -> None:
     reviewer.rate("s-tf", Rating.Good, now=NOW)
     before = store.card("s-tf")
     reviewer.rate("s-tf", Rating.Again, now=NOW + timedelta(minutes=20))
@@ -85,7 +89,9 @@ def test_due_ignores_questions_that_left_the_banks(reviewer: Reviewer, catalog: 
     assert reviewer.due(catalog, now=NOW - timedelta(hours=1)) == []
 
 
-def test_forecast_counts_cards_per_day_with_overdue_today(reviewer: Reviewer, catalog: Catalog) -> None:
+def test_forecast_counts_cards_per_day_with_overdue_today(
+    reviewer: Reviewer, catalog: Catalog
+) -> None:
     reviewer.rate("s-tf", Rating.Again, now=NOW - timedelta(days=5))  # overdue
     reviewer.rate("s-single", Rating.Easy, now=NOW)  # due in a few days
     reviewer.rate("vanished", Rating.Again, now=NOW)
@@ -99,7 +105,9 @@ def test_forecast_counts_cards_per_day_with_overdue_today(reviewer: Reviewer, ca
 def test_damaged_card_json_is_a_store_error(reviewer: Reviewer, store: Store) -> None:
     reviewer.rate("s-tf", Rating.Good, now=NOW)
     with sqlite3.connect(store.path) as db:  # a file edited by hand
-        db.execute("UPDATE review_cards SET card = ? WHERE question_id = 's-tf'", (json.dumps({"x": 1}),))
+        db.execute(
+            "UPDATE review_cards SET card = ? WHERE question_id = 's-tf'", (json.dumps({"x": 1}),)
+        )
     db.close()
     with pytest.raises(StoreError, match="review card of 's-tf'"):
         reviewer.card("s-tf")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -74,7 +74,7 @@ def test_displayed_choices_map_back_to_bank_indices(catalog: Catalog) -> None:
 
 
 def test_selection_by_bank_tag_difficulty_and_count(catalog: Catalog) -> None:
-    ids = lambda sel: sorted(p.question.id for p in Session.start(catalog, sel, seed=1).planned)  # noqa: E731
+    ids = lambda sel: sorted(p.question.id for p in Session.start(catalog, sel, seed=1).planned)
     assert ids(Selection(tags=("sigmoid",))) == ["s-numeric", "s-single"]
     assert ids(Selection(difficulty=(4, 5))) == ["s-card", "s-short"]
     assert ids(Selection(banks=("sample",), count=2)).__len__() == 2
@@ -82,7 +82,9 @@ def test_selection_by_bank_tag_difficulty_and_count(catalog: Catalog) -> None:
         Session.start(catalog, Selection(banks=("nope",)))
 
 
-def test_practice_session_records_every_answer_as_it_is_given(catalog: Catalog, store: Store) -> None:
+def test_practice_session_records_every_answer_as_it_is_given(
+    catalog: Catalog, store: Store
+) -> None:
     session = Session.start(catalog, seed=3, store=store)
     assert session.mode.shows_feedback
     total = len(catalog)
@@ -109,7 +111,9 @@ def test_invalid_answers_do_not_advance(catalog: Catalog, store: Store) -> None:
 
 def test_exam_hides_feedback_and_stops_at_the_time_limit(catalog: Catalog, store: Store) -> None:
     clock = FakeClock()
-    session = Session.start(catalog, mode=Mode.EXAM, seed=5, store=store, time_limit_s=60, clock=clock)
+    session = Session.start(
+        catalog, mode=Mode.EXAM, seed=5, store=store, time_limit_s=60, clock=clock
+    )
     assert not session.mode.shows_feedback
     session.answer(right_answer(session))
     clock.now += 30
@@ -150,7 +154,7 @@ def test_retry_wrong_asks_the_questions_missed_last_time(catalog: Catalog, store
 def test_review_mode_asks_due_cards_most_overdue_first(catalog: Catalog, store: Store) -> None:
     with pytest.raises(NoQuestions, match="no card is due"):
         Session.start(catalog, mode=Mode.REVIEW, store=store)
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     practice = Session.start(catalog, Selection(difficulty=(1, 1)), seed=4, store=store)
     while not practice.finished:  # both wrong: due again in a minute
         question = practice.current.question
@@ -158,7 +162,7 @@ def test_review_mode_asks_due_cards_most_overdue_first(catalog: Catalog, store: 
                         practice.current.position(1), now=start + timedelta(minutes=len(practice.results)))  # fmt: skip
     review = Session.start(catalog, mode=Mode.REVIEW, store=store, now=start + timedelta(hours=1))
     first_asked = practice.results[0].question.id
-    assert [p.question.id for p in review.planned][0] == first_asked
+    assert review.planned[0].question.id == first_asked
     assert review.progress == (0, 2)
 
 

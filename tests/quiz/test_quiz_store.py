@@ -43,7 +43,10 @@ def test_a_file_from_a_newer_kata_is_refused(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     db.close()
-    with pytest.raises(StoreError, match=r"written by a newer kata \(schema version 2; this kata knows up to 1\): upgrade kata"):
+    with pytest.raises(
+        StoreError,
+        match=r"written by a newer kata \(schema version 2; this kata knows up to 1\): upgrade kata",
+    ):
         Store(path)
 
 
@@ -69,7 +72,9 @@ def test_a_corrupt_file_is_a_store_error_naming_the_file(tmp_path: Path) -> None
 def test_an_unusable_data_folder_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(StoreError, match="cannot create the data folder .* KATA_HOME or --data-dir"):
+    with pytest.raises(
+        StoreError, match="cannot create the data folder .* KATA_HOME or --data-dir"
+    ):
         Store(blocker / "sub" / "progress.sqlite3")
 
 
@@ -80,9 +85,8 @@ def test_a_read_only_file_is_a_store_error(tmp_path: Path) -> None:
     path.chmod(0o444)
     tmp_path.chmod(0o555)
     try:
-        with pytest.raises(StoreError, match="cannot write"):
-            with Store(path) as store:
-                store.set_setting("x", 1)
+        with pytest.raises(StoreError, match="cannot write"), Store(path) as store:
+            store.set_setting("x", 1)
     finally:
         tmp_path.chmod(0o755)
 
@@ -102,7 +106,9 @@ def _hand_made_v1(path: Path) -> None:
     db.close()
 
 
-def test_migrations_upgrade_an_old_file_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migrations_upgrade_an_old_file_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "progress.sqlite3"
     _hand_made_v1(path)
     v2 = ("ALTER TABLE answers ADD COLUMN hint_used INTEGER NOT NULL DEFAULT 0",)
@@ -147,16 +153,29 @@ def test_settings_hold_json_values(store: Store) -> None:
 
 def test_answers_tallies_and_last_session(store: Store) -> None:
     first = store.start_session("practice", seed=1, spec={"tags": ["x"]}, planned=3)
-    store.record_answer(question_id="a", bank_id="b", given=0, score=1.0, verdict="right", session_id=first)
+    store.record_answer(
+        question_id="a", bank_id="b", given=0, score=1.0, verdict="right", session_id=first
+    )
     second = store.start_session("practice", seed=2)
-    store.record_answer(question_id="a", bank_id="b", given=1, score=0.0, verdict="wrong", session_id=second)
-    store.record_answer(question_id="c", bank_id="b", given=[0], score=0.5, verdict="partial", session_id=second)
-    store.record_answer(question_id="a", bank_id="b", given=0, score=1.0, verdict="right", session_id=second)
+    store.record_answer(
+        question_id="a", bank_id="b", given=1, score=0.0, verdict="wrong", session_id=second
+    )
+    store.record_answer(
+        question_id="c", bank_id="b", given=[0], score=0.5, verdict="partial", session_id=second
+    )
+    store.record_answer(
+        question_id="a", bank_id="b", given=0, score=1.0, verdict="right", session_id=second
+    )
     store.start_session("exam")  # started, never answered: not "the last session"
     assert store.last_answered_session() == second
     assert store.missed_in_last_session() == ["c"]
     tallies = {t.question_id: t for t in store.question_tallies()}
-    assert (tallies["a"].answers, tallies["a"].right, tallies["a"].wrong, tallies["a"].score_sum) == (3, 2, 1, 2.0)
+    assert (
+        tallies["a"].answers,
+        tallies["a"].right,
+        tallies["a"].wrong,
+        tallies["a"].score_sum,
+    ) == (3, 2, 1, 2.0)
     assert store.answers(second)[1].given == [0]
     assert store.sessions(limit=3)[2].spec == {"tags": ["x"]}
 
@@ -181,7 +200,11 @@ def test_kata_attempts_history_and_bests(store: Store) -> None:
     assert history[2].seed == 42 and history[2].source_sha256 == "ab" * 32
     assert len(store.kata_history()) == 5 and len(store.kata_history(limit=2)) == 2
     bests = store.kata_bests()
-    assert (bests["softmax"].attempts, bests["softmax"].passes, bests["softmax"].best_elapsed_s) == (4, 2, 250.0)
+    assert (
+        bests["softmax"].attempts,
+        bests["softmax"].passes,
+        bests["softmax"].best_elapsed_s,
+    ) == (4, 2, 250.0)
     assert (bests["softmax"].last_status, bests["softmax"].last_at) == ("error", 4.0)
     assert bests["sigmoid"].best_elapsed_s is None
     with pytest.raises(ValueError):

@@ -28,20 +28,36 @@ CASES: dict[str, tuple[int, int, str]] = {
     "duplicate-choice.yaml": (11, 16, "same text as the choice at line 10"),
     "empty-choices.yaml": (9, 14, "'choices' is empty"),
     "one-choice.yaml": (10, 7, "'choices' has only one choice"),
-    "numeric-not-number.yaml": (9, 13, "'answer' must be a number such as 0.25 or 1e-3, not 'about a quarter'"),
+    "numeric-not-number.yaml": (
+        9,
+        13,
+        "'answer' must be a number such as 0.25 or 1e-3, not 'about a quarter'",
+    ),
     "quoted-number.yaml": (9, 13, "'answer' is a quoted string: remove the quotes"),
     "negative-tolerance.yaml": (10, 22, "'abs' must be zero or positive, not -0.001"),
     "true-false-not-bool.yaml": (9, 13, "'answer' must be true or false, not 'nope'"),
     "unknown-type.yaml": (5, 11, "unknown question type 'singel': did you mean 'single'?"),
-    "invalid-regex.yaml": (10, 16, "invalid regular expression: missing ), unterminated subpattern"),
+    "invalid-regex.yaml": (
+        10,
+        16,
+        "invalid regular expression: missing ), unterminated subpattern",
+    ),
     "short-without-answers.yaml": (4, 5, "has neither 'accept' nor 'patterns'"),
     "empty-points.yaml": (9, 13, "'points' is empty"),
     "empty-questions.yaml": (3, 12, "'questions' is empty"),
-    "bad-difficulty.yaml": (6, 17, "'difficulty' must be an integer from 1 (warm-up) to 5 (hard), not '6'"),
+    "bad-difficulty.yaml": (
+        6,
+        17,
+        "'difficulty' must be an integer from 1 (warm-up) to 5 (hard), not '6'",
+    ),
     "bad-id.yaml": (4, 9, "id 'Q_One' is not valid: use lowercase letters, digits and hyphens"),
     "bad-url.yaml": (12, 37, "'url' must be an http:// or https:// address"),
     "unknown-figure.yaml": (12, 13, "unknown figure 'sigmod': did you mean 'sigmoid'?"),
-    "top-level-list.yaml": (1, 1, "the top level must be a mapping with bank, title and questions, not a list"),
+    "top-level-list.yaml": (
+        1,
+        1,
+        "the top level must be a mapping with bank, title and questions, not a list",
+    ),
     "empty-file.yaml": (1, 1, "the file is empty"),
     "not-utf8.yaml": (8, 21, "the file is not UTF-8 (byte 0xe9): save it as UTF-8"),
     "utf16.yaml": (1, 1, "the file is UTF-16: save it as UTF-8"),
@@ -54,7 +70,12 @@ CASES: dict[str, tuple[int, int, str]] = {
 
 def test_every_fixture_has_a_case() -> None:
     files = {p.name for p in FIXTURES.glob("*.yaml")}
-    expected_elsewhere = {"valid.yaml", "across-a.yaml", "across-b.yaml", "missing-translation.yaml"}
+    expected_elsewhere = {
+        "valid.yaml",
+        "across-a.yaml",
+        "across-b.yaml",
+        "missing-translation.yaml",
+    }
     assert files - expected_elsewhere == set(CASES)
 
 
@@ -127,19 +148,31 @@ def test_all_problems_of_a_file_are_collected(write_bank) -> None:
         "  - {id: a, type: card, difficulty: 1, prompt: p, explanation: e, points: []}\n",
     )
     _, problems = read_bank(path)
-    assert [(p.line, p.col) for p in problems] == [(1, 7), (2, 8), (4, 40), (4, 78), (5, 10), (5, 75)]
+    assert [(p.line, p.col) for p in problems] == [
+        (1, 7),
+        (2, 8),
+        (4, 40),
+        (4, 78),
+        (5, 10),
+        (5, 75),
+    ]
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(write_bank) -> None:
     path = write_bank("k.yaml", "bank: k\ntitle: K\ncolour: red\nquestions: []\n")
     _, problems = read_bank(path)
-    assert problems[0].message == "unknown key 'colour' in the bank (allowed: bank, title, tags, questions)"
+    assert (
+        problems[0].message
+        == "unknown key 'colour' in the bank (allowed: bank, title, tags, questions)"
+    )
 
 
 def test_question_keys_at_bank_level_suggest_checking_indentation(write_bank) -> None:
     path = write_bank("i.yaml", "bank: k\ntitle: K\nquestions: [{}]\nprompt: hi\n")
     _, problems = read_bank(path)
-    assert any(p.message == "'prompt' does not belong in the bank: check the indentation" for p in problems)
+    assert any(
+        p.message == "'prompt' does not belong in the bank: check the indentation" for p in problems
+    )
 
 
 def test_readme_example_is_a_valid_builtin_bank(tmp_path: Path) -> None:
