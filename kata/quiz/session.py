@@ -22,9 +22,11 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from fsrs import Rating
 
 from kata.errors import KataError
 from kata.quiz.grading import Grade, InvalidAnswer, Verdict, grade
@@ -287,6 +289,14 @@ class Session:
             return None
         now = self._ended if self._ended is not None else self._clock()
         return max(0.0, self.time_limit_s - (now - self._started))
+
+    def preview(self, *, now: datetime | None = None) -> dict[Rating, timedelta] | None:
+        """For the current question, when each rating would bring it back (None without a
+        store or when finished); label the card buttons with :func:`format_interval`."""
+        presented = self.current
+        if presented is None or self.reviewer is None:
+            return None
+        return self.reviewer.preview(presented.question.id, now=now)
 
     # -- actions ---------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ while reading instead of after.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """The file's text, after checking its size and that it is UTF-8."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device would block or fail
+            raise YamlRefused(1, 1, "cannot read the file: it is not a regular file")
+        size = info.st_size
         if size > MAX_BYTES:
             raise YamlRefused(1, 1, _too_big(size))
         with path.open("rb") as handle:

@@ -127,5 +127,5 @@ def test_control_characters_are_a_syntax_error(tmp_path: Path) -> None:
 def test_a_folder_or_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     folder = tmp_path / "dir.yaml"
     folder.mkdir()
-    assert only_problem(folder)[2].startswith("cannot read the file")
+    assert only_problem(folder)[2] == "cannot read the file: it is not a regular file"
     assert only_problem(tmp_path / "absent.yaml")[2].startswith("cannot read the file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fsrs import Rating
 
 from kata.quiz import (
     Catalog,
@@ -164,6 +165,15 @@ def test_review_mode_asks_due_cards_most_overdue_first(catalog: Catalog, store: 
     first_asked = practice.results[0].question.id
     assert review.planned[0].question.id == first_asked
     assert review.progress == (0, 2)
+
+
+def test_preview_for_the_current_card(catalog: Catalog, store: Store) -> None:
+    session = Session.start(catalog, Selection(difficulty=(5, 5)), store=store)
+    preview = session.preview()
+    assert preview is not None and preview[Rating.Again] < preview[Rating.Easy]
+    session.answer("easy")
+    assert session.preview() is None
+    assert Session.start(catalog, seed=1).preview() is None  # no store, no scheduling
 
 
 def test_undo_takes_back_the_answer_and_its_rating(catalog: Catalog, store: Store) -> None:
