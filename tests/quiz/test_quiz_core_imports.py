@@ -11,6 +11,7 @@ CORE = [
     "kata.quiz",
     "kata.quiz.model",
     "kata.quiz.yamltree",
+    "kata.quiz.fields",
     "kata.quiz.schema",
     "kata.quiz.loader",
     "kata.quiz.grading",
