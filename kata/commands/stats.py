@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
         )
     with Store.open(data_dir) as store:
         stats = collect_stats(store, catalog)
+        lang = getattr(args, "lang", None) or store.get_setting("lang") or "en"
     if args.json:
         print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
         return 0
-    lang = getattr(args, "lang", None) or "en"
     titles = {bank.id: bank.title.get(lang) for bank in catalog.banks}
     _print_report(stats, titles)
     return 0

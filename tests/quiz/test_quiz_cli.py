@@ -162,3 +162,12 @@ def test_stats_on_a_corrupt_store_is_one_line(kata_home: Path, capsys) -> None:
     assert main(["stats"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is damaged or is not a kata progress file" in err
+
+
+def test_stats_titles_follow_the_saved_language(sample_path: Path, capsys) -> None:
+    with Store.open() as store:
+        store.set_setting("lang", "zh")
+    assert main(["stats", "--bank", str(sample_path)]) == 0
+    assert "示例题库" in capsys.readouterr().out
+    assert main(["stats", "--lang", "en", "--bank", str(sample_path)]) == 0
+    assert "Sample bank" in capsys.readouterr().out
