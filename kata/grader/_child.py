@@ -91,7 +91,7 @@ class _Encoder:
 
     def array(self, arr):
         np = self.np
-        arr = np.ascontiguousarray(arr)
+        arr = np.asarray(arr, order="C")  # not ascontiguousarray: it turns 0-d into shape (1,)
         if arr.dtype.kind not in "biufc" or arr.dtype.hasobject:
             return {"kind": "other", "type": "ndarray of dtype " + _safe_str(arr.dtype)}
         arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
