@@ -137,3 +137,163 @@ def expect_gradient(numeric: np.ndarray, analytic: np.ndarray, what: str, formul
         f"(tolerance {GRAD_ATOL:g} + {GRAD_RTOL:g}·|numeric|)",
         hint,
     )
+
+
+# ---------------------------------------------------------------- (loss, gradient) returns
+# Used by the loss katas (softmax-cross-entropy, bce-with-logits), whose functions return
+# a tuple `(loss, dlogits)`: the loss a real scalar, the gradient an array shaped like the logits.
+
+
+def expect_loss_and_grad(
+    res: CallResult, what: str, grad_shape: tuple[int, ...], grad_name: str = "dlogits"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The loss (as a 0-d array, in the dtype returned) and the gradient array of a `(loss, grad)`
+    answer, or ``CheckFailed`` naming what is wrong with its form."""
+    from kata.grader.checks import expect_value  # here, so this section only appends to the module
+
+    value = expect_value(res, what)
+    form = f"(loss, {grad_name})"
+    if value.kind != "tuple":
+        arr = value.array
+        if value.kind == "none":
+            hint = f"did you forget the return statement? End with `return loss, {grad_name}`."
+        elif value.kind == "scalar" or (arr is not None and arr.shape == ()):
+            hint = f"that looks like the loss alone: return both, `return loss, {grad_name}`."
+        elif arr is not None and arr.shape == tuple(grad_shape):
+            hint = f"an array shaped like the logits looks like the gradient alone: `return loss, {grad_name}`."
+        elif value.type_name == "list":
+            hint = f"return a tuple, `return loss, {grad_name}`, not a list."
+        else:
+            hint = f"return the tuple {form}."
+        raise CheckFailed(f"{what} returned {value.describe()}; expected a tuple {form}", hint)
+    if len(value.items) != 2:
+        raise CheckFailed(
+            f"{what} returned a tuple of {len(value.items)}; expected 2 items, {form}",
+            f"return exactly the loss and its gradient: `return loss, {grad_name}`.",
+        )
+    loss, grad = value.items
+    if _is_number(grad) and loss.kind == "array" and loss.array is not None and loss.array.shape == tuple(grad_shape):
+        raise CheckFailed(
+            f"{what} returned (an array of shape {loss.array.shape}, a number): the order is swapped",
+            f"the contract is {form}: the loss first, then the gradient.",
+        )
+    if not _is_number(loss):
+        shape = loss.array.shape if loss.array is not None and loss.kind == "array" else None
+        if shape == (1,):
+            hint = (
+                "the loss must be a scalar: a Python float, a numpy scalar or a 0-d array. Shape (1,) "
+                "comes from np.array([loss]), keepdims=True or x[[i]]: return float(loss) or loss.item(), "
+                "or reduce without keepdims (np.mean(v) is already a scalar)."
+            )
+        elif shape is not None:
+            hint = (
+                "one loss value per element or per example: the loss is a single number, the MEAN "
+                "over all of them (np.mean(v), without axis)."
+            )
+        else:
+            hint = "the loss is a single real number: a Python float or a 0-d numpy value."
+        raise CheckFailed(f"{what} returned a loss that is {loss.describe()}, not a scalar", hint)
+    if grad.kind != "array" or grad.array is None:
+        raise CheckFailed(
+            f"{what} returned a {grad_name} that is {grad.describe()}; expected an ndarray of shape "
+            f"{tuple(grad_shape)}",
+            "the gradient has one entry per logit: ∂loss/∂logits, shaped like the logits.",
+        )
+    if grad.array.shape != tuple(grad_shape):
+        raise CheckFailed(
+            f"{what} returned a {grad_name} of shape {grad.array.shape}; expected {tuple(grad_shape)}, "
+            "the logits' shape",
+            "the gradient has one entry per logit: ∂loss/∂logits[i, ...] for every position.",
+        )
+    if grad.array.dtype.kind not in "biuf":
+        raise CheckFailed(f"{what} returned a {grad_name} of dtype {grad.array.dtype}; expected real floats")
+    return loss.array, grad.array
+
+
+def _is_number(value: Any) -> bool:
+    """A returned value (``protocol.Returned``) that is a real scalar: a Python or numpy number,
+    or a 0-d array."""
+    arr = value.array
+    return (
+        value.kind in ("scalar", "array")
+        and arr is not None
+        and arr.shape == ()
+        and arr.dtype.kind in "biuf"
+    )
+
+
+def judge_loss_gradient(
+    ctx: CheckContext,
+    names: tuple[str, str],
+    cases: Sequence[tuple[np.ndarray, np.ndarray]],
+    reference: Callable[[np.ndarray, np.ndarray], tuple[Any, np.ndarray]],
+    formula: str,
+    hint: str,
+    eps: float = GRAD_EPS,
+) -> None:
+    """The returned gradient must match (1) central differences of the RETURNED loss, computed
+    by calling the submission at perturbed logits, and (2) the reference gradient ``formula``.
+    ``cases`` are (logits, second argument) pairs of float64 logits."""
+    calls = []
+    for x, other in cases:
+        calls.append(call(x, other))
+        for k in range(x.size):
+            step = np.zeros(x.size)
+            step[k] = eps
+            step = step.reshape(x.shape)
+            calls += [call(x + step, other), call(x - step, other)]
+    results = iter(ctx.call_many(calls))
+    fn = ctx.function
+    for x, other in cases:
+        what = describe(fn, **{names[0]: x, names[1]: other})
+        _, grad = expect_loss_and_grad(next(results), what, x.shape)
+        numeric = np.empty(x.size)
+        for k in range(x.size):
+            near = f"{fn} near {names[0]} = {fmt(x)}"
+            plus, _ = expect_loss_and_grad(next(results), near, x.shape)
+            minus, _ = expect_loss_and_grad(next(results), near, x.shape)
+            numeric[k] = (float(plus) - float(minus)) / (2 * eps)
+        numeric = numeric.reshape(x.shape)
+        grad = grad.astype(np.float64)
+        want = np.asarray(reference(x, other)[1], dtype=np.float64)
+        own = close_mask(grad, numeric, GRAD_ATOL, GRAD_RTOL)
+        if not np.all(own):
+            idx = tuple(int(i) for i in np.argwhere(~own)[0])
+            if np.all(close_mask(grad, want, GRAD_ATOL, GRAD_RTOL)):
+                verdict = "the gradient matches the formula, so the loss is what is off"
+            elif np.all(close_mask(numeric, want, GRAD_ATOL, GRAD_RTOL)):
+                verdict = "the loss has the right derivative, so the returned gradient is what is off"
+            else:
+                verdict = "neither matches the formula " + formula
+            raise CheckFailed(
+                f"{what}: the returned gradient is not the derivative of the returned loss "
+                f"(central differences, step {eps:g}):\n"
+                f"  returned  {fmt(grad)}\n  numerical {fmt(numeric)}\n"
+                f"  at index {list(idx)}: {grad[idx]:.6g} returned, {numeric[idx]:.6g} numerically; {verdict}",
+                hint,
+            )
+        expect_close(grad, want, f"{what}: the gradient against {formula}", hint=hint)
+
+
+def check_loss_inputs_unchanged(
+    ctx: CheckContext, names: Sequence[str], cases: Sequence[tuple[np.ndarray, ...]]
+) -> None:
+    """``check_inputs_unchanged`` for functions that return ``(loss, dlogits)``."""
+    results = ctx.call_many([call(*args, return_args=True) for args in cases])
+    for args, res in zip(cases, results, strict=True):
+        what = describe(ctx.function, **dict(zip(names, args, strict=True)))
+        expect_loss_and_grad(res, what, args[0].shape)
+        after = res.args_after
+        if after is None or len(after) != len(args):
+            raise CheckFailed(f"{what}: the grader could not read the arguments back after the call")
+        for name, before, returned in zip(names, args, after, strict=True):
+            now = returned.array
+            if now is None or now.shape != before.shape or not np.array_equal(now, before, equal_nan=True):
+                shown = fmt(now) if now is not None else returned.describe()
+                raise CheckFailed(
+                    f"{what} changed its argument `{name}`:\n  before {fmt(before)}\n  after  {shown}",
+                    "the caller still owns its arrays and will use them after your call (the training "
+                    "loop logs the logits, the labels feed the next metric). In-place operations "
+                    "(logits -= ..., np.exp(logits, out=logits), probs[range(N), labels] -= 1 on a view "
+                    "of the input) overwrite them: compute into new arrays instead.",
+                )
