@@ -128,9 +128,9 @@ def _logits(rng: np.random.Generator, shape, threshold: float = 0.5, scale: floa
 def _probe(threshold: float) -> np.ndarray:
     """A row that tells the classic mistakes apart for this threshold: values on both sides of
     the right boundary log(t / (1 − t)) and of the wrong ones (0, t itself, −log(t / (1 − t))),
-    between 0 and t, and a few large logits that a softmax would make compete."""
+    between 0 and t, and tied large logits, which an argmax splits but a softmax does not."""
     b = _boundary(threshold)
-    row = [b - 1.0, b + 1.0, threshold / 2, 2.0, 2.0, 1.5, 1.5]
+    row = [b - 1.0, b + 1.0, abs(b) + 1.0, abs(b) + 1.0, threshold / 2, 2.0, 2.0, 1.5, 1.5]
     for edge in (b, 0.0, threshold, -b):
         row += [edge - 0.1, edge + 0.1]
     return _away(np.array([row]), threshold)
