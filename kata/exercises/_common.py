@@ -292,8 +292,8 @@ def check_loss_inputs_unchanged(
                 shown = fmt(now) if now is not None else returned.describe()
                 raise CheckFailed(
                     f"{what} changed its argument `{name}`:\n  before {fmt(before)}\n  after  {shown}",
-                    "the caller still owns its arrays and will use them after your call (the training "
-                    "loop logs the logits, the labels feed the next metric). In-place operations "
-                    "(logits -= ..., np.exp(logits, out=logits), probs[range(N), labels] -= 1 on a view "
-                    "of the input) overwrite them: compute into new arrays instead.",
+                    "the caller still owns its arrays and reads them again after your call (to log "
+                    "metrics, or in the next step). In-place operations on an argument (logits -= ..., "
+                    "targets -= ..., np.exp(logits, out=logits)) overwrite them: compute into new "
+                    "arrays instead.",
                 )
