@@ -309,5 +309,5 @@ KATA = Kata(
         Example((np.array([0.0, 1000.0]),)),
         Example((np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]]),)),
     ),
-    order=30,
+    order=40,
 )
