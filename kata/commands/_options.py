@@ -49,7 +49,7 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def limits_from(args: argparse.Namespace):
-    from kata.grader import Limits
+def limits_from(args: argparse.Namespace):  # stdlib only: runs before numpy is imported
+    from kata.grader.limits import Limits
 
     return Limits(timeout=args.timeout, check_timeout=min(args.timeout, 5.0), memory_mb=args.memory)

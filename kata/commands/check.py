@@ -36,15 +36,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def choose_katas(path: Path, kata_arg: str | None, source: str):
     """The katas to grade ``path`` against, and a note saying how they were chosen."""
     from kata.errors import UsageError
-    from kata.exercises import catalog, detect, get_kata
+    from kata.exercises import catalog, detect, detect_all, get_kata
 
     if kata_arg and kata_arg != "all":
         return [get_kata(kata_arg)], None
-    found = detect(source)
     if kata_arg == "all":
+        found = detect_all(source)
         if not found:
             raise UsageError(f"{path} defines none of the kata functions ({_functions(catalog())})")
         return found, "checking against every kata it defines: " + ", ".join(k.id for k in found)
+    found = detect(source)
     if len(found) == 1:
         return found, f"checking {path} as `{found[0].id}` (it defines {found[0].function})"
     if not found:
@@ -61,22 +62,31 @@ def _functions(katas) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Start the child first: its interpreter and numpy import overlap ours below.
+    from kata.grader.spawn import prestart
+
+    limits = limits_from(args)
+    prestarted = prestart(limits)
     from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK
     from kata.grader import grade, new_seed
-    from kata.grader.engine import read_source
+    from kata.grader.engine import discard, read_source
     from kata.grader.report import print_report
 
     path = Path(args.file)
-    raw = read_source(path)
-    katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+    try:
+        raw = read_source(path)
+        katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+    except BaseException:
+        discard(prestarted, limits)
+        raise
     if note and not args.json:
         print(note, file=sys.stderr)
     seed = new_seed() if args.seed is None else args.seed
-    limits = limits_from(args)
     reports = []
     for kata in katas:
         checks = kata.example_checks() if args.examples else None
-        reports.append(grade(path, kata, seed=seed, limits=limits, checks=checks))
+        reports.append(grade(path, kata, seed=seed, limits=limits, checks=checks, prestarted=prestarted))
+        prestarted = None
     for report in reports:
         report.file = str(path)
     if args.json:

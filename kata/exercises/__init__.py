@@ -17,7 +17,7 @@ import pkgutil
 from kata.errors import UsageError
 from kata.exercises.base import Kata
 
-__all__ = ["Kata", "catalog", "defined_functions", "detect", "get_kata"]
+__all__ = ["Kata", "catalog", "defined_functions", "detect", "detect_all", "get_kata"]
 
 
 @functools.cache
@@ -36,6 +36,17 @@ def catalog() -> dict[str, Kata]:
 
 
 def get_kata(kata_id: str) -> Kata:
+    # Fast path: a kata's module is usually named after its id; import just that one.
+    if catalog.cache_info().currsize == 0:
+        name = kata_id.replace("-", "_")
+        if name.isidentifier() and not name.startswith("_") and name != "base":
+            try:
+                module = importlib.import_module(f"{__name__}.{name}")
+            except ModuleNotFoundError:
+                module = None
+            kata = getattr(module, "KATA", None)
+            if isinstance(kata, Kata) and kata.id == kata_id:
+                return kata
     katas = catalog()
     if kata_id in katas:
         return katas[kata_id]
@@ -64,6 +75,39 @@ def defined_functions(source: str) -> set[str]:
 
 
 def detect(source: str) -> list[Kata]:
-    """The katas whose function the source defines at top level, in catalog order."""
+    """The katas whose function the source defines at top level, in catalog order.
+
+    A kata function that another detected kata function calls is a helper, not the
+    answer: a file defining ``sigmoid`` and a ``bce_with_logits`` that calls it is a
+    bce-with-logits submission. Use ``--kata all`` to grade the helpers too.
+    """
+    names = defined_functions(source)
+    found = [k for k in catalog().values() if k.function in names]
+    if len(found) < 2:
+        return found
+    calls = _calls_by_function(source)
+    helpers = {
+        k.function
+        for k in found
+        if any(k.function in calls.get(other.function, ()) for other in found if other is not k)
+    }
+    answers = [k for k in found if k.function not in helpers]
+    return answers or found
+
+
+def detect_all(source: str) -> list[Kata]:
+    """Every kata whose function the source defines, helpers included."""
     names = defined_functions(source)
     return [k for k in catalog().values() if k.function in names]
+
+
+def _calls_by_function(source: str) -> dict[str, set[str]]:
+    """For each top-level function, the plain names it calls."""
+    tree = ast.parse(source)
+    calls: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            calls[node.name] = {
+                n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            }
+    return calls

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from kata import paths
 from kata.errors import InternalError
-from kata.grader.checks import Check, CheckContext, describe, expect_array, expect_close
+from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close, expect_value
 from kata.grader.compare import TOLERANCES
 
 _HERE = Path(__file__).resolve().parent
@@ -54,6 +53,7 @@ class Kata:
     checks: tuple[Check, ...]
     examples: tuple[Example, ...]
     order: int = 100  # position in `kata list`
+    exact: bool = False  # results compared exactly (boolean masks), not to a float tolerance
 
     @property
     def signature(self) -> str:
@@ -102,16 +102,16 @@ def _run_example(kata: Kata, example: Example, want: Any, ctx: CheckContext) -> 
     what = describe(kata.function, **named)
     res = ctx.call(*example.args, **example.kwargs)
     if isinstance(want, tuple):
-        from kata.grader.checks import CheckFailed, expect_value
-
         value = expect_value(res, what)
         if value.kind != "tuple" or len(value.items) != len(want):
             raise CheckFailed(f"{what} returned {value.describe()}; expected a tuple of {len(want)}")
         for item, expected in zip(value.items, want, strict=True):
-            assert item.array is not None or item.kind not in ("array", "scalar")
             if item.array is None:
                 raise CheckFailed(f"{what} returned {item.describe()} inside its tuple")
-            expect_close(item.array.astype(np.float64), np.asarray(expected, dtype=np.float64), what)
+            expected = np.asarray(expected)
+            if item.array.shape != expected.shape and item.array.size == expected.size == 1:
+                expected = expected.reshape(item.array.shape)  # a float loss vs a 0-d array
+            expect_close(item.array, expected.astype(np.float64), what, tol_dtype=_input_dtype(example.args))
         return
     want = np.asarray(want)
     got = expect_array(res, what, shape=want.shape)
@@ -126,6 +126,8 @@ def _input_dtype(args: tuple[Any, ...]) -> np.dtype:
 
 
 def load_texts(path: Path) -> KataTexts:
+    import yaml  # only statements need it; `kata check` never loads texts
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
@@ -163,6 +165,7 @@ _HEADINGS = {
         "with atol = {a64:g}, rtol = {r64:g} for float64 inputs and atol = {a32:g}, rtol = {r32:g} "
         "for float32. NaN never matches.",
         "hint": "Hint {n}",
+        "exact": "The result is compared exactly, element by element: there is no tolerance for a boolean mask.",
     },
     "zh": {
         "contract": "函数约定",
@@ -174,6 +177,7 @@ _HEADINGS = {
         "tol": "逐元素比较：|实际 − 期望| ≤ atol + rtol·|期望|。float64 输入 atol = {a64:g}、rtol = {r64:g}；"
         "float32 输入 atol = {a32:g}、rtol = {r32:g}。NaN 永远不算匹配。",
         "hint": "提示 {n}",
+        "exact": "结果逐元素精确比较：布尔掩码没有误差容限。",
     },
 }
 
@@ -198,7 +202,7 @@ def render_statement(kata: Kata, lang: str = "en", *, hints: int = 0) -> str:
                                minutes=kata.time_limit, sig=kata.signature) + "*",
         pick(kata.texts.statement, lang).strip(),
         f"## {h['tolerance']}",
-        h["tol"].format(a64=a64, r64=r64, a32=a32, r32=r32),
+        h["exact"] if kata.exact else h["tol"].format(a64=a64, r64=r64, a32=a32, r32=r32),
         f"## {h['examples']}",
     ]
     for example, result in kata.example_results():

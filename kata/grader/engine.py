@@ -13,7 +13,6 @@ import ast
 import math
 import secrets
 import shutil
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -26,15 +25,9 @@ from kata.errors import SubmissionError
 from kata.grader.checks import Check, CheckContext, CheckFailed, MemoryLimit
 from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
-from kata.grader.worker import (
-    ChildDied,
-    ChildFailure,
-    ChildMemory,
-    ChildTimeout,
-    Limits,
-    OutputFlood,
-    Worker,
-)
+from kata.grader.limits import Limits
+from kata.grader.spawn import Spawned, new_workdir
+from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
 MAX_SOURCE_BYTES = 1 << 20
 
@@ -65,14 +58,22 @@ class _SetupFailed(Exception):
 class Session:
     """The child process (or its successors) for one submission, and the time budget."""
 
-    def __init__(self, source_path: Path, functions: Sequence[str], limits: Limits) -> None:
+    def __init__(
+        self,
+        source_path: Path,
+        raw: bytes,
+        functions: Sequence[str],
+        limits: Limits,
+        prestarted: Spawned | None = None,
+    ) -> None:
         self.limits = limits
         self.functions = list(functions)
         self.deadline = time.monotonic() + limits.timeout
-        self._workdir = Path(tempfile.mkdtemp(prefix="kata-run-"))
+        self._prestarted = prestarted
+        self._workdir = prestarted.workdir if prestarted else new_workdir()
         self._path = self._workdir / "submission.py"
         self._display = source_path.name
-        shutil.copyfile(source_path, self._path)
+        self._path.write_bytes(raw)  # the bytes read once: what was parsed is what runs
         self._worker: Worker | None = None
         self._outputs: list[tuple[str, str]] = []
 
@@ -87,7 +88,8 @@ class Session:
     def start(self) -> None:
         """Start a child and import the submission in it. Raises ``_SetupFailed``."""
         cpu = math.ceil(max(self.remaining(), 0.0)) + 1
-        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu)
+        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu, spawned=self._prestarted)
+        self._prestarted = None
         self._worker = worker
         try:
             header, _ = worker.request(
@@ -144,6 +146,9 @@ class Session:
 
     def close(self) -> None:
         self.stop()
+        if self._prestarted is not None:  # never used: the file had no valid setup
+            Worker(self.limits, self._workdir, 0, spawned=self._prestarted).close()
+            self._prestarted = None
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     @property
@@ -226,22 +231,31 @@ def grade(
     limits: Limits | None = None,
     checks: Sequence[Check] | None = None,
     on_check: ProgressCallback | None = None,
+    prestarted: Spawned | None = None,
 ) -> Report:
-    """Grade the file at ``path``. Raises ``SubmissionError`` only if it cannot be read."""
+    """Grade the file at ``path``. Raises ``SubmissionError`` only if it cannot be read.
+
+    ``prestarted`` is a child started ahead with ``spawn.prestart``; grade takes it over
+    (and disposes of it, even if the file never gets to run)."""
     started = time.monotonic()
     path = Path(path)
     limits = limits or Limits()
     seed = new_seed() if seed is None else seed
     checks = list(kata.checks if checks is None else checks)
     report = Report(kata=kata.id, seed=seed)
-    raw = read_source(path)
+    try:
+        raw = read_source(path)
+    except SubmissionError:
+        discard(prestarted, limits)
+        raise
     source, tree, problem = parse_source(raw)
     if problem is not None:
+        discard(prestarted, limits)
         report.error = problem
         report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
         report.duration_ms = round((time.monotonic() - started) * 1000)
         return report
-    session = Session(path, [kata.function], limits)
+    session = Session(path, raw, [kata.function], limits, prestarted)
     try:
         _run_checks(session, kata, checks, seed, source, report, on_check)
     except Exception as err:  # a bug in a check or in the grader: never a pass
@@ -251,6 +265,12 @@ def grade(
         report.output = session.output()
         report.duration_ms = round((time.monotonic() - started) * 1000)
     return report
+
+
+def discard(prestarted: Spawned | None, limits: Limits) -> None:
+    if prestarted is not None:
+        Worker(limits, prestarted.workdir, 0, spawned=prestarted).close()
+        shutil.rmtree(prestarted.workdir, ignore_errors=True)
 
 
 def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:

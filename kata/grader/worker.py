@@ -13,40 +13,15 @@ import os
 import selectors
 import signal
 import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kata.grader.limits import Limits
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
+from kata.grader.spawn import Spawned, spawn
 
-CHILD_SCRIPT = Path(__file__).with_name("_child.py")
-
-# Thread pools in BLAS/OpenMP reserve address space per thread; one thread keeps
-# numpy's import well under the memory cap and makes timings fair.
-_THREAD_VARS = (
-    "OPENBLAS_NUM_THREADS",
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "BLIS_NUM_THREADS",
-)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one submission."""
-
-    timeout: float = 10.0  # wall-clock seconds for the whole submission, all checks included
-    check_timeout: float = 5.0  # wall-clock seconds for one check (or the import)
-    memory_mb: int = 1024  # address space of the child
-    output_bytes: int = 8 << 20  # stdout + stderr past this: the child is killed
-    shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
-    answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
-    file_bytes: int = 16 << 20  # the largest file the child may write
-
+__all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "Worker"]
 
 class ChildFailure(Exception):
     """The child did not produce a complete answer."""
@@ -114,44 +89,15 @@ class _Stream:
 class Worker:
     """One child process running one submission."""
 
-    def __init__(self, limits: Limits, workdir: Path, cpu_seconds: int) -> None:
+    def __init__(
+        self, limits: Limits, workdir: Path, cpu_seconds: int, spawned: Spawned | None = None
+    ) -> None:
+        """Start a child in ``workdir``, or adopt one that was started ahead (``prestart``)."""
         self.limits = limits
-        req_r, self._req_w = os.pipe()
-        self._ans_r, ans_w = os.pipe()
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(workdir),
-            "TMPDIR": str(workdir),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            **{var: "1" for var in _THREAD_VARS},
-        }
-        argv = [
-            sys.executable,
-            "-I",
-            "-B",
-            "-u",
-            str(CHILD_SCRIPT),
-            str(req_r),
-            str(ans_w),
-            str(limits.memory_mb << 20),
-            str(max(1, cpu_seconds)),
-            str(limits.file_bytes),
-        ]
-        try:
-            self.proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                pass_fds=(req_r, ans_w),
-                cwd=workdir,
-                env=env,
-                start_new_session=True,
-            )
-        finally:
-            os.close(req_r)
-            os.close(ans_w)
+        child = spawned or spawn(limits, workdir, cpu_seconds)
+        self.proc = child.proc
+        self._req_w = child.req_w
+        self._ans_r = child.ans_r
         self.stdout = _Stream(limits.shown_output_bytes)
         self.stderr = _Stream(limits.shown_output_bytes)
         self._streams: dict[int, _Stream] = {}

@@ -1,0 +1,18 @@
+"""Resource limits for one submission (standard library only: imported before numpy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission."""
+
+    timeout: float = 10.0  # wall-clock seconds for the whole submission, all checks included
+    check_timeout: float = 5.0  # wall-clock seconds for one check (or the import)
+    memory_mb: int = 1024  # address space of the child
+    output_bytes: int = 8 << 20  # stdout + stderr past this: the child is killed
+    shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
+    answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
+    file_bytes: int = 16 << 20  # the largest file the child may write
