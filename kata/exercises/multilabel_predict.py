@@ -280,4 +280,5 @@ KATA = Kata(
         Example((np.array([[1000.0, -1000.0], [3.0, 2.0]]),), {"threshold": 0.9}),
     ),
     order=80,
+    exact=True,
 )

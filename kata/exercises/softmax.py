@@ -149,7 +149,7 @@ def check_dtype(ctx: CheckContext) -> None:
         rng.normal(0, 2, size=(3, 4)).astype(np.float32),
         rng.normal(0, 2, size=6),
         rng.normal(0, 2, size=(2, 5)),
-    ], reference)
+    ], reference, diagnose=c.diagnose_normalisation)
 
 
 def check_no_mutation(ctx: CheckContext) -> None:

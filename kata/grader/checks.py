@@ -82,6 +82,21 @@ _EXCEPTION_HINTS = {
 }
 
 
+def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
+    """Say what kind of shape mistake it is, without assuming what the kata computes."""
+    if len(got) < len(want):
+        return (f"an axis went missing ({len(want)} expected, {len(got)} returned): a reduction "
+                "without keepdims=True, an np.squeeze, or indexing that dropped a dimension.")
+    if len(got) > len(want):
+        return (f"an extra axis appeared ({len(want)} expected, {len(got)} returned): a keepdims=True "
+                "or np.newaxis where the contract has none, or broadcasting two shapes that do not match.")
+    if sorted(got) == sorted(want):
+        return "the axes are in the wrong order: check for a transpose or a reduction over the wrong axis."
+    if int(np.prod(got)) == int(np.prod(want)):
+        return "the right number of values in the wrong shape: reshape(-1)/flatten or a reshape with the wrong order."
+    return "the result must follow the contract's shape for every batch size and ndim, not only for 1-D inputs."
+
+
 def expect_ok(res: CallResult, what: str) -> None:
     if res.ok:
         return
@@ -89,8 +104,8 @@ def expect_ok(res: CallResult, what: str) -> None:
     hint = _EXCEPTION_HINTS.get(res.exc_type)
     if res.exc_type == "ValueError" and "broadcast" in res.exc_msg:
         hint = (
-            "shapes did not line up: when you reduce over the last axis of a batch, "
-            "pass keepdims=True so the result broadcasts back against each row."
+            "two arrays' shapes did not line up. A common cause: reducing a batch over an axis "
+            "without keepdims=True, so the result no longer broadcasts back against each row."
         )
     if res.traceback.strip():
         message += "\n" + res.traceback.rstrip()
@@ -133,8 +148,7 @@ def expect_array(
     if shape is not None and arr.shape != tuple(shape):
         raise CheckFailed(
             f"{what} returned shape {arr.shape}; expected {tuple(shape)}",
-            "the output has the same shape as the input: reduce with axis=-1 and keepdims=True "
-            "instead of flattening or dropping an axis.",
+            shape_hint(arr.shape, tuple(shape)),
         )
     if dtype is not None and arr.dtype != dtype:
         raise CheckFailed(f"{what} returned dtype {arr.dtype}; expected {np.dtype(dtype)}")

@@ -98,7 +98,7 @@ def encode_calls(fn_default: str, calls: list[Call]) -> tuple[dict[str, Any], by
     def spec(value: Any, fortran: bool) -> dict[str, Any]:
         nonlocal offset
         if isinstance(value, np.ndarray):
-            arr = np.ascontiguousarray(value)
+            arr = np.asarray(value, order="C")  # not ascontiguousarray: it turns 0-d into (1,)
             arr = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
             raw = arr.tobytes()
             chunks.append(raw)
