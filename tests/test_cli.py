@@ -149,3 +149,17 @@ def test_core_modules_import_without_textual():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_detection_treats_called_kata_functions_as_helpers():
+    from kata.exercises import detect, detect_all
+
+    source = (
+        "import numpy as np\n"
+        "def softmax(x):\n    e = np.exp(x - x.max(-1, keepdims=True))\n    return e / e.sum(-1, keepdims=True)\n"
+        "def softmax_backward(dy, y):\n    return y * (dy - (dy * y).sum(-1, keepdims=True))\n"
+    )
+    assert [k.id for k in detect(source)] == ["softmax", "softmax-backward"]
+    using_helper = source.replace("return y * (dy", "s = softmax(y)\n    return y * (dy")
+    assert [k.id for k in detect(using_helper)] == ["softmax-backward"]
+    assert [k.id for k in detect_all(using_helper)] == ["softmax", "softmax-backward"]
