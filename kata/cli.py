@@ -20,8 +20,8 @@ def _load_commands():
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kata",
-        description="A terminal dojo for machine-learning interview practice. "
-        "Run `kata` alone to open the app.",
+        description="A terminal dojo for machine-learning interview practice: "
+        "hand-written numpy katas graded in an isolated process, and question banks.",
     )
     parser.add_argument("--version", action="version", version=f"kata {__version__}")
     # Options that every command accepts, before or after the command name.
@@ -85,9 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    try:
-        from kata.tui.app import run_app
-    except ImportError:
+    """`kata` alone: the interactive app where it is installed, else the overview."""
+    import importlib.util
+
+    if importlib.util.find_spec("kata.tui") is None:
         build_parser().print_help()
+        print(
+            "\nThe interactive app is not in this version yet; everything above works from the "
+            "command line. Start with `kata list`, then `kata start softmax`.",
+            file=sys.stderr,
+        )
         return 0
+    from kata.tui.app import run_app
+
     return run_app(data_dir=args.data_dir, lang=args.lang)

@@ -163,3 +163,16 @@ def test_detection_treats_called_kata_functions_as_helpers():
     using_helper = source.replace("return y * (dy", "s = softmax(y)\n    return y * (dy")
     assert [k.id for k in detect(using_helper)] == ["softmax-backward"]
     assert [k.id for k in detect_all(using_helper)] == ["softmax", "softmax-backward"]
+
+
+def test_check_records_the_attempt_unless_told_not_to(_isolated_home):
+    assert kata("check", str(SOLUTION), "--seed", "3").returncode == 0
+    assert kata("check", str(NAIVE), "--seed", "3", "--no-record").returncode == 1
+    assert kata("check", str(SOLUTION), "--examples").returncode == 0
+    proc = kata("stats", "--json")
+    assert proc.returncode == 0, proc.stderr
+    from kata.store import Store
+
+    with Store.open(_isolated_home) as store:
+        history = store.kata_history()
+    assert [(h.kata_id, h.status) for h in history] == [("softmax", "pass")]

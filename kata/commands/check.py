@@ -11,6 +11,7 @@ Examples:
   kata check softmax.py --kata softmax --seed 42 --json
   kata check mine.py --kata all      # a file defining several kata functions
   kata check softmax.py --examples   # only the visible examples from the statement
+  kata check their.py --no-record    # grade without adding it to your progress
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kata", metavar="ID", help="kata id, or `all` for every kata the file defines (default: detect)")
     parser.add_argument("--json", action="store_true", help="print one JSON report instead of a table")
     parser.add_argument("--examples", action="store_true", help="run only the statement's visible examples")
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not add the result to your progress (for checking someone else's file)",
+    )
     add_limit_options(parser)
 
 
@@ -102,6 +108,34 @@ def run(args: argparse.Namespace) -> int:
     else:
         for report in reports:
             print_report(report, sys.stdout, file_label=str(path))
+    if not args.examples and not args.no_record:
+        _record(reports, raw, getattr(args, "data_dir", None))
     if any(r.error is not None and r.error.kind == "internal" for r in reports):
         return EXIT_INTERNAL
     return EXIT_OK if all(r.status == "pass" for r in reports) else EXIT_FAIL
+
+
+def _record(reports, raw: bytes, data_dir: str | None) -> None:
+    """Add the results to the user's progress; a store problem is a warning, not a failure."""
+    import hashlib
+
+    from kata.errors import KataError
+    from kata.store import Store
+
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        with Store.open(data_dir) as store:
+            for report in reports:
+                if report.error is not None and report.error.kind == "internal":
+                    continue
+                store.record_kata_attempt(
+                    report.kata,
+                    status=report.status,
+                    passed=report.passed,
+                    total=len(report.checks),
+                    duration_ms=report.duration_ms,
+                    seed=report.seed,
+                    source_sha256=digest,
+                )
+    except KataError as err:
+        print(f"kata: warning: the result was not saved to your progress: {err}", file=sys.stderr)
