@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from kata.grader.checks import CheckContext, CheckFailed, describe, expect_array, expect_close, expect_no_fp_warnings
-from kata.grader.compare import close_mask, fmt
+from kata.grader.compare import close_mask, fmt, tolerance_for
 from kata.grader.protocol import Call, CallResult
 
 __all__ = ["fmt"]
@@ -79,12 +79,21 @@ def check_dtype_kept(
 
 
 def check_inputs_unchanged(
-    ctx: CheckContext, fn: str, names: Sequence[str], cases: Sequence[tuple[np.ndarray, ...]]
+    ctx: CheckContext,
+    fn: str,
+    names: Sequence[str],
+    cases: Sequence[tuple[np.ndarray, ...]],
+    validate_result: Callable[[CallResult, str, tuple[np.ndarray, ...]], object] | None = None,
 ) -> None:
+    """Every argument is bit-for-bit unchanged after the call. ``validate_result(res, what,
+    args)`` checks the return value first (default: an ndarray)."""
     results = ctx.call_many([call(*args, return_args=True) for args in cases])
     for args, res in zip(cases, results, strict=True):
         what = describe(fn, **dict(zip(names, args, strict=True)))
-        expect_array(res, what)
+        if validate_result is None:
+            expect_array(res, what)
+        else:
+            validate_result(res, what, args)
         after = res.args_after
         if after is None or len(after) != len(args):
             raise CheckFailed(f"{what}: the grader could not read the arguments back after the call")
@@ -94,9 +103,10 @@ def check_inputs_unchanged(
                 shown = fmt(now) if now is not None else returned.describe()
                 raise CheckFailed(
                     f"{what} changed its argument `{name}`:\n  before {fmt(before)}\n  after  {shown}",
-                    "the caller still owns its array and will use it after your call. In-place "
-                    "operations (x -= ..., x /= ..., np.exp(x, out=x)) overwrite it: compute into a "
-                    "new array instead, e.g. z = x - x.max(axis=-1, keepdims=True).",
+                    "the caller still owns its arrays and reads them again after your call (to log "
+                    "metrics, or in the next step). In-place operations on an argument (x -= ..., "
+                    "x /= ..., np.exp(x, out=x)) overwrite it: compute into a new array instead, "
+                    "e.g. z = x - x.max(axis=-1, keepdims=True).",
                 )
 
 
@@ -286,21 +296,48 @@ def check_loss_inputs_unchanged(
     ctx: CheckContext, names: Sequence[str], cases: Sequence[tuple[np.ndarray, ...]]
 ) -> None:
     """``check_inputs_unchanged`` for functions that return ``(loss, dlogits)``."""
-    results = ctx.call_many([call(*args, return_args=True) for args in cases])
-    for args, res in zip(cases, results, strict=True):
-        what = describe(ctx.function, **dict(zip(names, args, strict=True)))
-        expect_loss_and_grad(res, what, args[0].shape)
-        after = res.args_after
-        if after is None or len(after) != len(args):
-            raise CheckFailed(f"{what}: the grader could not read the arguments back after the call")
-        for name, before, returned in zip(names, args, after, strict=True):
-            now = returned.array
-            if now is None or now.shape != before.shape or not np.array_equal(now, before, equal_nan=True):
-                shown = fmt(now) if now is not None else returned.describe()
-                raise CheckFailed(
-                    f"{what} changed its argument `{name}`:\n  before {fmt(before)}\n  after  {shown}",
-                    "the caller still owns its arrays and reads them again after your call (to log "
-                    "metrics, or in the next step). In-place operations on an argument (logits -= ..., "
-                    "targets -= ..., np.exp(logits, out=logits)) overwrite them: compute into new "
-                    "arrays instead.",
-                )
+    check_inputs_unchanged(
+        ctx, ctx.function, names, cases, lambda res, what, args: expect_loss_and_grad(res, what, args[0].shape)
+    )
+
+
+def scaled_tolerance(x: np.ndarray) -> tuple[float, float]:
+    """The dtype's tolerance, plus 4·eps·max|x|. Log-space results (a loss, logsumexp − x,
+    max(x, 0) − x·t) subtract numbers as large as the inputs, so they carry a rounding error
+    of a few ulps of max|x| (about 1e-5 for float32 logits of 100), whatever the method."""
+    atol, rtol = tolerance_for(x.dtype)
+    return max(atol, 4 * float(np.finfo(x.dtype).eps) * float(np.max(np.abs(x)))), rtol
+
+
+def judge_loss_cases(
+    ctx: CheckContext,
+    names: tuple[str, str],
+    cases: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    reference: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]],
+    diagnose: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str], None],
+    loss_hint: str,
+    grad_hint: str,
+    hint: str | None = None,
+    warnings_hint: str | None = None,
+    fortran: bool = False,
+) -> None:
+    """Judge ``(loss, dlogits)`` answers for (logits, second argument) cases against the
+    reference, after ``diagnose`` has had a chance to name a classic mistake."""
+    results = ctx.call_many([call(x, y, fortran=fortran) for x, y in cases])
+    for (x, y), res in zip(cases, results, strict=True):
+        what = describe(ctx.function, **{names[0]: x, names[1]: y}) + (" in Fortran order" if fortran else "")
+        loss, grad = expect_loss_and_grad(res, what, x.shape)
+        diagnose(loss, grad, x, y, what)
+        want_loss, want_grad = reference(x, y)
+        tol = scaled_tolerance(x)
+        expect_close(
+            np.asarray(loss, dtype=np.float64),
+            np.asarray(want_loss),
+            f"{what}: the loss",
+            tolerance=tol,
+            hint=hint or loss_hint,
+        )
+        expect_close(grad, want_grad, f"{what}: dlogits", tolerance=tol, hint=hint or grad_hint)
+        if warnings_hint:
+            expect_quiet(res, what, warnings_hint)

@@ -6,8 +6,8 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_close
-from kata.grader.compare import all_close, tolerance_for
+from kata.grader.checks import Check, CheckContext, CheckFailed, describe
+from kata.grader.compare import all_close
 from kata.grader.static import hand_written_check
 
 FN = "bce_with_logits"
@@ -55,10 +55,7 @@ WARNINGS_HINT = (
 )
 
 
-def tolerance(x: np.ndarray) -> tuple[float, float]:
-    """The dtype's tolerance, plus 4·eps·max|x|: max(x, 0) − x·t cancels numbers as large as the logits."""
-    atol, rtol = tolerance_for(x.dtype)
-    return max(atol, 4 * float(np.finfo(x.dtype).eps) * float(np.max(np.abs(x)))), rtol
+tolerance = c.scaled_tolerance
 
 
 def _clipped_losses(x: np.ndarray, t: np.ndarray) -> list[float]:
@@ -127,22 +124,10 @@ def _judge(
     warnings_hint: str | None = None,
     fortran: bool = False,
 ) -> None:
-    results = ctx.call_many([c.call(x, t, fortran=fortran) for x, t in cases])
-    for (x, t), res in zip(cases, results, strict=True):
-        what = describe(FN, logits=x, targets=t) + (" in Fortran order" if fortran else "")
-        loss, grad = c.expect_loss_and_grad(res, what, x.shape)
-        _diagnose(loss, grad, x, t, what)
-        want_loss, want_grad = reference(x, t)
-        expect_close(
-            np.asarray(loss, dtype=np.float64),
-            np.asarray(want_loss),
-            f"{what}: the loss",
-            tolerance=tolerance(x),
-            hint=hint or LOSS_HINT,
-        )
-        expect_close(grad, want_grad, f"{what}: dlogits", tolerance=tolerance(x), hint=hint or GRAD_HINT)
-        if warnings_hint:
-            c.expect_quiet(res, what, warnings_hint)
+    c.judge_loss_cases(
+        ctx, NAMES, cases, reference=reference, diagnose=_diagnose, loss_hint=LOSS_HINT,
+        grad_hint=GRAD_HINT, hint=hint, warnings_hint=warnings_hint, fortran=fortran,
+    )
 
 
 def _random(rng: np.random.Generator, shape: tuple[int, ...], *, scale: float = 2.0, hard: bool = False,

@@ -6,8 +6,8 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_close
-from kata.grader.compare import all_close, tolerance_for
+from kata.grader.checks import Check, CheckContext, CheckFailed, describe
+from kata.grader.compare import all_close
 from kata.grader.static import hand_written_check
 
 FN = "softmax_cross_entropy"
@@ -54,12 +54,7 @@ ROWWISE_HINT = (
 )
 
 
-def tolerance(x: np.ndarray) -> tuple[float, float]:
-    """The dtype's tolerance, plus 4·eps·max|x|. The loss, logsumexp − logit, subtracts numbers as large
-    as the logits, and so does the exponent of p = exp(logits − logsumexp): both carry a rounding error
-    of a few ulps of max|x| (about 1e-5 for float32 logits of 100) whatever the method."""
-    atol, rtol = tolerance_for(x.dtype)
-    return max(atol, 4 * float(np.finfo(x.dtype).eps) * float(np.max(np.abs(x)))), rtol
+tolerance = c.scaled_tolerance
 
 
 def _diagnose(loss: np.ndarray, grad: np.ndarray, x: np.ndarray, labels: np.ndarray, what: str) -> None:
@@ -116,22 +111,10 @@ def _judge(
     warnings_hint: str | None = None,
     fortran: bool = False,
 ) -> None:
-    results = ctx.call_many([c.call(x, labels, fortran=fortran) for x, labels in cases])
-    for (x, labels), res in zip(cases, results, strict=True):
-        what = describe(FN, logits=x, labels=labels) + (" in Fortran order" if fortran else "")
-        loss, grad = c.expect_loss_and_grad(res, what, x.shape)
-        _diagnose(loss, grad, x, labels, what)
-        want_loss, want_grad = reference(x, labels)
-        expect_close(
-            np.asarray(loss, dtype=np.float64),
-            np.asarray(want_loss),
-            f"{what}: the loss",
-            tolerance=tolerance(x),
-            hint=hint or LOSS_HINT,
-        )
-        expect_close(grad, want_grad, f"{what}: dlogits", tolerance=tolerance(x), hint=hint or GRAD_HINT)
-        if warnings_hint:
-            c.expect_quiet(res, what, warnings_hint)
+    c.judge_loss_cases(
+        ctx, NAMES, cases, reference=reference, diagnose=_diagnose, loss_hint=LOSS_HINT,
+        grad_hint=GRAD_HINT, hint=hint, warnings_hint=warnings_hint, fortran=fortran,
+    )
 
 
 def _random(rng: np.random.Generator, n: int, k: int, scale: float = 2.0, dtype=np.float64):
