@@ -124,7 +124,7 @@ def check_gradient(ctx: CheckContext) -> None:
         cases.append((x, dy, numeric.reshape(x.shape)))
     results = ctx.call_many([c.call(dy, softmax(x)) for x, dy, _ in cases])
     for (x, dy, numeric), res in zip(cases, results, strict=True):
-        what = f"{FN}(dy, softmax(x)) at x = {c.fmt(x)}"
+        what = f"{FN}(dy, softmax(x)) at x = {c.fmt(x)}, dy = {c.fmt(dy)}"
         got = expect_array(res, what, shape=x.shape)
         expect_close(
             got,
