@@ -8,7 +8,6 @@ import textwrap
 import time
 from pathlib import Path
 
-
 from kata.exercises import get_kata
 from kata.grader import Limits, grade
 
