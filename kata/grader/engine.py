@@ -65,8 +65,10 @@ class Session:
         functions: Sequence[str],
         limits: Limits,
         prestarted: Spawned | None = None,
+        spawner: Spawner | None = None,
     ) -> None:
         self.limits = limits
+        self._spawner = spawner
         self.functions = list(functions)
         self.deadline = time.monotonic() + limits.timeout
         self._prestarted = prestarted
@@ -88,7 +90,10 @@ class Session:
     def start(self) -> None:
         """Start a child and import the submission in it. Raises ``_SetupFailed``."""
         cpu = math.ceil(max(self.remaining(), 0.0)) + 1
-        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu, spawned=self._prestarted)
+        spawned = self._prestarted
+        if spawned is None and self._spawner is not None:
+            spawned = self._spawner(self.limits, self._workdir, cpu)
+        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu, spawned=spawned)
         self._prestarted = None
         self._worker = worker
         try:
@@ -221,6 +226,8 @@ def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None
 
 
 ProgressCallback = Callable[[CheckResult], None]
+# How a child is started: ``spawn.spawn`` by default, a warm pool's slot in ``kata grade``.
+Spawner = Callable[[Limits, Path, int], Spawned]
 
 
 def grade(
@@ -232,11 +239,13 @@ def grade(
     checks: Sequence[Check] | None = None,
     on_check: ProgressCallback | None = None,
     prestarted: Spawned | None = None,
+    spawner: Spawner | None = None,
 ) -> Report:
     """Grade the file at ``path``. Raises ``SubmissionError`` only if it cannot be read.
 
     ``prestarted`` is a child started ahead with ``spawn.prestart``; grade takes it over
-    (and disposes of it, even if the file never gets to run)."""
+    (and disposes of it, even if the file never gets to run). ``spawner`` starts every
+    other child this submission needs (``pool.Pool.slot`` hands out a warm one)."""
     started = time.monotonic()
     path = Path(path)
     limits = limits or Limits()
@@ -255,7 +264,7 @@ def grade(
         report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
         report.duration_ms = round((time.monotonic() - started) * 1000)
         return report
-    session = Session(path, raw, [kata.function], limits, prestarted)
+    session = Session(path, raw, [kata.function], limits, prestarted, spawner)
     try:
         _run_checks(session, kata, checks, seed, source, report, on_check)
     except Exception as err:  # a bug in a check or in the grader: never a pass
