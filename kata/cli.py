@@ -85,16 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    """`kata` alone: the interactive app where it is installed, else the overview."""
-    import importlib.util
-
-    if importlib.util.find_spec("kata.tui") is None:
+    """`kata` alone: the interactive app in a terminal; the overview when output is piped."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
         build_parser().print_help()
-        print(
-            "\nThe interactive app is not in this version yet; everything above works from the "
-            "command line. Start with `kata list`, then `kata start softmax`.",
-            file=sys.stderr,
-        )
         return 0
     from kata.tui.app import run_app
 

@@ -1,0 +1,196 @@
+"""The app: one factory (:func:`build_app`) for the CLI and the tests, modes for the
+top-level areas, language and theme remembered in the store's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kata.tui.i18n import t
+
+if TYPE_CHECKING:
+    from kata.grader.limits import Limits
+    from kata.quiz import Catalog
+    from kata.store import Store
+
+LANGS = ("en", "zh")
+#: Themes the theme key cycles through (the command palette offers every theme).
+THEMES = ("textual-dark", "textual-light", "nord", "gruvbox", "tokyo-night", "solarized-light")
+AREAS = ("home", "quiz", "kata", "review", "stats", "explore")
+
+
+def _home() -> Screen:
+    from kata.tui.screens.home import HomeScreen
+
+    return HomeScreen()
+
+
+def _quiz() -> Screen:
+    from kata.tui.screens.quiz import QuizScreen
+
+    return QuizScreen()
+
+
+def _kata() -> Screen:
+    from kata.tui.screens.kata_list import KataListScreen
+
+    return KataListScreen()
+
+
+def _review() -> Screen:
+    from kata.tui.screens.review import ReviewScreen
+
+    return ReviewScreen()
+
+
+def _stats() -> Screen:
+    from kata.tui.screens.stats import StatsScreen
+
+    return StatsScreen()
+
+
+def _explore() -> Screen:
+    from kata.tui.screens.explore import ExploreScreen
+
+    return ExploreScreen()
+
+
+class KataApp(App[int]):
+    """kata's terminal app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kata"
+    SUB_TITLE = "ML interview dojo"
+    MODES = {
+        "home": _home,
+        "quiz": _quiz,
+        "kata": _kata,
+        "review": _review,
+        "stats": _stats,
+        "explore": _explore,
+    }
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f2", "toggle_lang", "中文/English", id="lang"),
+        Binding("f3", "next_theme", "Theme", id="theme"),
+    ]
+
+    lang: reactive[str] = reactive("en", init=False)
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        lang: str | None = None,
+        banks: Iterable[str | Path] = (),
+        grade_limits: Limits | None = None,
+    ) -> None:
+        super().__init__()
+        self.grade_limits = grade_limits
+        self.data_dir = str(data_dir) if data_dir is not None else None
+        self.banks = tuple(banks)
+        self._lang_override = lang
+
+    # -- shared state ------------------------------------------------------------------
+
+    @cached_property
+    def store(self) -> Store:
+        from kata.store import Store
+
+        return Store.open(self.data_dir)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """Every bank, loaded leniently (a broken user bank does not stop the app)."""
+        from kata.quiz import default_bank_paths, load_catalog
+
+        return load_catalog(default_bank_paths(self.data_dir, self.banks))
+
+    def on_mount(self) -> None:
+        saved_lang = self.store.get_setting("lang", "en")
+        lang = self._lang_override or saved_lang
+        self.set_reactive(KataApp.lang, lang if lang in LANGS else "en")
+        theme = self.store.get_setting("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self._themes_ready = True
+
+    def on_unmount(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    # -- language and theme ------------------------------------------------------------
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "zh" if self.lang == "en" else "en"
+
+    def watch_lang(self, lang: str) -> None:
+        self.store.set_setting("lang", lang)
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_lang", None)
+            if refresh is not None:
+                refresh()
+
+    def action_next_theme(self) -> None:
+        names = [name for name in THEMES if name in self.available_themes]
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "_themes_ready", False):
+            self.store.set_setting("theme", theme)
+
+    # -- areas ---------------------------------------------------------------------------
+
+    def action_area(self, name: str) -> None:
+        if name in AREAS:
+            self.switch_mode(name)
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for area in AREAS:
+            yield SystemCommand(
+                f"{t(area, self.lang)}", f"Go to {area}", lambda a=area: self.action_area(a)
+            )
+        yield SystemCommand("Language: English / 中文", "Switch the language", self.action_toggle_lang)
+        yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
+        from kata.exercises import catalog
+
+        for kata in catalog().values():
+            yield SystemCommand(
+                f"Kata: {kata.title(self.lang)}",
+                f"Open the {kata.id} kata",
+                lambda k=kata.id: self.open_kata(k),
+            )
+
+    def open_kata(self, kata_id: str) -> None:
+        from kata.tui.screens.kata import KataScreen
+
+        if self.current_mode != "kata":
+            self.switch_mode("kata")
+        self.push_screen(KataScreen(kata_id))
+
+
+def build_app(
+    data_dir: str | Path | None = None,
+    lang: str | None = None,
+    banks: Iterable[Any] = (),
+    *,
+    grade_limits: Limits | None = None,
+) -> KataApp:
+    """The app, with its data directory and extra banks passed in (the CLI and the tests);
+    ``grade_limits`` overrides the grader's limits (tests use short time limits)."""
+    return KataApp(data_dir=data_dir, lang=lang, banks=banks, grade_limits=grade_limits)
+
+
+def run_app(data_dir: str | Path | None = None, lang: str | None = None) -> int:
+    """Run the app in this terminal; the exit status for the CLI."""
+    result = build_app(data_dir=data_dir, lang=lang).run()
+    return int(result or 0)

@@ -1,0 +1,85 @@
+"""The app's own words in English and Chinese (bank and kata texts carry their own)."""
+
+from __future__ import annotations
+
+_WORDS: dict[str, dict[str, str]] = {
+    "home": {"en": "Home", "zh": "主页"},
+    "quiz": {"en": "Quiz", "zh": "测验"},
+    "kata": {"en": "Kata", "zh": "练习题"},
+    "review": {"en": "Review", "zh": "复习"},
+    "stats": {"en": "Stats", "zh": "统计"},
+    "explore": {"en": "Explore", "zh": "图解"},
+    "due": {"en": "{n} due", "zh": "{n} 张到期"},
+    "recent": {"en": "Recent activity", "zh": "最近活动"},
+    "nothing_yet": {"en": "Nothing yet: start with a quiz or a kata.",
+                    "zh": "还没有记录：从测验或练习题开始吧。"},
+    "quiz_desc": {"en": "Questions from the banks, with feedback", "zh": "题库中的题目，附讲解"},
+    "kata_desc": {"en": "Write numpy functions, graded by hidden tests",
+                  "zh": "手写 numpy 函数，由隐藏测试评分"},
+    "review_desc": {"en": "Spaced repetition of what you answered", "zh": "按间隔重复复习"},
+    "stats_desc": {"en": "Accuracy, forecast and bests", "zh": "正确率、复习预测与最佳成绩"},
+    "explore_desc": {"en": "Sigmoid and softmax, drawn", "zh": "sigmoid 与 softmax 图解"},
+    "language": {"en": "中文", "zh": "English"},
+    "theme": {"en": "Theme", "zh": "主题"},
+    "right": {"en": "Right", "zh": "正确"},
+    "wrong": {"en": "Wrong", "zh": "错误"},
+    "partial": {"en": "Partly right", "zh": "部分正确"},
+    "answer_was": {"en": "Answer", "zh": "答案"},
+    "why_not": {"en": "Why not", "zh": "为什么不对"},
+    "references": {"en": "References", "zh": "参考"},
+    "next": {"en": "Next", "zh": "下一题"},
+    "score": {"en": "score", "zh": "得分"},
+    "time_left": {"en": "time left", "zh": "剩余时间"},
+    "finished": {"en": "Finished", "zh": "完成"},
+    "summary": {"en": "{right} right, {partial} partly, {wrong} wrong of {total}: {pct:.0f}%",
+                "zh": "共 {total} 题：{right} 对，{partial} 部分对，{wrong} 错，{pct:.0f}%"},
+    "timed_out": {"en": "Time is up.", "zh": "时间到。"},
+    "retry": {"en": "Retry missed", "zh": "重做错题"},
+    "practice": {"en": "Practice", "zh": "练习"},
+    "exam": {"en": "Exam", "zh": "考试"},
+    "submit": {"en": "Submit", "zh": "提交"},
+    "type_answer": {"en": "Type your answer and press Enter", "zh": "输入答案后按回车"},
+    "reveal": {"en": "Reveal", "zh": "显示答案"},
+    "think_then_reveal": {"en": "Answer in your head, then reveal.", "zh": "先在心里作答，再显示答案。"},
+    "again": {"en": "Again", "zh": "重来"},
+    "hard": {"en": "Hard", "zh": "困难"},
+    "good": {"en": "Good", "zh": "良好"},
+    "easy": {"en": "Easy", "zh": "简单"},
+    "undo": {"en": "Undo", "zh": "撤销"},
+    "no_due": {"en": "No card is due. Practise some questions first, or come back later.",
+               "zh": "没有到期的卡片。先做些题，或稍后再来。"},
+    "run_examples": {"en": "Run examples", "zh": "运行示例"},
+    "cancel": {"en": "Cancel", "zh": "取消"},
+    "hint": {"en": "Hint", "zh": "提示"},
+    "grading": {"en": "Grading…", "zh": "评分中…"},
+    "cancelled": {"en": "Cancelled.", "zh": "已取消。"},
+    "saved": {"en": "saved", "zh": "已保存"},
+    "reloaded": {"en": "reloaded from disk", "zh": "已从磁盘重新载入"},
+    "passed": {"en": "Passed {p}/{t} in {time}", "zh": "通过 {p}/{t}，用时 {time}"},
+    "failed": {"en": "{p}/{t} checks passed", "zh": "通过 {p}/{t} 项检查"},
+    "best": {"en": "Your best", "zh": "你的最佳"},
+    "solution": {"en": "Reference solution", "zh": "参考答案"},
+    "close": {"en": "Close", "zh": "关闭"},
+    "accuracy": {"en": "Accuracy by bank", "zh": "各题库正确率"},
+    "accuracy_tag": {"en": "Accuracy by tag", "zh": "各标签正确率"},
+    "forecast": {"en": "Review forecast (cards due per day)", "zh": "复习预测（每日到期卡片）"},
+    "katas": {"en": "Katas", "zh": "练习题"},
+    "temperature": {"en": "temperature", "zh": "温度"},
+    "pick_kata": {"en": "Pick a kata (Enter)", "zh": "选择练习题（回车）"},
+    "time": {"en": "Time", "zh": "时间"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The word ``key`` in ``lang`` (English if missing), formatted with ``values``."""
+    entry = _WORDS[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for a count of seconds."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,93 @@
+"""Home: the areas (Quiz, Kata, Review with its due count, Stats, Explore) and recent activity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kata.tui.i18n import t
+
+MENU = ("quiz", "kata", "review", "stats", "explore")
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("1", "app.area('quiz')", "Quiz", show=False),
+        Binding("2", "app.area('kata')", "Kata", show=False),
+        Binding("3", "app.area('review')", "Review", show=False),
+        Binding("4", "app.area('stats')", "Stats", show=False),
+        Binding("5", "app.area('explore')", "Explore", show=False),
+    ]
+
+    due: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("kata", id="logo")
+            yield OptionList(id="menu")
+            yield Static("", id="recent-title", classes="section-title")
+            yield Static("", id="recent")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_lang()
+        self.query_one("#menu", OptionList).focus()
+        self.load_counts()
+
+    def on_screen_resume(self) -> None:
+        self.load_counts()
+
+    def refresh_lang(self) -> None:
+        lang = self.app.lang
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        for n, area in enumerate(MENU, start=1):
+            label = f"[b]{n}  {t(area, lang)}[/b]"
+            if area == "review" and self.due is not None:
+                label += f"  [reverse] {t('due', lang, n=self.due)} [/reverse]"
+            label += f"\n   [dim]{t(area + '_desc', lang)}[/dim]"
+            menu.add_option(Option(label, id=area))
+        menu.highlighted = highlighted if highlighted is not None else 0
+        self.query_one("#recent-title", Static).update(t("recent", lang))
+        self._show_recent()
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.app.action_area(event.option.id or "home")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-counts")
+    def load_counts(self) -> None:
+        from kata.quiz import Reviewer
+
+        due = len(Reviewer(self.app.store).due(self.app.catalog))
+        self.app.call_from_thread(self._set_due, due)
+
+    def _set_due(self, due: int) -> None:
+        self.due = due
+        self.refresh_lang()
+
+    def _show_recent(self) -> None:
+        store = self.app.store
+        lines: list[tuple[float, str]] = []
+        for attempt in store.kata_history(limit=5):
+            mark = "✓" if attempt.status == "pass" else "✗"
+            lines.append((attempt.attempted_at,
+                          f"{mark} kata {attempt.kata_id}: {attempt.passed}/{attempt.total}"))
+        for session in store.sessions(limit=5):
+            planned = f", {session.planned} questions" if session.planned else ""
+            lines.append((session.started_at, f"• quiz ({session.mode}{planned})"))
+        lines.sort(key=lambda item: item[0], reverse=True)
+        text = "\n".join(
+            f"[dim]{datetime.fromtimestamp(at).strftime('%m-%d %H:%M')}[/dim]  {line}"
+            for at, line in lines[:6]
+        )
+        self.query_one("#recent", Static).update(text or t("nothing_yet", self.app.lang))

@@ -1,0 +1,62 @@
+"""Kata: the list of katas with your results; Enter opens one."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kata.tui.i18n import clock, t
+
+
+class KataListScreen(Screen):
+    BINDINGS = [Binding("escape", "app.area('home')", "Home", id="home")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="kata-list-title", classes="status-line")
+        yield OptionList(id="kata-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_lang()
+        self.query_one("#kata-list").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lang()
+
+    def refresh_lang(self) -> None:
+        from kata.exercises import catalog
+
+        lang = self.app.lang
+        self.query_one("#kata-list-title", Static).update(t("pick_kata", lang))
+        bests = self.app.store.kata_bests()
+        menu = self.query_one("#kata-list", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        for kata in catalog().values():
+            best = bests.get(kata.id)
+            mark = "  "
+            extra = ""
+            if best is not None:
+                mark = "[green]✓[/]" if best.passes else "[red]✗[/]"
+                if best.best_elapsed_s is not None:
+                    extra = f"  [dim]{t('best', lang)} {clock(best.best_elapsed_s)}[/dim]"
+            stars = "★" * kata.difficulty + "☆" * (5 - kata.difficulty)
+            menu.add_option(
+                Option(
+                    f"{mark} [b]{kata.title(lang)}[/b]  [dim]{stars} · {kata.time_limit} min[/dim]{extra}"
+                    f"\n     [dim]{kata.summary(lang)}[/dim]",
+                    id=kata.id,
+                )
+            )
+        menu.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#kata-list")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        from kata.tui.screens.kata import KataScreen
+
+        self.app.push_screen(KataScreen(event.option.id or ""))

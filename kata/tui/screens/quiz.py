@@ -1,0 +1,192 @@
+"""Quiz: one question at a time, n/N and score, feedback in practice, a countdown in exams,
+a summary at the end, and a retry of the ones missed."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from kata.errors import KataError
+from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Selection, Session
+from kata.tui.i18n import clock, t
+from kata.tui.widgets.question import QuestionView, feedback_markdown
+
+PRACTICE_COUNT = 10
+EXAM_COUNT = 10
+EXAM_SECONDS = 10 * 60
+
+
+class QuizScreen(Screen):
+    BINDINGS = [
+        Binding("enter,n", "next", "Next", id="next"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("p", "start('practice')", "Practice", id="practice"),
+        Binding("e", "start('exam')", "Exam", id="exam"),
+        Binding("r", "start('retry-wrong')", "Retry missed", id="retry"),
+        Binding("escape", "app.area('home')", "Home", id="home"),
+    ]
+
+    def __init__(self, *, seed: int | None = None) -> None:
+        super().__init__()
+        self.seed = seed
+        self.session: Session | None = None
+        self.last: Result | None = None
+        self.shown_at = time.monotonic()
+        self.message = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="quiz-status", classes="status-line")
+        with VerticalScroll(id="quiz-body"):
+            yield QuestionView(id="question")
+            yield Markdown("", id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_start("practice")
+        self.set_interval(1.0, self._tick)
+
+    def refresh_lang(self) -> None:
+        if self.session is not None and self.session.current is not None and self.last is None:
+            self._show_current()
+        self._status()
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def action_start(self, mode: str) -> None:
+        mode_ = Mode(mode)
+        count = EXAM_COUNT if mode_ is Mode.EXAM else (None if mode_ is Mode.RETRY_WRONG else PRACTICE_COUNT)
+        try:
+            session = Session.start(
+                self.app.catalog,
+                Selection(banks=(), count=count),
+                mode=mode_,
+                seed=self.seed,
+                store=self.app.store,
+                time_limit_s=EXAM_SECONDS if mode_ is Mode.EXAM else None,
+            )
+        except NoQuestions as err:
+            self.notify(str(err), severity="warning")
+            return
+        self.begin(session)
+
+    def begin(self, session: Session) -> None:
+        """Drive ``session`` from its current question."""
+        self.session = session
+        self.last = None
+        self._show_current()
+
+    def _show_current(self) -> None:
+        session = self.session
+        feedback = self.query_one("#feedback", Markdown)
+        view = self.query_one("#question", QuestionView)
+        if session is None:
+            return
+        if session.finished:
+            view.display = False
+            feedback.update(self._summary_markdown())
+        else:
+            presented = session.current
+            assert presented is not None
+            view.display = True
+            feedback.update("")
+            view.show(presented, self.app.lang, preview=None)
+            self.shown_at = time.monotonic()
+        self._status()
+        self.refresh_bindings()
+
+    def _summary_markdown(self) -> str:
+        assert self.session is not None
+        lang = self.app.lang
+        summary = self.session.summary()
+        lines = [f"# {t('finished', lang)}"]
+        if summary.timed_out:
+            lines.append(t("timed_out", lang))
+        lines.append(
+            t("summary", lang, right=summary.right, partial=summary.partial,
+              wrong=summary.wrong, total=summary.total, pct=summary.percent)
+            + f" · {clock(summary.elapsed_s)}"
+        )
+        for result in summary.results:
+            mark = {"right": "✓", "partial": "◐", "wrong": "✗"}[result.grade.verdict.value]
+            lines.append(f"- {mark} {result.question.prompt.get(lang).splitlines()[0][:90]}")
+        if summary.missed:
+            lines.append(f"\n**r** {t('retry', lang)} · **p** {t('practice', lang)} · **e** {t('exam', lang)}")
+        return "\n\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:])
+
+    # -- answering -----------------------------------------------------------------------
+
+    @on(QuestionView.Answered, "#question")
+    def _answered(self, event: QuestionView.Answered) -> None:
+        session = self.session
+        if session is None or session.finished or self.last is not None:
+            return
+        duration = round((time.monotonic() - self.shown_at) * 1000)
+        try:
+            result = session.answer(event.given, duration_ms=duration)
+        except InvalidAnswer as err:
+            self.notify(str(err), severity="warning", timeout=4)
+            return
+        except KataError as err:
+            self.notify(str(err), severity="error")
+            self._show_current()
+            return
+        if session.mode.shows_feedback:
+            self.last = result
+            self.query_one("#question", QuestionView).freeze()
+            self.query_one("#feedback", Markdown).update(
+                feedback_markdown(result.presented, result.grade, self.app.lang)
+            )
+            self.query_one("#quiz-body").focus()
+            self._status()
+            self.refresh_bindings()
+        else:
+            self._show_current()
+
+    def action_next(self) -> None:
+        self.last = None
+        self._show_current()
+
+    def action_undo(self) -> None:
+        if self.session is not None and self.session.undo() is not None:
+            self.last = None
+            self._show_current()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.last is not None
+        if action == "undo":
+            return self.session is not None and self.session.can_undo()
+        return True
+
+    # -- status --------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        session = self.session
+        if session is not None and session.time_left() is not None:
+            if session.finished and self.query_one("#question", QuestionView).display:
+                self._show_current()
+            self._status()
+
+    def _status(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        lang = self.app.lang
+        answered, total = session.progress
+        number = min(answered + (0 if self.last is not None or session.finished else 1), total)
+        parts = [
+            t(session.mode.value if session.mode is not Mode.RETRY_WRONG else "retry", lang),
+            f"{number}/{total}",
+            f"{t('score', lang)} {session.score:g}/{answered}",
+        ]
+        left = session.time_left()
+        if left is not None:
+            parts.append(f"⏱ {t('time_left', lang)} {clock(left)}")
+        self.query_one("#quiz-status", Static).update("  ·  ".join(parts))

@@ -1,0 +1,126 @@
+"""Review: the due queue from the scheduler. Cards are revealed and self-rated
+Again/Hard/Good/Easy (each button shows its next interval); other questions are answered
+as in the quiz. Undo takes back the last rating."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Session
+from kata.tui.i18n import t
+from kata.tui.widgets.question import QuestionView, feedback_markdown
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter,n", "next", "Next", id="next"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("escape", "app.area('home')", "Home", id="home"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Session | None = None
+        self.last: Result | None = None
+        self.shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-status", classes="status-line")
+        with VerticalScroll(id="review-body"):
+            yield QuestionView(id="review-question")
+            yield Markdown("", id="review-feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start()
+
+    def on_screen_resume(self) -> None:
+        if self.session is None or self.session.finished:
+            self.start()
+
+    def start(self) -> None:
+        try:
+            self.session = Session.start(self.app.catalog, mode=Mode.REVIEW, store=self.app.store)
+        except NoQuestions:
+            self.session = None
+        self.last = None
+        self._show()
+
+    def refresh_lang(self) -> None:
+        if self.last is None:
+            self._show()
+
+    def _show(self) -> None:
+        view = self.query_one("#review-question", QuestionView)
+        feedback = self.query_one("#review-feedback", Markdown)
+        lang = self.app.lang
+        session = self.session
+        if session is None or session.finished:
+            view.display = False
+            feedback.update(t("no_due", lang) if session is None else f"# {t('finished', lang)}")
+        else:
+            presented = session.current
+            assert presented is not None
+            view.display = True
+            feedback.update("")
+            view.show(presented, lang, preview=session.preview())
+            self.shown_at = time.monotonic()
+        self._status()
+        self.refresh_bindings()
+
+    @on(QuestionView.Answered, "#review-question")
+    def _answered(self, event: QuestionView.Answered) -> None:
+        session = self.session
+        if session is None or session.finished or self.last is not None:
+            return
+        try:
+            result = session.answer(
+                event.given, duration_ms=round((time.monotonic() - self.shown_at) * 1000)
+            )
+        except InvalidAnswer as err:
+            self.notify(str(err), severity="warning")
+            return
+        if result.question.type.value == "card":
+            self._show()  # a rating needs no feedback: on to the next card
+            return
+        self.last = result
+        self.query_one("#review-question", QuestionView).freeze()
+        self.query_one("#review-feedback", Markdown).update(
+            feedback_markdown(result.presented, result.grade, self.app.lang)
+        )
+        self.query_one("#review-body").focus()
+        self._status()
+        self.refresh_bindings()
+
+    def action_next(self) -> None:
+        self.last = None
+        self._show()
+
+    def action_undo(self) -> None:
+        if self.session is not None and self.session.undo() is not None:
+            self.last = None
+            self._show()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.last is not None
+        if action == "undo":
+            return self.session is not None and self.session.can_undo()
+        return True
+
+    def _status(self) -> None:
+        lang = self.app.lang
+        if self.session is None:
+            text = t("review", lang)
+        else:
+            answered, total = self.session.progress
+            text = f"{t('review', lang)}  ·  {min(answered + 1, total)}/{total}"
+        self.query_one("#review-status", Static).update(text)

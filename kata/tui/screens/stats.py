@@ -1,0 +1,86 @@
+"""Stats: accuracy per bank and tag, the review forecast, kata history and bests, as charts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from kata.tui.i18n import clock, t
+from kata.tui.widgets.plot import bar_chart
+
+
+class StatsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.area('home')", "Home", id="home"),
+        Binding("r", "reload", "Refresh", id="reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-body"):
+            yield Static(id="stats-banks", classes="chart")
+            yield Static(id="stats-tags", classes="chart")
+            yield Static(id="stats-forecast", classes="chart")
+            yield Static(id="stats-katas-title", classes="section-title")
+            yield DataTable(id="stats-katas", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-katas", DataTable).add_columns("kata", "attempts", "passes", "best", "last")
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def refresh_lang(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.collect()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats")
+    def collect(self) -> None:
+        from kata.quiz.stats import collect_stats
+
+        stats = collect_stats(self.app.store, self.app.catalog)
+        self.app.call_from_thread(self.show, stats)
+
+    def show(self, stats) -> None:
+        lang = self.app.lang
+        width = max(20, min(50, self.size.width - 40))
+
+        def accuracy(title: str, rows) -> Text:
+            answered = [(r.key, r.accuracy or 0.0, r.answered) for r in rows if r.answered]
+            out = Text(title + "\n", style="bold")
+            if not answered:
+                return out + Text(t("nothing_yet", lang) + "\n", style="dim")
+            chart = bar_chart([(f"{k} ({n})", a * 100) for k, a, n in answered], width=width,
+                              maximum=100.0, style="green", fmt="{:.0f}%")
+            return out + chart
+
+        self.query_one("#stats-banks", Static).update(accuracy(t("accuracy", lang), stats.banks))
+        self.query_one("#stats-tags", Static).update(accuracy(t("accuracy_tag", lang), stats.tags))
+        forecast = Text(f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}\n", style="bold")
+        forecast += bar_chart(
+            [(day.strftime("%a %m-%d"), float(n)) for day, n in stats.forecast],
+            width=width, style="cyan", fmt="{:.0f}",
+        )
+        self.query_one("#stats-forecast", Static).update(forecast)
+        self.query_one("#stats-katas-title", Static).update(t("katas", lang))
+        table = self.query_one("#stats-katas", DataTable)
+        table.clear()
+        for best in stats.katas:
+            table.add_row(
+                best.kata_id,
+                str(best.attempts),
+                str(best.passes),
+                clock(best.best_elapsed_s) if best.best_elapsed_s is not None else "—",
+                f"{best.last_status} {datetime.fromtimestamp(best.last_at).strftime('%m-%d %H:%M')}",
+            )

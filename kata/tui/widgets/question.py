@@ -1,0 +1,246 @@
+"""One question, any type: the prompt and the way to answer it.
+
+Posts :class:`QuestionView.Answered` with the answer as the quiz core takes it: display
+positions for choices, ``bool`` for true-false, the typed text, or a ``SelfRating``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Markdown, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+
+from kata.quiz import Grade, Presented, QuestionType, SelfRating, Verdict
+from kata.tui.i18n import t
+
+RATINGS = (SelfRating.AGAIN, SelfRating.HARD, SelfRating.GOOD, SelfRating.EASY)
+
+
+class QuestionView(Widget):
+    """Shows a :class:`Presented` question and takes its answer."""
+
+    BINDINGS = [
+        Binding("1", "pick(0)", show=False),
+        Binding("2", "pick(1)", show=False),
+        Binding("3", "pick(2)", show=False),
+        Binding("4", "pick(3)", show=False),
+        Binding("5", "pick(4)", show=False),
+        Binding("6", "pick(5)", show=False),
+        Binding("7", "pick(6)", show=False),
+        Binding("8", "pick(7)", show=False),
+        Binding("9", "pick(8)", show=False),
+        Binding("s", "submit_multi", "Submit", id="submit-multi"),
+        Binding("space", "reveal", "Reveal", id="reveal"),
+    ]
+
+    class Answered(Message):
+        """An answer, in the form :meth:`kata.quiz.Session.answer` takes."""
+
+        def __init__(self, view: QuestionView, given: object) -> None:
+            super().__init__()
+            self.view = view
+            self.given = given
+
+        @property
+        def control(self) -> QuestionView:
+            return self.view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.presented: Presented | None = None
+        self.revealed = False
+        self.frozen = False
+        self.preview: dict[SelfRating, timedelta] | None = None
+        self.lang = "en"
+
+    def compose(self) -> ComposeResult:
+        yield Markdown("", id="prompt")
+        yield Vertical(id="answer-area")
+
+    # -- showing -------------------------------------------------------------------------
+
+    def show(
+        self,
+        presented: Presented,
+        lang: str,
+        preview: dict[Any, timedelta] | None = None,
+    ) -> None:
+        """Show ``presented``; ``preview`` (from :meth:`Session.preview`, keyed by the
+        scheduler's ratings) labels the card buttons with their next intervals."""
+        self.presented = presented
+        self.lang = lang
+        self.preview = (
+            {SelfRating(getattr(r, "name", str(r)).lower()): d for r, d in preview.items()}
+            if preview
+            else None
+        )
+        self.revealed = False
+        self.frozen = False
+        self._render_question()
+
+    def _render_question(self) -> None:
+        presented = self.presented
+        if presented is None:
+            return
+        question = presented.question
+        lang = self.lang
+        self.query_one("#prompt", Markdown).update(question.prompt.get(lang))
+        area = self.query_one("#answer-area", Vertical)
+        area.remove_children()
+        kind = question.type
+        if kind is QuestionType.SINGLE or kind is QuestionType.TRUE_FALSE:
+            labels = (
+                [c.text.get(lang) for c in presented.choices]
+                if kind is QuestionType.SINGLE
+                else (["True 对", "False 错"])
+            )
+            options = OptionList(
+                *[Option(f"{n}. {label}", id=str(n - 1)) for n, label in enumerate(labels, 1)],
+                id="choices",
+            )
+            area.mount(options)
+            options.focus()
+        elif kind is QuestionType.MULTI:
+            options = SelectionList[int](
+                *[(f"{n}. {c.text.get(lang)}", n - 1) for n, c in enumerate(presented.choices, 1)],
+                id="multi",
+            )
+            area.mount(options, Button(t("submit", lang) + " (s)", id="submit", variant="primary"))
+            options.focus()
+        elif kind is QuestionType.CARD:
+            area.mount(
+                Static(t("think_then_reveal", lang), classes="hint-line"),
+                Button(t("reveal", lang) + " (space)", id="reveal", variant="primary"),
+            )
+            self.query_one("#reveal", Button).focus()
+        else:
+            field = Input(placeholder=t("type_answer", lang), id="typed")
+            area.mount(field)
+            field.focus()
+        self.refresh_bindings()
+
+    def freeze(self) -> None:
+        """No more answers to this question (feedback is showing)."""
+        self.frozen = True
+        for widget in self.query("#answer-area *"):
+            widget.disabled = True
+        self.refresh_bindings()
+
+    # -- answering -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.presented is None or self.frozen:
+            return False if action in ("submit_multi", "reveal", "pick") else True
+        kind = self.presented.question.type
+        if action == "submit_multi":
+            return kind is QuestionType.MULTI
+        if action == "reveal":
+            return kind is QuestionType.CARD and not self.revealed
+        if action == "pick":
+            if kind is QuestionType.CARD:
+                return self.revealed and parameters[0] < 4  # type: ignore[operator]
+            if kind is QuestionType.TRUE_FALSE:
+                return parameters[0] < 2  # type: ignore[operator]
+            return kind.has_choices and parameters[0] < len(self.presented.choices)  # type: ignore[operator]
+        return True
+
+    def action_pick(self, position: int) -> None:
+        kind = self.presented.question.type if self.presented else None
+        if kind is QuestionType.CARD:
+            self._answer(RATINGS[position])
+        elif kind is QuestionType.MULTI:
+            self.query_one("#multi", SelectionList).toggle(position)
+        elif kind is QuestionType.TRUE_FALSE:
+            self._answer(position == 0)
+        elif kind is QuestionType.SINGLE:
+            self._answer(position)
+
+    def action_submit_multi(self) -> None:
+        self._answer(list(self.query_one("#multi", SelectionList).selected))
+
+    def action_reveal(self) -> None:
+        if self.presented is None or self.revealed:
+            return
+        self.revealed = True
+        question = self.presented.question
+        lang = self.lang
+        area = self.query_one("#answer-area", Vertical)
+        area.remove_children()
+        points = "\n".join(f"- {p.get(lang)}" for p in question.points)
+        body = points + ("\n\n" if points else "") + question.explanation.get(lang)
+        buttons = []
+        for n, rating in enumerate(RATINGS, start=1):
+            label = f"{n} {t(rating.value, lang)}"
+            if self.preview and rating in self.preview:
+                from kata.quiz import format_interval
+
+                label += f" · {format_interval(self.preview[rating])}"
+            buttons.append(Button(label, id=f"rate-{rating.value}", classes=f"rate {rating.value}"))
+        area.mount(Markdown(body, id="card-back"), Horizontal(*buttons, id="ratings"))
+        buttons[2].focus()
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _choice(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_pick(int(event.option.id or 0))
+
+    @on(Input.Submitted, "#typed")
+    def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self._answer(event.value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id or ""
+        if button == "submit":
+            self.action_submit_multi()
+        elif button == "reveal":
+            self.action_reveal()
+        elif button.startswith("rate-"):
+            self._answer(SelfRating(button.removeprefix("rate-")))
+
+    def _answer(self, given: object) -> None:
+        if not self.frozen:
+            self.post_message(self.Answered(self, given))
+
+
+def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
+    """Right or wrong, the expected answer, why the picked options are wrong, the
+    explanation and the references."""
+    question = presented.question
+    verdict = {Verdict.RIGHT: "right", Verdict.PARTIAL: "partial", Verdict.WRONG: "wrong"}
+    mark = {"right": "✓", "partial": "◐", "wrong": "✗"}[verdict[grade.verdict]]
+    parts = [f"## {mark} {t(verdict[grade.verdict], lang)}"]
+    if question.type.has_choices:
+        right = [
+            f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
+            for i in question.correct_indices
+        ]
+        parts.append(f"**{t('answer_was', lang)}:** " + "; ".join(right))
+    elif question.type is QuestionType.TRUE_FALSE:
+        parts.append(f"**{t('answer_was', lang)}:** {'True 对' if question.answer else 'False 错'}")
+    elif question.type is QuestionType.NUMERIC:
+        parts.append(f"**{t('answer_was', lang)}:** {question.answer:g}")
+    elif question.type is QuestionType.SHORT and question.accept:
+        parts.append(f"**{t('answer_was', lang)}:** {question.accept[0]}")
+    for pick in grade.wrong_picks:
+        if pick.why is not None:
+            parts.append(
+                f"**{t('why_not', lang)} {presented.position(pick.index) + 1}:** {pick.why.get(lang)}"
+            )
+    parts.append(question.explanation.get(lang))
+    if question.references:
+        refs = "\n".join(f"- [{r.title.get(lang)}]({r.url})" for r in question.references)
+        parts.append(f"**{t('references', lang)}**\n\n{refs}")
+    return "\n\n".join(parts)

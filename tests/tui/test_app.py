@@ -1,0 +1,93 @@
+"""The app skeleton: home, modes, language and theme remembered, quitting."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from kata.store import Store
+from tests.tui.conftest import SIZE
+
+
+async def test_home_lists_the_areas_and_opens_each(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        menu = app.screen.query_one("#menu", OptionList)
+        ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+        assert ids == ["quiz", "kata", "review", "stats", "explore"]
+        assert "0 due" in str(menu.get_option("review").prompt)
+        for key, mode in [("1", "quiz"), ("2", "kata"), ("3", "review"), ("4", "stats"),
+                          ("5", "explore")]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.current_mode == "home"
+        await app.workers.wait_for_complete()
+
+
+async def test_menu_by_arrows_and_enter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.current_mode == "kata"
+
+
+async def test_language_switch_is_remembered(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.lang == "en"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.lang == "zh"
+        menu = app.screen.query_one("#menu", OptionList)
+        assert "测验" in str(menu.get_option("quiz").prompt)
+    with Store.open() as store:
+        assert store.get_setting("lang") == "zh"
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        assert again.lang == "zh"
+        await pilot.press("1")
+        await pilot.pause()
+        status = str(again.screen.query_one("#quiz-status").content)
+        assert "练习" in status
+    forced = make_app(lang="en")
+    async with forced.run_test(size=SIZE):
+        assert forced.lang == "en"
+
+
+async def test_theme_switch_is_remembered(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.theme
+        await pilot.press("f3")
+        await pilot.pause()
+        chosen = app.theme
+        assert chosen != before
+    again = make_app()
+    async with again.run_test(size=SIZE):
+        assert again.theme == chosen
+
+
+async def test_command_palette_reaches_the_areas(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Explore")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_mode == "explore"
+
+
+async def test_ctrl_q_quits(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert not app.is_running
