@@ -14,4 +14,6 @@ COMMAND_MODULES = (
     "check",
     "validate",
     "stats",
+    "grade",
+    "merge",
 )

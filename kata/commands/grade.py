@@ -1,0 +1,118 @@
+"""Grade many submissions at once and write a gradebook (for teachers and CI).
+
+Each PATH is a .py file, or a folder holding .py files and/or one sub-folder per
+student (the student's .py file that defines a kata function is graded). A
+submission's id is its path relative to the folder given. Every submission gets the
+same checks, limits and isolation as `kata check`, in a fresh process forked from a
+warm worker; -j of them run at once. With --seed the results are reproducible.
+
+Gradebook formats: json (the `kata check --json` reports with "id" and "sha256"),
+csv (one row per submission, one column per check), junit (XML for CI systems).
+The default format follows the --out suffix (.json, .csv, .xml), else json.
+
+Exit status: 0 every submission passed, 1 some did not, 2 bad usage, 3 internal
+error, 130 interrupted (what was finished is written; rerun with --resume).
+
+Examples:
+  kata grade submissions/ --kata softmax --out grades.csv
+  kata grade class/ --seed 7 --format junit --out report.xml -j 8
+  kata grade class/ --seed 7 --shard 2/4 --out part2.json    # one job of a CI matrix
+  kata grade class/ --seed 7 --out grades.json --resume      # only new or changed files
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kata.commands._options import add_limit_options, limits_from
+
+NAME = "grade"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="submission files or folders")
+    parser.add_argument("--kata", metavar="ID", default="auto", help="kata id, or `auto` to detect per file (default)")
+    parser.add_argument("-j", "--jobs", metavar="N", default=None, help="submissions graded at once (default: cores)")
+    parser.add_argument("--format", choices=("json", "csv", "junit"), help="gradebook format (default: from --out)")
+    parser.add_argument("--out", metavar="FILE", help="write the gradebook here (default: stdout)")
+    parser.add_argument("--resume", action="store_true", help="keep the --out entries of unchanged files")
+    parser.add_argument("--shard", metavar="I/N", help="grade only the I-th of N deterministic slices")
+    add_limit_options(parser)
+
+
+def _jobs(text: str | None) -> int:
+    from kata.errors import UsageError
+    from kata.grader.batch import default_jobs
+
+    if text is None:
+        return default_jobs()
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise UsageError(f"-j takes a number of parallel jobs, got {text!r}") from None
+    if not 1 <= jobs <= 256:
+        raise UsageError(f"-j takes a number between 1 and 256, got {text}")
+    return jobs
+
+
+def write_output(text: str, out: str | None) -> None:
+    """To stdout, or atomically to ``out`` (a half-written gradebook is never left behind)."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(out)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, UsageError
+    from kata.grader import gradebook
+    from kata.grader.batch import Progress, discover, parse_shard, reusable, run_batch, shard
+
+    which = parse_shard(args.shard)
+    jobs = _jobs(args.jobs)
+    kata_id = None if args.kata in (None, "auto") else args.kata
+    if kata_id:
+        from kata.exercises import get_kata
+
+        get_kata(kata_id)  # an unknown id is a usage error before any work
+    if args.resume and not args.out:
+        raise UsageError("--resume needs --out FILE: the gradebook to continue")
+    fmt = gradebook.format_for(args.out, args.format)
+    submissions = shard(discover(args.paths, kata_id), which)
+    reuse = {}
+    if args.resume and Path(args.out).exists():
+        text = Path(args.out).read_text(encoding="utf-8")
+        reuse = reusable(gradebook.read(text, source=args.out), submissions)
+
+    from kata.grader import new_seed
+
+    seed = new_seed() if args.seed is None else args.seed
+    limits = limits_from(args)
+    progress = Progress(len(submissions) - len(reuse))
+    result = run_batch(
+        submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=progress.update
+    )
+    progress.finish()
+    write_output(gradebook.write(result.entries, fmt), args.out)
+    statuses = [e.get("status") for e in result.entries]
+    summary = (
+        f"kata grade: {len(result.entries)} of {len(submissions)} submissions"
+        f" ({result.graded} graded, {result.reused} unchanged and kept): "
+        f"{statuses.count('pass')} pass, {statuses.count('fail')} fail, {statuses.count('error')} error"
+        f" (seed {seed})"
+    )
+    print(summary, file=sys.stderr)
+    if result.interrupted:
+        print("kata grade: interrupted; the gradebook holds what was finished (rerun with --resume)",
+              file=sys.stderr)
+        return 130
+    if any((e.get("error") or {}).get("kind") == "internal" for e in result.entries):
+        return EXIT_INTERNAL
+    return EXIT_OK if all(s == "pass" for s in statuses) else EXIT_FAIL

@@ -1,0 +1,50 @@
+"""Merge gradebooks (from `kata grade --shard`) into one.
+
+Each FILE is a JSON, CSV or JUnit gradebook (told apart by its content). Entries are
+merged by submission id and sorted; an id in several files keeps the last one given,
+with a warning. Merging CSV files keeps verdicts only (CSV has no messages): shard to
+JSON or JUnit to keep everything.
+
+Exit status: 0 every submission passed, 1 some did not, 2 bad usage or unreadable file.
+
+Examples:
+  kata merge part1.json part2.json part3.json --out grades.json
+  kata merge part*.json --format csv --out grades.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+NAME = "merge"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="gradebooks to merge")
+    parser.add_argument("--format", choices=("json", "csv", "junit"), help="output format (default: from --out)")
+    parser.add_argument("--out", metavar="FILE", help="write the merged gradebook here (default: stdout)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kata.commands.grade import write_output
+    from kata.errors import EXIT_FAIL, EXIT_OK, UsageError
+    from kata.grader import gradebook
+
+    merged: dict[str, dict] = {}
+    for name in args.files:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"{name}: no such file") from None
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"{name}: cannot read it ({err})") from None
+        for entry in gradebook.read(text, source=name):
+            if entry["id"] in merged:
+                print(f"kata merge: warning: {entry['id']} is in several gradebooks; keeping the one in {name}",
+                      file=sys.stderr)
+            merged[entry["id"]] = entry
+    fmt = gradebook.format_for(args.out, args.format)
+    write_output(gradebook.write(list(merged.values()), fmt), args.out)
+    return EXIT_OK if all(e.get("status") == "pass" for e in merged.values()) else EXIT_FAIL

@@ -1,0 +1,226 @@
+"""Gradebooks: one entry per submission, written and read back as JSON, CSV or JUnit XML.
+
+An entry is a ``kata check --json`` report plus ``id`` (the submission's path relative
+to the folder given) and ``sha256`` (of the graded file, for ``--resume``). JSON keeps
+everything; CSV keeps the verdicts (one column per check); JUnit keeps verdicts and
+messages for CI systems. Standard library only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kata.errors import UsageError
+
+FORMATS = ("json", "csv", "junit")
+Entry = dict[str, Any]
+
+_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256")
+# Characters XML 1.0 cannot carry at all, escaped or not.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def format_for(path: str | None, chosen: str | None) -> str:
+    if chosen:
+        return chosen
+    suffix = Path(path).suffix.lower() if path else ""
+    return {".csv": "csv", ".xml": "junit", ".json": "json"}.get(suffix, "json")
+
+
+def sniff(text: str) -> str:
+    head = text.lstrip()[:1]
+    return "json" if head == "[" else "junit" if head == "<" else "csv"
+
+
+def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: e["id"])
+
+
+def score(entry: Entry) -> str:
+    checks = entry.get("checks") or []
+    if not checks:
+        return "0"
+    passed = sum(c.get("status") == "pass" for c in checks)
+    return f"{passed / len(checks):.4g}"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write(entries: list[Entry], fmt: str) -> str:
+    entries = sort_entries(entries)
+    if fmt == "json":
+        return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _write_csv(entries)
+    if fmt == "junit":
+        return _write_junit(entries)
+    raise UsageError(f"unknown format `{fmt}` (use one of {', '.join(FORMATS)})")
+
+
+def _check_columns(entries: list[Entry]) -> list[str]:
+    columns: dict[str, None] = {}
+    for entry in entries:
+        for check in entry.get("checks") or []:
+            columns.setdefault(str(check["id"]), None)
+    return [c for c in columns if c not in _FIXED]
+
+
+def _write_csv(entries: list[Entry]) -> str:
+    checks = _check_columns(entries)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256"])
+    for e in entries:
+        by_id = {str(c["id"]): c["status"] for c in e.get("checks") or []}
+        error = (e.get("error") or {}).get("kind", "")
+        writer.writerow(
+            [e["id"], e.get("kata", ""), e.get("status", ""), score(e), *(by_id.get(c, "") for c in checks),
+             error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", "")]
+        )
+    return out.getvalue()
+
+
+def xml_text(value: object, limit: int = 20000) -> str:
+    """Text XML can carry: no control characters, no lone surrogates, bounded."""
+    text = _NOT_XML.sub("\ufffd", str(value))
+    return text if len(text) <= limit else text[:limit] + " [...]"
+
+
+_FAILURE = {"fail": "failure", "error": "error", "timeout": "error", "memory": "error"}
+
+
+def _write_junit(entries: list[Entry]) -> str:
+    root = ET.Element("testsuites", name="kata grade")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for e in entries:
+        checks = e.get("checks") or []
+        suite = ET.SubElement(root, "testsuite", name=xml_text(e["id"]))
+        props = ET.SubElement(suite, "properties")
+        for key in ("kata", "status", "seed", "sha256", "file"):
+            if e.get(key) is not None:
+                ET.SubElement(props, "property", name=key, value=xml_text(e[key]))
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        error = e.get("error")
+        if error:
+            case = ET.SubElement(suite, "testcase", classname=xml_text(e["id"]), name="setup", time="0")
+            message = xml_text(error.get("message", ""))
+            el = ET.SubElement(case, "error", type=xml_text(error.get("kind", "")), message=message.split("\n")[0])
+            el.text = message
+            counts["tests"] += 1
+            counts["errors"] += 1
+        for check in checks:
+            case = ET.SubElement(suite, "testcase", classname=xml_text(e["id"]), name=xml_text(check["id"]), time="0")
+            counts["tests"] += 1
+            status = check.get("status", "")
+            message = xml_text(check.get("message", ""))
+            if status in _FAILURE:
+                el = ET.SubElement(case, _FAILURE[status], type=status, message=message.split("\n")[0])
+                el.text = message
+                counts["failures" if status == "fail" else "errors"] += 1
+            elif status == "skipped":
+                ET.SubElement(case, "skipped", message=message.split("\n")[0])
+                counts["skipped"] += 1
+        if e.get("output"):
+            ET.SubElement(suite, "system-out").text = xml_text(e["output"])
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", f"{int(e.get('duration_ms') or 0) / 1000:.3f}")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read(text: str, fmt: str | None = None, source: str = "gradebook") -> list[Entry]:
+    fmt = fmt or sniff(text)
+    try:
+        if fmt == "json":
+            entries = json.loads(text)
+            if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
+                raise ValueError("expected a list of reports with an id")
+            return entries
+        if fmt == "csv":
+            return _read_csv(text)
+        if fmt == "junit":
+            return _read_junit(text)
+    except (ValueError, KeyError, ET.ParseError, csv.Error) as err:
+        raise UsageError(f"{source} is not a {fmt} gradebook: {err}") from None
+    raise UsageError(f"unknown format `{fmt}`")
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _read_csv(text: str) -> list[Entry]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if rows and "id" not in rows[0]:
+        raise ValueError("no id column")
+    entries = []
+    for row in rows:
+        checks = [{"id": k, "status": v, "message": ""} for k, v in row.items() if k not in _FIXED and v]
+        error = row.get("error") or ""
+        entries.append(
+            {
+                "id": row["id"],
+                "kata": row.get("kata", ""),
+                "status": row.get("status", ""),
+                "checks": checks,
+                "error": {"kind": error, "message": ""} if error else None,
+                "seed": _int(row.get("seed")),
+                "output": "",
+                "duration_ms": _int(row.get("duration_ms")) or 0,
+                "sha256": row.get("sha256", ""),
+            }
+        )
+    return entries
+
+
+def _read_junit(text: str) -> list[Entry]:
+    root = ET.fromstring(text)
+    entries = []
+    for suite in root.iter("testsuite"):
+        props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        checks, error = [], None
+        for case in suite.iter("testcase"):
+            status, message = "pass", ""
+            for tag in ("failure", "error", "skipped"):
+                el = case.find(tag)
+                if el is not None:
+                    status = el.get("type") or ("fail" if tag == "failure" else tag)
+                    message = el.text or el.get("message") or ""
+            if case.get("name") == "setup" and status not in ("pass", "skipped"):
+                error = {"kind": status, "message": message}
+                continue
+            checks.append({"id": case.get("name", ""), "status": status, "message": message})
+        out = suite.find("system-out")
+        entry: Entry = {
+            "id": suite.get("name", ""),
+            "kata": props.get("kata", ""),
+            "status": props.get("status", ""),
+            "checks": checks,
+            "error": error,
+            "seed": _int(props.get("seed")),
+            "output": out.text or "" if out is not None else "",
+            "duration_ms": round(float(suite.get("time") or 0) * 1000),
+            "sha256": props.get("sha256", ""),
+        }
+        if props.get("file"):
+            entry["file"] = props["file"]
+        entries.append(entry)
+    return entries
