@@ -60,6 +60,7 @@ class QuestionView(Widget):
         self.frozen = False
         self.preview: dict[SelfRating, timedelta] | None = None
         self.lang = "en"
+        self._multi: SelectionList[int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Markdown("", id="prompt")
@@ -104,25 +105,26 @@ class QuestionView(Widget):
             )
             options = OptionList(
                 *[Option(f"{n}. {label}", id=str(n - 1)) for n, label in enumerate(labels, 1)],
-                id="choices",
+                classes="choices",
             )
             area.mount(options)
             options.focus()
         elif kind is QuestionType.MULTI:
             options = SelectionList[int](
                 *[(f"{n}. {c.text.get(lang)}", n - 1) for n, c in enumerate(presented.choices, 1)],
-                id="multi",
+                classes="multi",
             )
-            area.mount(options, Button(t("submit", lang) + " (s)", id="submit", variant="primary"))
+            self._multi = options
+            area.mount(options, Button(t("submit", lang) + " (s)", classes="submit", variant="primary"))
             options.focus()
         elif kind is QuestionType.CARD:
             area.mount(
                 Static(t("think_then_reveal", lang), classes="hint-line"),
-                Button(t("reveal", lang) + " (space)", id="reveal", variant="primary"),
+                reveal := Button(t("reveal", lang) + " (space)", classes="reveal", variant="primary"),
             )
-            self.query_one("#reveal", Button).focus()
+            reveal.focus()
         else:
-            field = Input(placeholder=t("type_answer", lang), id="typed")
+            field = Input(placeholder=t("type_answer", lang), classes="typed")
             area.mount(field)
             field.focus()
         self.refresh_bindings()
@@ -157,14 +159,14 @@ class QuestionView(Widget):
         if kind is QuestionType.CARD:
             self._answer(RATINGS[position])
         elif kind is QuestionType.MULTI:
-            self.query_one("#multi", SelectionList).toggle(position)
+            self._multi.toggle(position)
         elif kind is QuestionType.TRUE_FALSE:
             self._answer(position == 0)
         elif kind is QuestionType.SINGLE:
             self._answer(position)
 
     def action_submit_multi(self) -> None:
-        self._answer(list(self.query_one("#multi", SelectionList).selected))
+        self._answer(list(self._multi.selected))
 
     def action_reveal(self) -> None:
         if self.presented is None or self.revealed:
@@ -183,17 +185,17 @@ class QuestionView(Widget):
                 from kata.quiz import format_interval
 
                 label += f" · {format_interval(self.preview[rating])}"
-            buttons.append(Button(label, id=f"rate-{rating.value}", classes=f"rate {rating.value}"))
-        area.mount(Markdown(body, id="card-back"), Horizontal(*buttons, id="ratings"))
+            buttons.append(Button(label, name=rating.value, classes=f"rate {rating.value}"))
+        area.mount(Markdown(body, classes="card-back"), Horizontal(*buttons, classes="ratings"))
         buttons[2].focus()
         self.refresh_bindings()
 
-    @on(OptionList.OptionSelected, "#choices")
+    @on(OptionList.OptionSelected, ".choices")
     def _choice(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_pick(int(event.option.id or 0))
 
-    @on(Input.Submitted, "#typed")
+    @on(Input.Submitted, ".typed")
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
@@ -202,13 +204,13 @@ class QuestionView(Widget):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        button = event.button.id or ""
-        if button == "submit":
+        button = event.button
+        if button.has_class("submit"):
             self.action_submit_multi()
-        elif button == "reveal":
+        elif button.has_class("reveal"):
             self.action_reveal()
-        elif button.startswith("rate-"):
-            self._answer(SelfRating(button.removeprefix("rate-")))
+        elif button.has_class("rate") and button.name:
+            self._answer(SelfRating(button.name))
 
     def _answer(self, given: object) -> None:
         if not self.frozen:

@@ -1,0 +1,173 @@
+"""Quiz screen: each question type answered right and wrong, feedback, exams, retry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kata.quiz import Mode, QuestionType, Session, Verdict
+from kata.tui.screens.quiz import QuizScreen
+from kata.tui.widgets.question import QuestionView
+from tests.tui.conftest import SIZE, first_of
+
+
+async def open_quiz(app, pilot) -> QuizScreen:
+    await pilot.press("1")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, QuizScreen)
+    return screen
+
+
+def keys_for(question, presented, right: bool) -> list[str]:
+    """The key presses that answer ``presented`` right or wrong."""
+    kind = question.type
+    if kind is QuestionType.SINGLE:
+        wanted = question.correct_indices if right else [
+            i for i in range(len(question.choices)) if i not in question.correct_indices
+        ]
+        return [str(presented.position(wanted[0]) + 1)]
+    if kind is QuestionType.MULTI:
+        wanted = question.correct_indices if right else [
+            i for i in range(len(question.choices)) if i not in question.correct_indices
+        ]
+        return [str(presented.position(i) + 1) for i in wanted] + ["s"]
+    if kind is QuestionType.TRUE_FALSE:
+        return ["1" if question.answer == right else "2"]
+    if kind is QuestionType.NUMERIC:
+        value = question.answer if right else question.answer + 1000
+        return [*f"{value:.12g}", "enter"]
+    if kind is QuestionType.SHORT:
+        return [*(question.accept[0] if right else "qwertyuiop"), "enter"]
+    if kind is QuestionType.CARD:
+        return ["space", "3" if right else "1"]
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", list(QuestionType))
+@pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
+async def test_each_type_answered(make_app, kind, right):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        question = first_of(app, kind, lambda q: q.type is not QuestionType.SHORT or q.accept)
+        screen.begin(Session([question], mode=Mode.PRACTICE, store=app.store, seed=7))
+        await pilot.pause()
+        await pilot.press(*keys_for(question, screen.session.current, right))
+        await pilot.pause()
+        assert screen.last is not None, "the answer was not taken"
+        verdict = screen.last.grade.verdict
+        assert (verdict is Verdict.RIGHT) == right
+        feedback = screen.query_one("#feedback").source
+        assert ("Right" in feedback) == right
+        assert question.explanation.get("en")[:20] in feedback
+        assert len(app.store.answers()) == 1
+        status = str(screen.query_one("#quiz-status").content)
+        assert "1/1" in status and f"score {1 if right else 0}/1" in status
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Finished" in screen.query_one("#feedback").source
+
+
+async def test_wrong_choice_says_why(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        question = first_of(
+            app, QuestionType.SINGLE,
+            lambda q: any(c.why is not None and not c.correct for c in q.choices),
+        )
+        wrong = next(i for i, c in enumerate(question.choices) if c.why is not None and not c.correct)
+        screen.begin(Session([question], store=app.store, seed=3))
+        await pilot.pause()
+        await pilot.press(str(screen.session.current.position(wrong) + 1))
+        await pilot.pause()
+        feedback = screen.query_one("#feedback").source
+        assert "Why not" in feedback
+        assert question.choices[wrong].why.get("en")[:20] in feedback
+
+
+async def test_choice_by_arrows_and_mouse(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        question = first_of(app, QuestionType.SINGLE)
+        screen.begin(Session([question, replace(question, id="copy")], seed=1))
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        first = screen.session.results[0]
+        assert first.grade.value == first.presented.order[1]  # the second choice shown
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.click(".choices", offset=(4, 1))
+        await pilot.pause()
+        assert len(screen.session.results) == 2
+
+
+async def test_invalid_number_asks_again(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        screen.begin(Session([first_of(app, QuestionType.NUMERIC)], store=app.store))
+        await pilot.pause()
+        await pilot.press(*"abc", "enter")
+        await pilot.pause()
+        assert screen.last is None and screen.session.progress == (0, 1)
+
+
+async def test_undo_in_practice(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        question = first_of(app, QuestionType.TRUE_FALSE)
+        screen.begin(Session([question], store=app.store))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.session.progress == (1, 1)
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.session.progress == (0, 1)
+        assert screen.last is None
+
+
+async def test_exam_has_a_countdown_and_a_summary_then_retry_missed(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        session = screen.session
+        assert session.mode is Mode.EXAM
+        assert "time left" in str(screen.query_one("#quiz-status").content)
+        total = session.progress[1]
+        for n in range(total):
+            presented = session.current
+            await pilot.press(*keys_for(presented.question, presented, right=n % 2 == 0))
+            await pilot.pause()
+            assert screen.last is None  # no feedback in an exam
+        assert session.finished
+        summary = screen.query_one("#feedback").source
+        assert "Finished" in summary and f"of {total}" in summary
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.session.mode is Mode.RETRY_WRONG
+        assert screen.session.progress[1] == total // 2
+
+
+async def test_exam_time_up_shows_the_summary(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        now = [0.0]
+        questions = [first_of(app, QuestionType.NUMERIC), first_of(app, QuestionType.CARD)]
+        screen.begin(Session(questions, mode=Mode.EXAM, store=app.store, time_limit_s=60,
+                             clock=lambda: now[0]))
+        await pilot.pause()
+        now[0] = 61.0
+        screen._tick()
+        await pilot.pause()
+        assert "Time is up" in screen.query_one("#feedback").source
+        assert not screen.query_one(QuestionView).display
