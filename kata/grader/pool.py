@@ -35,6 +35,7 @@ from kata.grader.spawn import _THREAD_VARS, CHILD_SCRIPT, Spawned, spawn
 ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 READY_TIMEOUT = 60.0  # interpreter start-up and numpy import on a loaded machine
 REPLY_TIMEOUT = 10.0
+EXIT_GRACE = 1.0  # from the kernel's "it is over" to the zygote's "how"
 
 Spawner = Callable[[Limits, Path, int], Spawned]
 
@@ -71,16 +72,19 @@ class ForkedChild:
 
     def _collect(self, timeout: float | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
-        code = self._zygote.exit_code(self.pid, deadline)
-        if code is None and not self._zygote.alive:
-            # The zygote is gone, so nobody reports the status: the kernel still says
-            # whether the process is over, through its pidfd.
+        if self._pidfd is None:  # no pidfd (old kernel): the zygote's word alone
+            code = self._zygote.exit_code(self.pid, deadline)
+            if code is None and self._zygote.alive:
+                return False
+        else:
+            # The kernel says when the process is over; the zygote, its parent, then
+            # says how. A zygote that stays silent (stopped, killed) is replaced.
             if not self._gone(deadline):
                 return False
-            code = -signal.SIGKILL
-        if code is None:
-            return False
-        self.returncode = code
+            code = self._zygote.exit_code(self.pid, time.monotonic() + EXIT_GRACE)
+            if code is None:
+                self._zygote.alive = False
+        self.returncode = -signal.SIGKILL if code is None else code
         if self._pidfd is not None:
             os.close(self._pidfd)
             self._pidfd = None
