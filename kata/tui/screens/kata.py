@@ -73,12 +73,16 @@ class KataScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="kata-status", classes="status-line")
+        self.status_bar = Static("", id="kata-status", classes="status-line")
+        yield self.status_bar
         with Horizontal():
             with VerticalScroll(id="statement"):
                 yield Markdown("", id="statement-md")
             with Vertical(id="work"):
-                yield TextArea.code_editor(self._initial_text(), language="python", id="editor")
+                self.editor = TextArea.code_editor(
+                    self._initial_text(), language="python", id="editor"
+                )
+                yield self.editor
                 with Horizontal(id="kata-buttons"):
                     yield Button("", id="run", variant="default")
                     yield Button("", id="submit", variant="primary")
@@ -100,7 +104,7 @@ class KataScreen(Screen):
         table = self.query_one("#checks", DataTable)
         table.add_columns("", "check", "message")
         self.refresh_lang()
-        self.query_one("#editor", TextArea).focus()
+        self.editor.focus()
         self.set_interval(1.0, self._status)
         self.set_interval(WATCH_INTERVAL, self.pick_up_external_edit)
 
@@ -131,7 +135,7 @@ class KataScreen(Screen):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        text = self.query_one("#editor", TextArea).text
+        text = self.editor.text
         if text == self.saved_text and self.path.is_file():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +144,7 @@ class KataScreen(Screen):
         tmp.replace(self.path)
         self.saved_text = text
         self.saved_mtime = self.path.stat().st_mtime
+        self._status()
 
     def pick_up_external_edit(self) -> None:
         """Load the file if another editor changed it and nothing here is unsaved."""
@@ -149,7 +154,7 @@ class KataScreen(Screen):
             return
         if mtime == self.saved_mtime:
             return
-        editor = self.query_one("#editor", TextArea)
+        editor = self.editor
         if editor.text != self.saved_text:  # unsaved typing wins; it is saved shortly
             return
         text = self.path.read_text(encoding="utf-8", errors="replace")
@@ -326,13 +331,15 @@ class KataScreen(Screen):
         self._status()
 
     def _status(self) -> None:
-        status = self.query_one("#kata-status", Static)
+        status = self.status_bar
         left = self.time_limit_s - (time.monotonic() - self.started)
         timer = f"⏱ {clock(left)}" if left >= 0 else f"⏱ +{clock(-left)}"
-        saved = ""
-        if self.query_one("#editor", TextArea).text == self.saved_text and self.saved_mtime:
-            saved = f"  ·  {self.path.name} {t('saved', self.app.lang)}"
-        status.update(f"{self.kata.title(self.app.lang)}  ·  {timer}{saved}  ·  {self.result_text}")
+        parts = [self.kata.title(self.app.lang), timer]
+        if self.editor.text == self.saved_text and self.saved_mtime:
+            parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
+        if self.result_text:
+            parts.append(self.result_text)
+        status.update("  ·  ".join(parts))
         status.set_class(self.result_class == "pass", "pass")
         status.set_class(self.result_class == "fail", "fail")
         status.set_class(self.result_class == "running", "running")

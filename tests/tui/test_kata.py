@@ -1,0 +1,174 @@
+"""Kata screen: the editor saves to the workspace file, examples and submissions are graded
+in a worker, a pass shows the reference solution, the UI answers keys while grading."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from textual.widgets import DataTable, TextArea
+
+from kata.exercises import get_kata
+from kata.paths import solutions_dir
+from kata.tui.screens.kata import AUTOSAVE_DELAY, KataScreen
+from kata.tui.screens.kata_result import ResultDialog
+from kata.workspace import workspace_file
+from tests.tui.conftest import SIZE
+
+WRONG = "import numpy as np\n\ndef softmax(x):\n    return np.exp(x)\n"
+LOOPING = "def softmax(x):\n    while True:\n        pass\n"
+
+
+async def open_kata(app, pilot, kata_id="softmax") -> KataScreen:
+    await pilot.press("2")
+    await pilot.pause()
+    app.open_kata(kata_id)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, KataScreen)
+    return screen
+
+
+async def set_code(screen, pilot, text: str) -> None:
+    screen.query_one("#editor", TextArea).load_text(text)
+    await pilot.pause()
+
+
+async def graded(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_opens_with_the_starter_and_the_statement(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        kata = get_kata("softmax")
+        assert screen.query_one("#editor", TextArea).text == kata.starter_path.read_text()
+        assert screen.query_one("#statement-md").source.startswith(f"# {kata.title('en')}")
+        assert "⏱ 10:00" in str(screen.query_one("#kata-status").content)
+
+
+async def test_typing_is_saved_to_the_workspace_file(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        path = workspace_file(get_kata("softmax"))
+        assert not path.exists()
+        await pilot.press("enter", *"# mine", "enter")
+        await pilot.pause(AUTOSAVE_DELAY + 0.4)
+        assert "# mine\n" in path.read_text()
+        assert "softmax.py saved" in str(screen.query_one("#kata-status").content)
+    # reopening the kata shows the saved work, not the starter
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await open_kata(again, pilot)
+        assert "# mine" in screen.query_one("#editor", TextArea).text
+
+
+async def test_an_edit_in_another_editor_is_picked_up(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        path = workspace_file(get_kata("softmax"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# written elsewhere\n")
+        later = time.time() + 5
+        os.utime(path, (later, later))
+        screen.pick_up_external_edit()
+        await pilot.pause()
+        assert screen.query_one("#editor", TextArea).text == "# written elsewhere\n"
+
+
+async def test_hints_are_revealed_one_by_one(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        hints = get_kata("softmax").hints("en")
+        await pilot.press("ctrl+t")
+        assert hints[0].strip()[:30] in screen.query_one("#statement-md").source
+        assert hints[1].strip()[:30] not in screen.query_one("#statement-md").source
+
+
+async def test_run_examples_fills_the_table_and_records_nothing(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await pilot.press("ctrl+r")
+        await graded(app, pilot)
+        table = screen.query_one("#checks", DataTable)
+        assert table.row_count == len(get_kata("softmax").examples)
+        assert all(table.get_row_at(i)[0] == "✗" for i in range(table.row_count))
+        assert app.store.kata_history() == []
+
+
+async def test_a_failing_then_a_passing_submission(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, WRONG)
+        await pilot.press("ctrl+s")
+        await graded(app, pilot)
+        status = str(screen.query_one("#kata-status").content)
+        assert "checks passed" in status and screen.query_one("#kata-status").has_class("fail")
+        table = screen.query_one("#checks", DataTable)
+        assert table.row_count == len(get_kata("softmax").checks)
+        [attempt] = app.store.kata_history("softmax")
+        assert attempt.status == "fail" and attempt.elapsed_s is not None
+
+        await set_code(screen, pilot, (solutions_dir() / "softmax.py").read_text())
+        await pilot.press("ctrl+s")
+        await graded(app, pilot)
+        assert isinstance(app.screen, ResultDialog)
+        summary = app.screen.query_one("#result-summary").source
+        assert "Your best" in summary
+        solution = app.screen.query_one("#result-solution", TextArea).text
+        assert "def softmax" in solution
+        latest = app.store.kata_history("softmax")[0]
+        assert latest.status == "pass" and latest.passed == latest.total
+        assert app.store.kata_bests()["softmax"].passes == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Passed" in str(screen.query_one("#kata-status").content)
+
+
+async def test_the_ui_answers_keys_while_a_looping_submission_is_graded(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, LOOPING)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.grading
+        started = time.monotonic()
+        # keys work while the child loops: a hint, typing, more time
+        await pilot.press("ctrl+t", *"# still here")
+        await pilot.pause()
+        assert screen.hints == 1
+        assert "# still here" in screen.query_one("#editor", TextArea).text
+        await pilot.press("f9")
+        assert screen.time_limit_s == (10 + 5) * 60
+        assert screen.grading, "the grade finished before the keys were answered"
+        assert time.monotonic() - started < 1.5
+        # cancel: the screen stops waiting at once; the late result is thrown away
+        await pilot.press("f8")
+        await pilot.pause()
+        assert not screen.grading
+        assert "Cancelled" in str(screen.query_one("#kata-status").content)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Cancelled" in str(screen.query_one("#kata-status").content)
+        assert app.store.kata_history() == []
+
+
+async def test_a_looping_submission_times_out_and_fails(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, LOOPING)
+        await pilot.press("ctrl+r")
+        await graded(app, pilot)
+        assert not screen.grading
+        assert screen.query_one("#kata-status").has_class("fail")
