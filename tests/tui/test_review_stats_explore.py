@@ -1,0 +1,114 @@
+"""Review (rate a due card, intervals on the buttons, undo), Stats and Explore."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.widgets import Button, DataTable
+
+from kata.quiz import Mode, QuestionType, SelfRating, Session
+from kata.tui.screens.explore import ExploreScreen, softmax
+from kata.tui.screens.review import ReviewScreen
+from tests.tui.conftest import SIZE, first_of
+
+
+def make_due(app, question) -> None:
+    """Answer ``question`` a month ago, so it is due for review now."""
+    session = Session([question], mode=Mode.PRACTICE, store=app.store)
+    given = SelfRating.GOOD if question.type is QuestionType.CARD else True
+    session.answer(given, now=datetime.now(UTC) - timedelta(days=60))
+
+
+async def test_rate_a_due_card_and_undo(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        card = first_of(app, QuestionType.CARD)
+        make_due(app, card)
+        app.screen.load_counts()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 due" in str(app.screen.query_one("#menu").get_option("review").prompt)
+        await pilot.press("3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.session.current.question.id == card.id
+        reviews_before = len(app.store.review_logs(card.id))
+        await pilot.press("space")
+        await pilot.pause()
+        labels = [str(b.label) for b in screen.query(".rate").results(Button)]
+        assert [label.split(" ")[1] for label in labels] == ["Again", "Hard", "Good", "Easy"]
+        assert all("·" in label for label in labels)  # each shows its next interval
+        await pilot.press("3")
+        await pilot.pause()
+        assert len(app.store.review_logs(card.id)) == reviews_before + 1
+        assert screen.session.finished
+        assert "Finished" in screen.query_one("#review-feedback").source
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(app.store.review_logs(card.id)) == reviews_before
+        assert screen.session.current.question.id == card.id
+
+
+async def test_rate_by_mouse(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        card = first_of(app, QuestionType.CARD)
+        make_due(app, card)
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.click(".reveal")
+        await pilot.pause()
+        await pilot.click(".rate.easy")
+        await pilot.pause()
+        assert app.screen.session.results[0].grade.value == SelfRating.EASY
+
+
+async def test_nothing_due(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert "No card is due" in app.screen.query_one("#review-feedback").source
+
+
+async def test_stats_shows_accuracy_forecast_and_katas(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        question = first_of(app, QuestionType.TRUE_FALSE)
+        make_due(app, question)
+        app.store.record_kata_attempt("softmax", status="pass", passed=5, total=5, elapsed_s=125)
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        banks = str(app.screen.query_one("#stats-banks").content)
+        assert question.bank_id in banks and "%" in banks
+        assert "1 due" in str(app.screen.query_one("#stats-forecast").content)
+        table = app.screen.query_one("#stats-katas", DataTable)
+        assert table.get_row_at(0)[:4] == ["softmax", "1", "1", "2:05"]
+
+
+def test_softmax_helper_is_a_distribution():
+    probs = softmax((2.0, 1.0, 0.1), 1.0)
+    assert abs(sum(probs) - 1) < 1e-12 and probs[0] > probs[1] > probs[2]
+    assert softmax((2.0, 1.0), 0.01)[0] > 0.999  # T -> 0: argmax
+
+
+async def test_explore_draws_sigmoid_peak_and_temperature(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExploreScreen)
+        sigmoid = str(screen.query_one("#sigmoid-plot").content)
+        assert "0.25" in sigmoid and "●" in sigmoid
+        assert "T = 1" in str(screen.query_one("#softmax-bars").content)
+        await pilot.press("left", "left")
+        assert "T = 0.25" in str(screen.query_one("#softmax-bars").content)
+        await pilot.press("right", "right", "right", "right")
+        assert "T = 5" in str(screen.query_one("#softmax-bars").content)
+        assert "σ(z)" in str(screen.query_one("#two-class-plot").content)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "峰值" in str(screen.query_one("#sigmoid-plot").content)
