@@ -11,6 +11,7 @@ from tests.tui.conftest import SIZE
 async def test_home_lists_the_areas_and_opens_each(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)  # the due count loads just after the first paint
         await app.workers.wait_for_complete()
         await pilot.pause()
         menu = app.screen.query_one("#menu", OptionList)

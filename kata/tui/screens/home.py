@@ -40,7 +40,8 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.refresh_lang()
         self.query_one("#menu", OptionList).focus()
-        self.load_counts()
+        # after the first paint: loading the banks must not delay the first screen
+        self.set_timer(0.05, self.load_counts)
 
     def on_screen_resume(self) -> None:
         self.load_counts()
