@@ -159,6 +159,9 @@ class KataApp(App[int]):
             yield SystemCommand(
                 f"{t(area, self.lang)}", f"Go to {area}", lambda a=area: self.action_area(a)
             )
+        for mode, title in [("practice", "Quiz: new practice"), ("exam", "Quiz: new exam"),
+                            ("retry-wrong", "Quiz: retry the missed questions")]:
+            yield SystemCommand(title, f"Start a {mode} session", lambda m=mode: self._quiz(m))
         yield SystemCommand("Language: English / 中文", "Switch the language", self.action_toggle_lang)
         yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
         from kata.exercises import catalog
@@ -169,6 +172,10 @@ class KataApp(App[int]):
                 f"Open the {kata.id} kata",
                 lambda k=kata.id: self.open_kata(k),
             )
+
+    def _quiz(self, mode: str) -> None:
+        self.switch_mode("quiz")
+        self.call_after_refresh(lambda: self.screen.action_start(mode))  # type: ignore[attr-defined]
 
     def open_kata(self, kata_id: str) -> None:
         from kata.tui.screens.kata import KataScreen

@@ -137,6 +137,7 @@ async def test_exam_has_a_countdown_and_a_summary_then_retry_missed(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz(app, pilot)
+        screen.query_one("#quiz-body").focus()  # letters go to the answer box when it has focus
         await pilot.press("e")
         await pilot.pause()
         session = screen.session

@@ -24,6 +24,8 @@ async def test_rate_a_due_card_and_undo(make_app):
     async with app.run_test(size=SIZE) as pilot:
         card = first_of(app, QuestionType.CARD)
         make_due(app, card)
+        await pilot.pause(0.1)  # let the first count finish
+        await app.workers.wait_for_complete()
         app.screen.load_counts()
         await app.workers.wait_for_complete()
         await pilot.pause()
