@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from kata.errors import UsageError
 from kata.grader import gradebook
 from kata.grader.batch import Submission, discover, parse_shard, shard
-from kata.errors import UsageError
 
 CORRECT = """import numpy as np
 
@@ -33,7 +33,7 @@ HOSTILE = (
 def kata(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kata", *args],
-        capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL, timeout=300,
+        capture_output=True, text=True, cwd=cwd, check=False, stdin=subprocess.DEVNULL, timeout=300,
     )
 
 

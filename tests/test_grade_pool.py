@@ -153,8 +153,8 @@ def test_a_submission_that_kills_the_zygote_gets_a_verdict_and_the_slot_recovers
 
 
 def test_pool_results_match_cold_children(pool, tmp_path):
-    for source in (CORRECT, "def softmax(x):\n    return x * 2\n", "import numpy as np\n"
-                   "def softmax(x):\n    return np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)\n"):
+    naive = "import numpy as np\ndef softmax(x):\n    return np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)\n"
+    for source in (CORRECT, "def softmax(x):\n    return x * 2\n", naive):
         path = tmp_path / "same.py"
         path.write_text(source, encoding="utf-8")
         cold = grade(path, SOFTMAX, seed=9, limits=FAST)

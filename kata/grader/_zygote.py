@@ -64,7 +64,7 @@ def _run_fork(child, child_path, request, fds, sock, wake):
     except BaseException:  # noqa: BLE001 - report on the child's own stderr, then exit
         try:
             traceback.print_exc()
-        except BaseException:  # noqa: BLE001
+        except BaseException:  # noqa: BLE001, S110 - stderr may be gone; exit anyway
             pass
     os._exit(code)
 

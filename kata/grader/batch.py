@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -132,7 +130,7 @@ def reusable(previous: Iterable[Entry], submissions: list[Submission]) -> dict[s
         e["id"]: e
         for e in previous
         if e.get("sha256") and current.get(e["id"]) == e.get("sha256")
-        and not (e.get("error") or {}).get("kind") == "internal"
+        and (e.get("error") or {}).get("kind") != "internal"
     }
 
 
@@ -150,7 +148,7 @@ def grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, s
     """Grade one submission; never raises (a grader bug becomes an ``internal`` error)."""
     try:
         return _grade_one(sub, kata_id, seed, limits, spawner)
-    except Exception as err:  # one submission never stops the batch
+    except Exception as err:  # noqa: BLE001 - one submission never stops the batch
         return _problem_entry(sub, kata_id or "", seed, "internal", f"the grader failed: {type(err).__name__}: {err}")
 
 
@@ -235,8 +233,6 @@ def run_batch(
 ) -> BatchResult:
     """Grade ``submissions`` on ``jobs`` warm slots. Ctrl-C stops early: the result then
     holds what was finished (``interrupted``), and the children running are killed."""
-    from kata.grader.pool import Pool
-
     reuse = reuse or {}
     result = BatchResult()
     todo = []
@@ -249,35 +245,165 @@ def run_batch(
     if not todo:
         return result
     jobs = max(1, min(jobs, len(todo)))
-    pool = Pool(jobs)
-    lock = threading.Lock()
+    if jobs > 1 and hasattr(os, "fork"):
+        _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry)
+    else:
+        _run_here(todo, kata_id, seed, limits, result, on_entry)
+    return result
 
-    def task(sub: Submission) -> Entry:
-        with pool.slot() as spawner:
-            return grade_one(sub, kata_id, seed, limits, spawner)
 
-    executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="kata-grade")
-    pending: set[Future[Entry]] = set()
+def _record(result: BatchResult, entry: Entry, on_entry: Callable[[Entry], None] | None) -> None:
+    result.entries.append(entry)
+    result.graded += 1
+    if on_entry is not None:
+        on_entry(entry)
+
+
+def _run_here(todo, kata_id, seed, limits, result, on_entry) -> None:
+    """One slot, in this process."""
+    from kata.grader.pool import Pool
+
+    pool = Pool(1)
     try:
-        pending = {executor.submit(task, sub) for sub in todo}
-        while pending:
-            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in finished:
-                entry = future.result()
-                with lock:
-                    result.entries.append(entry)
-                    result.graded += 1
-                if on_entry is not None:
-                    on_entry(entry)
+        for sub in todo:
+            with pool.slot() as spawner:
+                entry = grade_one(sub, kata_id, seed, limits, spawner)
+            _record(result, entry, on_entry)
     except KeyboardInterrupt:
         result.interrupted = True
         pool.abort()
-        for future in pending:
-            future.cancel()
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
         pool.close()
-    return result
+
+
+# -- parallel: one driver process per slot
+#
+# The grader's own side of a check (references, comparisons, messages) is Python and
+# holds the GIL, so threads would grade one submission at a time. Each slot is a
+# forked driver process instead, with its own zygote; it takes submission numbers on
+# one pipe and sends each entry back as a JSON line on another. Drivers run only
+# grader code: the submissions still run in the zygotes' forks.
+
+
+def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
+    import json
+    import signal
+
+    from kata.grader.pool import Pool
+
+    pool = Pool(1)
+
+    def stop(*_: object) -> None:
+        pool.abort()
+        os._exit(1)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, stop)
+    tasks = os.fdopen(task_r, "r", encoding="ascii")
+    out = os.fdopen(result_w, "w", encoding="utf-8")
+    try:
+        for line in tasks:
+            i = int(line)
+            with pool.slot() as spawner:
+                entry = grade_one(todo[i], kata_id, seed, limits, spawner)
+            out.write(json.dumps({"i": i, "entry": entry}) + "\n")
+            out.flush()
+    finally:
+        pool.close()
+
+
+def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
+    import json
+    import selectors
+    import signal
+
+    drivers: dict[int, dict] = {}  # result fd -> {pid, task_w, buffer, current}
+    selector = selectors.DefaultSelector()
+    queue_ = list(range(len(todo)))[::-1]
+
+    def dispatch(driver: dict) -> None:
+        if queue_:
+            driver["current"] = queue_.pop()
+            os.write(driver["task_w"], f"{driver['current']}\n".encode())
+        else:
+            driver["current"] = None
+            if driver["task_w"] is not None:
+                os.close(driver["task_w"])
+                driver["task_w"] = None
+
+    try:
+        for _ in range(jobs):
+            task_r, task_w = os.pipe()
+            result_r, result_w = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the driver
+                code = 3
+                try:
+                    os.close(task_w)
+                    os.close(result_r)
+                    for fd, other in drivers.items():
+                        os.close(fd)
+                        if other["task_w"] is not None:
+                            os.close(other["task_w"])
+                    _driver(task_r, result_w, todo, kata_id, seed, limits)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(task_r)
+            os.close(result_w)
+            drivers[result_r] = {"pid": pid, "task_w": task_w, "buffer": b"", "current": None}
+            selector.register(result_r, selectors.EVENT_READ)
+        for driver in drivers.values():
+            dispatch(driver)
+        while drivers:
+            for key, _ in selector.select():
+                fd = key.fd
+                driver = drivers[fd]
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:  # the driver is gone
+                    selector.unregister(fd)
+                    os.close(fd)
+                    del drivers[fd]
+                    if driver["task_w"] is not None:
+                        os.close(driver["task_w"])
+                    os.waitpid(driver["pid"], 0)
+                    if driver["current"] is not None:
+                        sub = todo[driver["current"]]
+                        _record(result, _problem_entry(sub, kata_id or "", seed, "crash",
+                                                       "the grader's worker process ended while grading this file"),
+                                on_entry)
+                        if not drivers:  # nobody left to take the rest: grade it here
+                            rest = [todo[i] for i in reversed(queue_)]
+                            queue_.clear()
+                            _run_here(rest, kata_id, seed, limits, result, on_entry)
+                    continue
+                driver["buffer"] += chunk
+                *lines, driver["buffer"] = driver["buffer"].split(b"\n")
+                for line in lines:
+                    message = json.loads(line)
+                    if message.get("i") == driver["current"]:
+                        _record(result, message["entry"], on_entry)
+                        dispatch(driver)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        for driver in drivers.values():
+            try:
+                os.kill(driver["pid"], signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for driver in drivers.values():
+            os.waitpid(driver["pid"], 0)
+    finally:
+        for fd, driver in drivers.items():
+            for d in (fd, driver["task_w"]):
+                if d is not None:
+                    try:
+                        os.close(d)
+                    except OSError:
+                        pass
+        selector.close()
 
 
 def default_jobs() -> int:

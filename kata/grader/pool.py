@@ -309,7 +309,7 @@ class Pool:
         for slot in self._slots:
             slot.close()
 
-    def __enter__(self) -> Pool:
+    def __enter__(self) -> Pool:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc: object) -> None:
