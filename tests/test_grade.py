@@ -274,3 +274,55 @@ def test_gradebook_round_trips():
         assert [e["id"] for e in back] == ["a", "b"]
         assert [(c["id"], c["status"]) for c in back[1]["checks"]] == [("basic", "pass"), ("overflow", "timeout")]
         assert back[0]["error"]["kind"] == "syntax" and back[1]["sha256"] == "ab"
+
+
+def test_ctrl_c_writes_what_was_finished(tmp_path):
+    import signal
+    import time
+
+    root = tmp_path / "subs"
+    root.mkdir()
+    (root / "a.py").write_text(CORRECT)
+    for i in range(6):
+        (root / f"loop{i}.py").write_text("def softmax(x):\n    while True:\n        pass\n")
+    out = tmp_path / "partial.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kata", "grade", str(root), "--out", str(out), "-j", "2", "--timeout", "20"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+    )
+    time.sleep(3)  # not a timing assertion: only lets the batch start before the interrupt
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err
+    entries = json.loads(out.read_text())
+    assert {e["id"] for e in entries} <= {"a.py", *(f"loop{i}.py" for i in range(6))}
+    assert len(entries) < 7
+    assert not list(tmp_path.glob(".partial.json.*.tmp"))
+
+
+def test_progress_line_only_on_a_terminal():
+    from kata.grader.batch import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    tty, pipe = Tty(), io.StringIO()
+    for stream in (tty, pipe):
+        progress = Progress(4, stream)
+        progress.update({"status": "pass"})
+        progress.update({"status": "fail"})
+        progress.finish()
+    assert pipe.getvalue() == ""
+    line = tty.getvalue().strip().split("\r")[-1]
+    assert "2/4" in line and "50% pass" in line and "/s" in line and "ETA" in line
+
+
+def test_grade_and_merge_never_import_textual():
+    code = (
+        "import sys, kata.commands.grade, kata.commands.merge, kata.grader.batch, kata.grader.pool, "
+        "kata.grader.gradebook; assert 'textual' not in sys.modules"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr

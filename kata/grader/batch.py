@@ -294,8 +294,8 @@ def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
     pool = Pool(1)
 
     def stop(*_: object) -> None:
-        pool.abort()
-        os._exit(1)
+        pool.abort()  # kill the running child now, then unwind so its folder is removed
+        raise SystemExit(1)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, stop)
