@@ -172,3 +172,25 @@ async def test_exam_time_up_shows_the_summary(make_app):
         await pilot.pause()
         assert "Time is up" in screen.query_one("#feedback").source
         assert not screen.query_one(QuestionView).display
+
+
+async def test_feedback_marks_choices_and_follows_the_language(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        question = first_of(app, QuestionType.SINGLE)
+        screen.begin(Session([question], store=app.store, seed=5))
+        await pilot.pause()
+        presented = screen.session.current
+        wrong = next(i for i in range(len(question.choices)) if i not in question.correct_indices)
+        await pilot.press(str(presented.position(wrong) + 1))
+        await pilot.pause()
+        options = screen.query_one(".choices")
+        right_at = presented.position(question.correct_indices[0])
+        assert "✓" in str(options.get_option_at_index(right_at).prompt)
+        assert "✗" in str(options.get_option_at_index(presented.position(wrong)).prompt)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "错误" in screen.query_one("#feedback").source
+        assert question.prompt.get("zh")[:10] in screen.query_one("#prompt").source
+        assert "✓" in str(screen.query_one(".choices").get_option_at_index(right_at).prompt)

@@ -53,9 +53,10 @@ class QuizScreen(Screen):
         self.set_interval(1.0, self._tick)
 
     def refresh_lang(self) -> None:
-        if self.session is not None and self.session.current is not None and self.last is None:
+        if self.last is not None:
+            self._show_feedback(self.last)
+        else:
             self._show_current()
-        self._status()
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -138,16 +139,22 @@ class QuizScreen(Screen):
             self._show_current()
             return
         if session.mode.shows_feedback:
-            self.last = result
-            self.query_one("#question", QuestionView).freeze()
-            self.query_one("#feedback", Markdown).update(
-                feedback_markdown(result.presented, result.grade, self.app.lang)
-            )
-            self.query_one("#quiz-body").focus()
-            self._status()
-            self.refresh_bindings()
+            self._show_feedback(result)
         else:
             self._show_current()
+
+    def _show_feedback(self, result: Result) -> None:
+        self.last = result
+        view = self.query_one("#question", QuestionView)
+        if view.presented is not result.presented or view.lang != self.app.lang:
+            view.show(result.presented, self.app.lang)
+        view.freeze(result.grade)
+        self.query_one("#feedback", Markdown).update(
+            feedback_markdown(result.presented, result.grade, self.app.lang)
+        )
+        self.query_one("#quiz-body").focus()
+        self._status()
+        self.refresh_bindings()
 
     def action_next(self) -> None:
         self.last = None

@@ -92,7 +92,7 @@ class ReviewScreen(Screen):
             self._show()  # a rating needs no feedback: on to the next card
             return
         self.last = result
-        self.query_one("#review-question", QuestionView).freeze()
+        self.query_one("#review-question", QuestionView).freeze(result.grade)
         self.query_one("#review-feedback", Markdown).update(
             feedback_markdown(result.presented, result.grade, self.app.lang)
         )

@@ -129,12 +129,35 @@ class QuestionView(Widget):
             field.focus()
         self.refresh_bindings()
 
-    def freeze(self) -> None:
-        """No more answers to this question (feedback is showing)."""
+    def freeze(self, grade: Grade | None = None) -> None:
+        """No more answers to this question (feedback is showing); with ``grade``, mark
+        the right choices ✓ and the wrong picks ✗."""
         self.frozen = True
         for widget in self.query("#answer-area *"):
             widget.disabled = True
+        if grade is not None and self.presented is not None:
+            self._mark(grade)
         self.refresh_bindings()
+
+    def _mark(self, grade: Grade) -> None:
+        presented = self.presented
+        assert presented is not None
+        question = presented.question
+        marks: dict[int, str] = {}  # display position -> mark
+        if question.type is QuestionType.TRUE_FALSE:
+            marks[0 if question.answer else 1] = "[green]✓[/]"
+            if not grade.right:
+                marks[1 if question.answer else 0] = "[red]✗[/]"
+        elif question.type.has_choices:
+            for index in question.correct_indices:
+                marks[presented.position(index)] = "[green]✓[/]"
+            for pick in grade.wrong_picks:
+                marks[presented.position(pick.index)] = "[red]✗[/]"
+        for options in self.query(".choices").results(OptionList):
+            for position, mark in marks.items():
+                if position < options.option_count:
+                    prompt = options.get_option_at_index(position).prompt
+                    options.replace_option_prompt_at_index(position, f"{mark} {prompt}")
 
     # -- answering -----------------------------------------------------------------------
 
@@ -227,7 +250,7 @@ def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
     if question.type.has_choices:
         right = [
             f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
-            for i in question.correct_indices
+            for i in sorted(question.correct_indices, key=presented.position)
         ]
         parts.append(f"**{t('answer_was', lang)}:** " + "; ".join(right))
     elif question.type is QuestionType.TRUE_FALSE:
