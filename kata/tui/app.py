@@ -173,6 +173,12 @@ class KataApp(App[int]):
                 lambda k=kata.id: self.open_kata(k),
             )
 
+    def show_figure(self, figure: str) -> None:
+        """Open Explore at one of the bank figures (``sigmoid``, ``softmax-temperature``,
+        ``two-class``)."""
+        self.switch_mode("explore")
+        self.call_after_refresh(lambda: self.screen.show_figure(figure))  # type: ignore[attr-defined]
+
     def _quiz(self, mode: str) -> None:
         self.switch_mode("quiz")
         self.call_after_refresh(lambda: self.screen.action_start(mode))  # type: ignore[attr-defined]

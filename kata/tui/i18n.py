@@ -67,6 +67,8 @@ _WORDS: dict[str, dict[str, str]] = {
     "temperature": {"en": "temperature", "zh": "温度"},
     "pick_kata": {"en": "Pick a kata (Enter)", "zh": "选择练习题（回车）"},
     "time": {"en": "Time", "zh": "时间"},
+    "picture": {"en": "Picture", "zh": "图解"},
+    "picture_hint": {"en": "press `x` to see it drawn in Explore", "zh": "按 `x` 在图解页查看"},
 }
 
 

@@ -114,3 +114,22 @@ async def test_explore_draws_sigmoid_peak_and_temperature(make_app):
         await pilot.press("f2")
         await pilot.pause()
         assert "峰值" in str(screen.query_one("#sigmoid-plot").content)
+
+
+async def test_an_explanation_links_to_its_picture(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app.screen
+        question = first_of(app, QuestionType.SINGLE, lambda q: q.figure is not None)
+        screen.begin(Session([question], seed=2))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert "press `x`" in screen.query_one("#feedback").source
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "explore"
+        assert isinstance(app.screen, ExploreScreen)

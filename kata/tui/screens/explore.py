@@ -18,6 +18,12 @@ from kata.tui.i18n import t
 from kata.tui.widgets.plot import Marker, Series, bar_chart, line_plot
 
 LOGITS = (2.0, 1.0, 0.1, -1.0)
+#: The bank's ``figure:`` names and the picture that draws each.
+FIGURE_WIDGETS = {
+    "sigmoid": "#sigmoid-plot",
+    "softmax-temperature": "#softmax-bars",
+    "two-class": "#two-class-plot",
+}
 TEMPERATURES = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
 
 
@@ -58,6 +64,12 @@ class ExploreScreen(Screen):
         self._draw_sigmoid()
         self._draw_softmax()
         self._draw_two_class()
+
+    def show_figure(self, figure: str) -> None:
+        """Scroll to a bank figure's picture."""
+        target = FIGURE_WIDGETS.get(figure)
+        if target is not None:
+            self.query_one(target).scroll_visible(top=True, animate=False)
 
     def action_temperature(self, step: int) -> None:
         self.t_index = max(0, min(len(TEMPERATURES) - 1, self.t_index + step))

@@ -26,6 +26,7 @@ class QuizScreen(Screen):
     BINDINGS = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
+        Binding("x", "picture", "Picture", id="picture"),
         Binding("p", "start('practice')", "Practice", id="practice"),
         Binding("e", "start('exam')", "Exam", id="exam"),
         Binding("r", "start('retry-wrong')", "Retry missed", id="retry"),
@@ -160,6 +161,11 @@ class QuizScreen(Screen):
         self.last = None
         self._show_current()
 
+    def action_picture(self) -> None:
+        """The Explore picture the question's explanation refers to."""
+        if self.last is not None and self.last.question.figure:
+            self.app.show_figure(self.last.question.figure)
+
     def action_undo(self) -> None:
         if self.session is not None and self.session.undo() is not None:
             self.last = None
@@ -168,6 +174,8 @@ class QuizScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.last is not None
+        if action == "picture":
+            return self.last is not None and self.last.question.figure is not None
         if action == "undo":
             return self.session is not None and self.session.can_undo()
         return True

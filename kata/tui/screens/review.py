@@ -22,6 +22,7 @@ class ReviewScreen(Screen):
     BINDINGS = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
+        Binding("x", "picture", "Picture", id="picture"),
         Binding("escape", "app.area('home')", "Home", id="home"),
     ]
 
@@ -112,9 +113,15 @@ class ReviewScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.last is not None
+        if action == "picture":
+            return self.last is not None and self.last.question.figure is not None
         if action == "undo":
             return self.session is not None and self.session.can_undo()
         return True
+
+    def action_picture(self) -> None:
+        if self.last is not None and self.last.question.figure:
+            self.app.show_figure(self.last.question.figure)
 
     def _status(self) -> None:
         lang = self.app.lang
@@ -122,5 +129,6 @@ class ReviewScreen(Screen):
             text = t("review", lang)
         else:
             answered, total = self.session.progress
-            text = f"{t('review', lang)}  ·  {min(answered + 1, total)}/{total}"
+            number = min(answered + (0 if self.last is not None else 1), total)
+            text = f"{t('review', lang)}  ·  {number}/{total}"
         self.query_one("#review-status", Static).update(text)

@@ -265,6 +265,8 @@ def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
                 f"**{t('why_not', lang)} {presented.position(pick.index) + 1}:** {pick.why.get(lang)}"
             )
     parts.append(question.explanation.get(lang))
+    if question.figure:
+        parts.append(f"**{t('picture', lang)}:** {t('picture_hint', lang)}")
     if question.references:
         refs = "\n".join(f"- [{r.title.get(lang)}]({r.url})" for r in question.references)
         parts.append(f"**{t('references', lang)}**\n\n{refs}")
