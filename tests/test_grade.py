@@ -234,6 +234,7 @@ def test_all_pass_exits_0(tmp_path):
         ["-j", "0"],
         ["--kata", "sofmax"],
         ["--resume"],
+        ["--out", "/nonexistent-folder/grades.csv"],
     ],
 )
 def test_usage_errors_exit_2_with_one_line(simple, args):

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         get_kata(kata_id)  # an unknown id is a usage error before any work
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise UsageError(f"--out {args.out}: its folder does not exist")
     fmt = gradebook.format_for(args.out, args.format)
     submissions = shard(discover(args.paths, kata_id), which)
     reuse = {}

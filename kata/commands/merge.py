@@ -32,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     from kata.errors import EXIT_FAIL, EXIT_OK, UsageError
     from kata.grader import gradebook
 
+    if args.out and not Path(args.out).resolve().parent.is_dir():
+        raise UsageError(f"--out {args.out}: its folder does not exist")
     merged: dict[str, dict] = {}
     for name in args.files:
         try:
