@@ -3,13 +3,13 @@ top-level areas, language and theme remembered in the store's settings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -68,7 +68,7 @@ class KataApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "kata"
     SUB_TITLE = "ML interview dojo"
-    MODES = {
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
         "home": _home,
         "quiz": _quiz,
         "kata": _kata,
@@ -77,7 +77,7 @@ class KataApp(App[int]):
         "explore": _explore,
     }
     DEFAULT_MODE = "home"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f2", "toggle_lang", "中文/English", id="lang"),
         Binding("f3", "next_theme", "Theme", id="theme"),
@@ -159,10 +159,15 @@ class KataApp(App[int]):
             yield SystemCommand(
                 f"{t(area, self.lang)}", f"Go to {area}", lambda a=area: self.action_area(a)
             )
-        for mode, title in [("practice", "Quiz: new practice"), ("exam", "Quiz: new exam"),
-                            ("retry-wrong", "Quiz: retry the missed questions")]:
+        for mode, title in [
+            ("practice", "Quiz: new practice"),
+            ("exam", "Quiz: new exam"),
+            ("retry-wrong", "Quiz: retry the missed questions"),
+        ]:
             yield SystemCommand(title, f"Start a {mode} session", lambda m=mode: self._quiz(m))
-        yield SystemCommand("Language: English / 中文", "Switch the language", self.action_toggle_lang)
+        yield SystemCommand(
+            "Language: English / 中文", "Switch the language", self.action_toggle_lang
+        )
         yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
         from kata.exercises import catalog
 

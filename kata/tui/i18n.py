@@ -11,11 +11,15 @@ _WORDS: dict[str, dict[str, str]] = {
     "explore": {"en": "Explore", "zh": "图解"},
     "due": {"en": "{n} due", "zh": "{n} 张到期"},
     "recent": {"en": "Recent activity", "zh": "最近活动"},
-    "nothing_yet": {"en": "Nothing yet: start with a quiz or a kata.",
-                    "zh": "还没有记录：从测验或练习题开始吧。"},
+    "nothing_yet": {
+        "en": "Nothing yet: start with a quiz or a kata.",
+        "zh": "还没有记录：从测验或练习题开始吧。",
+    },
     "quiz_desc": {"en": "Questions from the banks, with feedback", "zh": "题库中的题目，附讲解"},
-    "kata_desc": {"en": "Write numpy functions, graded by hidden tests",
-                  "zh": "手写 numpy 函数，由隐藏测试评分"},
+    "kata_desc": {
+        "en": "Write numpy functions, graded by hidden tests",
+        "zh": "手写 numpy 函数，由隐藏测试评分",
+    },
     "review_desc": {"en": "Spaced repetition of what you answered", "zh": "按间隔重复复习"},
     "stats_desc": {"en": "Accuracy, forecast and bests", "zh": "正确率、复习预测与最佳成绩"},
     "explore_desc": {"en": "Sigmoid and softmax, drawn", "zh": "sigmoid 与 softmax 图解"},
@@ -31,8 +35,10 @@ _WORDS: dict[str, dict[str, str]] = {
     "score": {"en": "score", "zh": "得分"},
     "time_left": {"en": "time left", "zh": "剩余时间"},
     "finished": {"en": "Finished", "zh": "完成"},
-    "summary": {"en": "{right} right, {partial} partly, {wrong} wrong of {total}: {pct:.0f}%",
-                "zh": "共 {total} 题：{right} 对，{partial} 部分对，{wrong} 错，{pct:.0f}%"},
+    "summary": {
+        "en": "{right} right, {partial} partly, {wrong} wrong of {total}: {pct:.0f}%",
+        "zh": "共 {total} 题：{right} 对，{partial} 部分对，{wrong} 错，{pct:.0f}%",
+    },
     "timed_out": {"en": "Time is up.", "zh": "时间到。"},
     "retry": {"en": "Retry missed", "zh": "重做错题"},
     "practice": {"en": "Practice", "zh": "练习"},
@@ -40,14 +46,19 @@ _WORDS: dict[str, dict[str, str]] = {
     "submit": {"en": "Submit", "zh": "提交"},
     "type_answer": {"en": "Type your answer and press Enter", "zh": "输入答案后按回车"},
     "reveal": {"en": "Reveal", "zh": "显示答案"},
-    "think_then_reveal": {"en": "Answer in your head, then reveal.", "zh": "先在心里作答，再显示答案。"},
+    "think_then_reveal": {
+        "en": "Answer in your head, then reveal.",
+        "zh": "先在心里作答，再显示答案。",
+    },
     "again": {"en": "Again", "zh": "重来"},
     "hard": {"en": "Hard", "zh": "困难"},
     "good": {"en": "Good", "zh": "良好"},
     "easy": {"en": "Easy", "zh": "简单"},
     "undo": {"en": "Undo", "zh": "撤销"},
-    "no_due": {"en": "No card is due. Practise some questions first, or come back later.",
-               "zh": "没有到期的卡片。先做些题，或稍后再来。"},
+    "no_due": {
+        "en": "No card is due. Practise some questions first, or come back later.",
+        "zh": "没有到期的卡片。先做些题，或稍后再来。",
+    },
     "run_examples": {"en": "Run examples", "zh": "运行示例"},
     "cancel": {"en": "Cancel", "zh": "取消"},
     "hint": {"en": "Hint", "zh": "提示"},
@@ -81,7 +92,7 @@ def t(key: str, lang: str, **values: object) -> str:
 
 def clock(seconds: float) -> str:
     """``m:ss`` (or ``h:mm:ss``) for a count of seconds."""
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -35,7 +35,9 @@ BASELINE = "import textual.app, time; print(time.time())"
 
 def timed(code: str, env: dict[str, str]) -> float:
     started = time.time()
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {proc.stderr[-2000:]}")
     return float(proc.stdout.split()[-1]) - started

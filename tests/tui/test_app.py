@@ -18,8 +18,13 @@ async def test_home_lists_the_areas_and_opens_each(make_app):
         ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
         assert ids == ["quiz", "kata", "review", "stats", "explore"]
         assert "0 due" in str(menu.get_option("review").prompt)
-        for key, mode in [("1", "quiz"), ("2", "kata"), ("3", "review"), ("4", "stats"),
-                          ("5", "explore")]:
+        for key, mode in [
+            ("1", "quiz"),
+            ("2", "kata"),
+            ("3", "review"),
+            ("4", "stats"),
+            ("5", "explore"),
+        ]:
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == mode

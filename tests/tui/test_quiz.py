@@ -24,14 +24,18 @@ def keys_for(question, presented, right: bool) -> list[str]:
     """The key presses that answer ``presented`` right or wrong."""
     kind = question.type
     if kind is QuestionType.SINGLE:
-        wanted = question.correct_indices if right else [
-            i for i in range(len(question.choices)) if i not in question.correct_indices
-        ]
+        wanted = (
+            question.correct_indices
+            if right
+            else [i for i in range(len(question.choices)) if i not in question.correct_indices]
+        )
         return [str(presented.position(wanted[0]) + 1)]
     if kind is QuestionType.MULTI:
-        wanted = question.correct_indices if right else [
-            i for i in range(len(question.choices)) if i not in question.correct_indices
-        ]
+        wanted = (
+            question.correct_indices
+            if right
+            else [i for i in range(len(question.choices)) if i not in question.correct_indices]
+        )
         return [str(presented.position(i) + 1) for i in wanted] + ["s"]
     if kind is QuestionType.TRUE_FALSE:
         return ["1" if question.answer == right else "2"]
@@ -75,10 +79,13 @@ async def test_wrong_choice_says_why(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_quiz(app, pilot)
         question = first_of(
-            app, QuestionType.SINGLE,
+            app,
+            QuestionType.SINGLE,
             lambda q: any(c.why is not None and not c.correct for c in q.choices),
         )
-        wrong = next(i for i, c in enumerate(question.choices) if c.why is not None and not c.correct)
+        wrong = next(
+            i for i, c in enumerate(question.choices) if c.why is not None and not c.correct
+        )
         screen.begin(Session([question], store=app.store, seed=3))
         await pilot.pause()
         await pilot.press(str(screen.session.current.position(wrong) + 1))
@@ -164,8 +171,11 @@ async def test_exam_time_up_shows_the_summary(make_app):
         screen = await open_quiz(app, pilot)
         now = [0.0]
         questions = [first_of(app, QuestionType.NUMERIC), first_of(app, QuestionType.CARD)]
-        screen.begin(Session(questions, mode=Mode.EXAM, store=app.store, time_limit_s=60,
-                             clock=lambda: now[0]))
+        screen.begin(
+            Session(
+                questions, mode=Mode.EXAM, store=app.store, time_limit_s=60, clock=lambda: now[0]
+            )
+        )
         await pilot.pause()
         now[0] = 61.0
         screen._tick()

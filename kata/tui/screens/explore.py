@@ -5,10 +5,11 @@ sigmoid."""
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -40,7 +41,7 @@ def softmax(logits: tuple[float, ...], temperature: float) -> list[float]:
 
 
 class ExploreScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,minus", "temperature(-1)", "T −", id="cooler"),
         Binding("right,plus,equals_sign", "temperature(1)", "T +", id="warmer"),
         Binding("escape", "app.area('home')", "Home", id="home"),
@@ -87,7 +88,9 @@ class ExploreScreen(Screen):
 
     def _draw_sigmoid(self) -> None:
         zh = self.app.lang == "zh"
-        title = _title("σ(x) 与 σ'(x) = σ(x)(1 − σ(x))" if zh else "σ(x) and σ'(x) = σ(x)(1 − σ(x))")
+        title = _title(
+            "σ(x) 与 σ'(x) = σ(x)(1 − σ(x))" if zh else "σ(x) and σ'(x) = σ(x)(1 − σ(x))"
+        )
         plot = line_plot(
             [
                 Series("σ(x)", sigmoid, "cyan"),
@@ -97,8 +100,10 @@ class ExploreScreen(Screen):
             y_range=(0, 1),
             width=self._width(),
             height=10,
-            markers=[Marker(0, 0.25, "σ'(0) = 0.25 (峰值)" if zh else "σ'(0) = 0.25, the peak"),
-                     Marker(0, 0.5, "σ(0) = 0.5")],
+            markers=[
+                Marker(0, 0.25, "σ'(0) = 0.25 (峰值)" if zh else "σ'(0) = 0.25, the peak"),
+                Marker(0, 0.5, "σ(0) = 0.5"),
+            ],
         )
         note = (
             "\n梯度最多 0.25：每经过一层 sigmoid，反向传播的梯度至少缩小 4 倍。"
@@ -117,19 +122,26 @@ class ExploreScreen(Screen):
             if zh
             else f"softmax(z / T) for z = {list(LOGITS)}, {t('temperature', self.app.lang)} T = {temp:g}  (←/→)"
         )
-        bars = bar_chart([(f"z={z:g}", p) for z, p in zip(LOGITS, probs, strict=True)],
-                         width=self._width() - 10, maximum=1.0, style="green")
+        bars = bar_chart(
+            [(f"z={z:g}", p) for z, p in zip(LOGITS, probs, strict=True)],
+            width=self._width() - 10,
+            maximum=1.0,
+            style="green",
+        )
         if zh:
             note = "T → 0：趋于 argmax（独热）；T → ∞：趋于均匀分布。T 不改变排序。"
         else:
-            note = ("T → 0 tends to argmax (one-hot): softmax is a smooth argmax. T → ∞ tends to "
-                    "uniform. T never changes the order.")
+            note = (
+                "T → 0 tends to argmax (one-hot): softmax is a smooth argmax. T → ∞ tends to "
+                "uniform. T never changes the order."
+            )
         self.query_one("#softmax-bars", Static).update(title + bars + note)
 
     def _draw_two_class(self) -> None:
         zh = self.app.lang == "zh"
         title = _title(
-            "二分类：softmax([z, 0])₀ 与 σ(z) 完全相同" if zh
+            "二分类：softmax([z, 0])₀ 与 σ(z) 完全相同"
+            if zh
             else "Two classes: softmax([z, 0])₀ is exactly σ(z)"
         )
 
@@ -144,8 +156,11 @@ class ExploreScreen(Screen):
             width=self._width(),
             height=8,
         )
-        note = (f"最大差值 {worst:.1e}：只有 logit 之差 z₀ − z₁ 有意义。" if zh
-                else f"Largest difference {worst:.1e}: only the logit difference z₀ − z₁ matters.")
+        note = (
+            f"最大差值 {worst:.1e}：只有 logit 之差 z₀ − z₁ 有意义。"
+            if zh
+            else f"Largest difference {worst:.1e}: only the logit difference z₀ − z₁ matters."
+        )
         self.query_one("#two-class-plot", Static).update(title + plot + note)
 
 

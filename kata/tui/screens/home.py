@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
@@ -18,7 +19,7 @@ MENU = ("quiz", "kata", "review", "stats", "explore")
 
 
 class HomeScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "app.area('quiz')", "Quiz", show=False),
         Binding("2", "app.area('kata')", "Kata", show=False),
         Binding("3", "app.area('review')", "Review", show=False),
@@ -81,8 +82,12 @@ class HomeScreen(Screen):
         lines: list[tuple[float, str]] = []
         for attempt in store.kata_history(limit=5):
             mark = "✓" if attempt.status == "pass" else "✗"
-            lines.append((attempt.attempted_at,
-                          f"{mark} kata {attempt.kata_id}: {attempt.passed}/{attempt.total}"))
+            lines.append(
+                (
+                    attempt.attempted_at,
+                    f"{mark} kata {attempt.kata_id}: {attempt.passed}/{attempt.total}",
+                )
+            )
         for session in store.sessions(limit=5):
             planned = f", {session.planned} questions" if session.planned else ""
             lines.append((session.started_at, f"• quiz ({session.mode}{planned})"))

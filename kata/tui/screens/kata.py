@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -30,7 +30,7 @@ STATUS_MARK = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "·", "tim
 
 
 class KataScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", id="run"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
         Binding("ctrl+t", "hint", "Hint", id="hint"),
@@ -46,8 +46,9 @@ class KataScreen(Screen):
             self.result = result
 
     class GradeDone(Message):
-        def __init__(self, run: int, report: Report | None, error: str | None, examples: bool,
-                     source: bytes) -> None:
+        def __init__(
+            self, run: int, report: Report | None, error: str | None, examples: bool, source: bytes
+        ) -> None:
             super().__init__()
             self.run = run
             self.report = report
@@ -210,7 +211,9 @@ class KataScreen(Screen):
             return
         result = event.result
         self.query_one("#checks", DataTable).add_row(
-            STATUS_MARK.get(result.status, result.status), result.id, result.message or result.status
+            STATUS_MARK.get(result.status, result.status),
+            result.id,
+            result.message or result.status,
         )
 
     @on(GradeDone)
@@ -228,14 +231,19 @@ class KataScreen(Screen):
         if table.row_count != len(report.checks):  # checks not streamed (skipped, error)
             table.clear()
             for result in report.checks:
-                table.add_row(STATUS_MARK.get(result.status, result.status), result.id,
-                              result.message or result.status)
+                table.add_row(
+                    STATUS_MARK.get(result.status, result.status),
+                    result.id,
+                    result.message or result.status,
+                )
         elapsed = time.monotonic() - self.started
         total = len(report.checks)
         if report.error is not None:
             self._set_result("fail", f"{report.error.kind}: {report.error.message}")
         elif report.status == "pass":
-            self._set_result("pass", t("passed", lang, p=report.passed, t=total, time=clock(elapsed)))
+            self._set_result(
+                "pass", t("passed", lang, p=report.passed, t=total, time=clock(elapsed))
+            )
         else:
             self._set_result("fail", t("failed", lang, p=report.passed, t=total))
         if event.examples:
@@ -296,8 +304,12 @@ class KataScreen(Screen):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        actions = {"run": self.action_run_examples, "submit": self.action_submit,
-                   "hint": self.action_hint, "cancel": self.action_cancel}
+        actions = {
+            "run": self.action_run_examples,
+            "submit": self.action_submit,
+            "hint": self.action_hint,
+            "cancel": self.action_cancel,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             action()

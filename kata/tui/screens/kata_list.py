@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -13,7 +15,9 @@ from kata.tui.i18n import clock, t
 
 
 class KataListScreen(Screen):
-    BINDINGS = [Binding("escape", "app.area('home')", "Home", id="home")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.area('home')", "Home", id="home")
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,10 +4,11 @@ a summary at the end, and a retry of the ones missed."""
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
@@ -23,7 +24,7 @@ EXAM_SECONDS = 10 * 60
 
 
 class QuizScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("x", "picture", "Picture", id="picture"),
@@ -63,7 +64,11 @@ class QuizScreen(Screen):
 
     def action_start(self, mode: str) -> None:
         mode_ = Mode(mode)
-        count = EXAM_COUNT if mode_ is Mode.EXAM else (None if mode_ is Mode.RETRY_WRONG else PRACTICE_COUNT)
+        count = (
+            EXAM_COUNT
+            if mode_ is Mode.EXAM
+            else (None if mode_ is Mode.RETRY_WRONG else PRACTICE_COUNT)
+        )
         try:
             session = Session.start(
                 self.app.catalog,
@@ -111,15 +116,24 @@ class QuizScreen(Screen):
         if summary.timed_out:
             lines.append(t("timed_out", lang))
         lines.append(
-            t("summary", lang, right=summary.right, partial=summary.partial,
-              wrong=summary.wrong, total=summary.total, pct=summary.percent)
+            t(
+                "summary",
+                lang,
+                right=summary.right,
+                partial=summary.partial,
+                wrong=summary.wrong,
+                total=summary.total,
+                pct=summary.percent,
+            )
             + f" · {clock(summary.elapsed_s)}"
         )
         for result in summary.results:
             mark = {"right": "✓", "partial": "◐", "wrong": "✗"}[result.grade.verdict.value]
             lines.append(f"- {mark} {result.question.prompt.get(lang).splitlines()[0][:90]}")
         if summary.missed:
-            lines.append(f"\n**r** {t('retry', lang)} · **p** {t('practice', lang)} · **e** {t('exam', lang)}")
+            lines.append(
+                f"\n**r** {t('retry', lang)} · **p** {t('practice', lang)} · **e** {t('exam', lang)}"
+            )
         return "\n\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:])
 
     # -- answering -----------------------------------------------------------------------

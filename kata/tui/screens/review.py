@@ -5,10 +5,11 @@ as in the quiz. Undo takes back the last rating."""
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
@@ -19,7 +20,7 @@ from kata.tui.widgets.question import QuestionView, feedback_markdown
 
 
 class ReviewScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("x", "picture", "Picture", id="picture"),

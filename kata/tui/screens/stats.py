@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -17,7 +18,7 @@ from kata.tui.widgets.plot import bar_chart
 
 
 class StatsScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.area('home')", "Home", id="home"),
         Binding("r", "reload", "Refresh", id="reload"),
     ]
@@ -33,7 +34,9 @@ class StatsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#stats-katas", DataTable).add_columns("kata", "attempts", "passes", "best", "last")
+        self.query_one("#stats-katas", DataTable).add_columns(
+            "kata", "attempts", "passes", "best", "last"
+        )
         self.action_reload()
 
     def on_screen_resume(self) -> None:
@@ -61,16 +64,25 @@ class StatsScreen(Screen):
             out = Text(title + "\n", style="bold")
             if not answered:
                 return out + Text(t("nothing_yet", lang) + "\n", style="dim")
-            chart = bar_chart([(f"{k} ({n})", a * 100) for k, a, n in answered], width=width,
-                              maximum=100.0, style="green", fmt="{:.0f}%")
+            chart = bar_chart(
+                [(f"{k} ({n})", a * 100) for k, a, n in answered],
+                width=width,
+                maximum=100.0,
+                style="green",
+                fmt="{:.0f}%",
+            )
             return out + chart
 
         self.query_one("#stats-banks", Static).update(accuracy(t("accuracy", lang), stats.banks))
         self.query_one("#stats-tags", Static).update(accuracy(t("accuracy_tag", lang), stats.tags))
-        forecast = Text(f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}\n", style="bold")
+        forecast = Text(
+            f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}\n", style="bold"
+        )
         forecast += bar_chart(
             [(day.strftime("%a %m-%d"), float(n)) for day, n in stats.forecast],
-            width=width, style="cyan", fmt="{:.0f}",
+            width=width,
+            style="cyan",
+            fmt="{:.0f}",
         )
         self.query_one("#stats-forecast", Static).update(forecast)
         self.query_one("#stats-katas-title", Static).update(t("katas", lang))

@@ -7,11 +7,11 @@ positions for choices, ``bool`` for true-false, the typed text, or a ``SelfRatin
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -27,7 +27,7 @@ RATINGS = (SelfRating.AGAIN, SelfRating.HARD, SelfRating.GOOD, SelfRating.EASY)
 class QuestionView(Widget):
     """Shows a :class:`Presented` question and takes its answer."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pick(0)", show=False),
         Binding("2", "pick(1)", show=False),
         Binding("3", "pick(2)", show=False),
@@ -115,12 +115,16 @@ class QuestionView(Widget):
                 classes="multi",
             )
             self._multi = options
-            area.mount(options, Button(t("submit", lang) + " (s)", classes="submit", variant="primary"))
+            area.mount(
+                options, Button(t("submit", lang) + " (s)", classes="submit", variant="primary")
+            )
             options.focus()
         elif kind is QuestionType.CARD:
             area.mount(
                 Static(t("think_then_reveal", lang), classes="hint-line"),
-                reveal := Button(t("reveal", lang) + " (space)", classes="reveal", variant="primary"),
+                reveal := Button(
+                    t("reveal", lang) + " (space)", classes="reveal", variant="primary"
+                ),
             )
             reveal.focus()
         else:
@@ -163,7 +167,7 @@ class QuestionView(Widget):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.presented is None or self.frozen:
-            return False if action in ("submit_multi", "reveal", "pick") else True
+            return action not in ("submit_multi", "reveal", "pick")
         kind = self.presented.question.type
         if action == "submit_multi":
             return kind is QuestionType.MULTI
