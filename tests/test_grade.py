@@ -327,3 +327,24 @@ def test_grade_and_merge_never_import_textual():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_submission_that_kills_its_grader_process_does_not_stop_the_batch(tmp_path, jobs):
+    root = tmp_path / "subs"
+    root.mkdir()
+    # The fork's parent is the zygote; the zygote's parent is the driver grading it.
+    (root / "a_killer.py").write_text(
+        "import os\n"
+        "zygote = os.getppid()\n"
+        "driver = int(open(f'/proc/{zygote}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "os.kill(driver, 9)\n" + WRONG
+    )
+    for i in range(4):
+        (root / f"ok{i}.py").write_text(CORRECT)
+    proc, entries = grade_json(str(root), "-j", jobs)
+    assert proc.returncode == 1, proc.stderr
+    by_id = {e["id"]: e for e in entries}
+    assert set(by_id) == {"a_killer.py", "ok0.py", "ok1.py", "ok2.py", "ok3.py"}
+    assert by_id["a_killer.py"]["status"] == "error" and by_id["a_killer.py"]["error"]["kind"] == "crash"
+    assert all(by_id[f"ok{i}.py"]["status"] == "pass" for i in range(4))

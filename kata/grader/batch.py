@@ -245,7 +245,7 @@ def run_batch(
     if not todo:
         return result
     jobs = max(1, min(jobs, len(todo)))
-    if jobs > 1 and hasattr(os, "fork"):
+    if hasattr(os, "fork"):
         _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry)
     else:
         _run_here(todo, kata_id, seed, limits, result, on_entry)
@@ -322,39 +322,50 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
     queue_ = list(range(len(todo)))[::-1]
 
     def dispatch(driver: dict) -> None:
-        if queue_:
+        if queue_ and driver["task_w"] is not None:
             driver["current"] = queue_.pop()
-            os.write(driver["task_w"], f"{driver['current']}\n".encode())
+            try:
+                os.write(driver["task_w"], f"{driver['current']}\n".encode())
+            except BrokenPipeError:  # it just died: the task goes back, its end of file follows
+                queue_.append(driver["current"])
+                driver["current"] = None
+                os.close(driver["task_w"])
+                driver["task_w"] = None
         else:
             driver["current"] = None
             if driver["task_w"] is not None:
                 os.close(driver["task_w"])
                 driver["task_w"] = None
 
+    def start_driver() -> dict:
+        task_r, task_w = os.pipe()
+        result_r, result_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the driver
+            code = 3
+            try:
+                os.close(task_w)
+                os.close(result_r)
+                for fd, other in drivers.items():
+                    os.close(fd)
+                    if other["task_w"] is not None:
+                        os.close(other["task_w"])
+                _driver(task_r, result_w, todo, kata_id, seed, limits)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(task_r)
+        os.close(result_w)
+        drivers[result_r] = {"pid": pid, "task_w": task_w, "buffer": b"", "current": None}
+        selector.register(result_r, selectors.EVENT_READ)
+        return drivers[result_r]
+
+    restarts = 0
     try:
         for _ in range(jobs):
-            task_r, task_w = os.pipe()
-            result_r, result_w = os.pipe()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the driver
-                code = 3
-                try:
-                    os.close(task_w)
-                    os.close(result_r)
-                    for fd, other in drivers.items():
-                        os.close(fd)
-                        if other["task_w"] is not None:
-                            os.close(other["task_w"])
-                    _driver(task_r, result_w, todo, kata_id, seed, limits)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(task_r)
-            os.close(result_w)
-            drivers[result_r] = {"pid": pid, "task_w": task_w, "buffer": b"", "current": None}
-            selector.register(result_r, selectors.EVENT_READ)
+            start_driver()
         for driver in drivers.values():
             dispatch(driver)
         while drivers:
@@ -374,10 +385,9 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                         _record(result, _problem_entry(sub, kata_id or "", seed, "crash",
                                                        "the grader's worker process ended while grading this file"),
                                 on_entry)
-                        if not drivers:  # nobody left to take the rest: grade it here
-                            rest = [todo[i] for i in reversed(queue_)]
-                            queue_.clear()
-                            _run_here(rest, kata_id, seed, limits, result, on_entry)
+                    if queue_ and restarts < len(todo):  # a fresh driver takes its place
+                        restarts += 1
+                        dispatch(start_driver())
                     continue
                 driver["buffer"] += chunk
                 *lines, driver["buffer"] = driver["buffer"].split(b"\n")
@@ -386,6 +396,10 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                     if message.get("i") == driver["current"]:
                         _record(result, message["entry"], on_entry)
                         dispatch(driver)
+        for i in reversed(queue_):  # only if drivers kept dying: never silently missing
+            _record(result, _problem_entry(todo[i], kata_id or "", seed, "crash",
+                                           "not graded: the grader's worker processes kept ending"), on_entry)
+        queue_.clear()
     except KeyboardInterrupt:
         result.interrupted = True
         for driver in drivers.values():
