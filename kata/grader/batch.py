@@ -1,8 +1,11 @@
 """Grading many submissions: discovery, sharding, resume, and a warm parallel run.
 
 Each submission is graded exactly as ``kata check`` grades a file (``engine.grade``),
-in a child forked from a warm pool slot (``pool``). Anything that goes wrong with one
-submission becomes that submission's entry; the batch goes on.
+in a child forked from a warm zygote (``pool``). The grading itself runs in ``-j``
+driver processes forked from this one (one zygote each), so the checks' Python runs on
+every core and a submission that kills the process grading it takes only itself down:
+the driver is replaced and the submission is a ``crash``. Anything that goes wrong
+with one submission becomes that submission's entry; the batch goes on.
 """
 
 from __future__ import annotations

@@ -274,7 +274,8 @@ class _Slot:
 
 
 class Pool:
-    """``size`` slots, each with its own zygote; a thread takes a slot per submission."""
+    """``size`` slots, each with its own zygote; a grader takes a slot per submission
+    (``kata grade`` gives each driver process a pool of one)."""
 
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
