@@ -157,7 +157,9 @@ async def test_the_ui_answers_keys_while_a_looping_submission_is_graded(make_app
         await pilot.pause()
         assert not screen.grading
         assert "Cancelled" in str(screen.query_one("#kata-status").content)
+        cancelled = time.monotonic()
         await app.workers.wait_for_complete()
+        assert time.monotonic() - cancelled < 1.5, "cancel did not end the grader's child"
         await pilot.pause()
         assert "Cancelled" in str(screen.query_one("#kata-status").content)
         assert app.store.kata_history() == []

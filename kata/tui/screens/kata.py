@@ -17,9 +17,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Markdown, Static, TextArea
 
+from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
 
 if TYPE_CHECKING:
+    from kata.grader.limits import Limits
     from kata.grader.report import CheckResult, Report
 
 #: Seconds of quiet typing before the editor is written to the workspace file.
@@ -71,6 +73,7 @@ class KataScreen(Screen):
         self.saved_text = ""
         self.saved_mtime: float | None = None
         self._save_timer: Timer | None = None
+        self.grader_children = Children()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,10 +186,10 @@ class KataScreen(Screen):
         self.query_one("#checks", DataTable).clear()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
-        self.grade(self.run_id, examples)
+        self.grade(self.run_id, examples, self.app.grade_limits)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="grade")
-    def grade(self, run: int, examples: bool) -> None:
+    def grade(self, run: int, examples: bool, limits: Limits | None) -> None:
         from kata.errors import KataError
         from kata.grader import grade
 
@@ -196,9 +199,10 @@ class KataScreen(Screen):
             report = grade(
                 self.path,
                 self.kata,
-                limits=getattr(self.app, "grade_limits", None),
+                limits=limits,
                 checks=checks,
                 on_check=lambda result: self.post_message(self.CheckDone(run, result)),
+                spawner=self.grader_children.spawner(lambda: self.run_id == run),
             )
         except KataError as err:
             self.post_message(self.GradeDone(run, None, str(err), examples, source))
@@ -281,12 +285,13 @@ class KataScreen(Screen):
         self.app.push_screen(ResultDialog("\n\n".join(lines), solution, t("close", lang)))
 
     def action_cancel(self) -> None:
-        """Stop waiting for the running grade: its result is thrown away when it comes (the
-        child process ends at its own time limit)."""
+        """Cancel the running grade: its child processes are killed, so the worker ends
+        at once, and whatever it reports is thrown away."""
         if not self.grading:
             return
         self.run_id += 1
         self.grading = False
+        self.grader_children.kill_all()  # the grade then ends at once; its result is discarded
         self.workers.cancel_group(self, "grade")
         self._set_result("fail", t("cancelled", self.app.lang))
         self._buttons()
@@ -333,6 +338,8 @@ class KataScreen(Screen):
 
     def on_unmount(self) -> None:
         self.save_now()
+        self.run_id += 1
+        self.grader_children.kill_all(for_good=True)  # quitting never waits for a running grade
 
     result_text = ""
     result_class = ""
