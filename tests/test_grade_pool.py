@@ -173,3 +173,9 @@ def test_the_zygote_never_imports_the_submission(pool, tmp_path):
     zygote = pool._slots[0].zygote
     assert zygote is not None and parents == {str(zygote.proc.pid)}
     assert str(os.getpid()) not in parents
+
+
+def test_each_fork_has_its_own_random_state(pool, tmp_path):
+    draws = [probe(pool, tmp_path, "[__import__('random').random(), __import__('numpy').random.random()]")
+             for _ in range(3)]
+    assert len({d[0] for d in draws}) == 3 and len({d[1] for d in draws}) == 3

@@ -51,6 +51,7 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         os.chdir(workdir)
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
+        _reseed()
         sys.argv = [
             child_path,
             str(req_r),
@@ -67,6 +68,16 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         except BaseException:  # noqa: BLE001, S110 - stderr may be gone; exit anyway
             pass
     os._exit(code)
+
+
+def _reseed():
+    """Forks would otherwise share the zygote's random state: give each its own, as a
+    freshly started interpreter has."""
+    if "random" in sys.modules:
+        sys.modules["random"].seed()
+    legacy = sys.modules.get("numpy.random")
+    if legacy is not None:
+        legacy.seed()
 
 
 def _fork(child, child_path, request, fds, sock, wake):
