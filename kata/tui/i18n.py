@@ -78,6 +78,16 @@ _WORDS: dict[str, dict[str, str]] = {
     "temperature": {"en": "temperature", "zh": "温度"},
     "pick_kata": {"en": "Pick a kata (Enter)", "zh": "选择练习题（回车）"},
     "time": {"en": "Time", "zh": "时间"},
+    "new_best": {"en": "A new best time!", "zh": "新的最佳时间！"},
+    "vs_best": {
+        "en": "Your best is {best}; this one took {slower} longer.",
+        "zh": "你的最佳是 {best}；这次多用了 {slower}。",
+    },
+    "passes": {
+        "en": "Passed {passes} of {attempts} submissions.",
+        "zh": "{attempts} 次提交中通过 {passes} 次。",
+    },
+    "history": {"en": "Recent kata attempts", "zh": "最近的练习题提交"},
     "picture": {"en": "Picture", "zh": "图解"},
     "picture_hint": {"en": "press `x` to see it drawn in Explore", "zh": "按 `x` 在图解页查看"},
 }

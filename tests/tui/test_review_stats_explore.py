@@ -88,6 +88,8 @@ async def test_stats_shows_accuracy_forecast_and_katas(make_app):
         assert "1 due" in str(app.screen.query_one("#stats-forecast").content)
         table = app.screen.query_one("#stats-katas", DataTable)
         assert table.get_row_at(0)[:4] == ["softmax", "1", "1", "2:05"]
+        history = app.screen.query_one("#stats-history", DataTable)
+        assert history.row_count == 1 and history.get_row_at(0)[1] == "softmax"
 
 
 def test_softmax_helper_is_a_distribution():

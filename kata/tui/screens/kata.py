@@ -252,6 +252,8 @@ class KataScreen(Screen):
             self._set_result("fail", t("failed", lang, p=report.passed, t=total))
         if event.examples:
             return
+        before = self.app.store.kata_bests().get(self.kata.id)
+        previous_best = before.best_elapsed_s if before is not None else None
         if report.error is None or report.error.kind != "internal":
             self.app.store.record_kata_attempt(
                 self.kata.id,
@@ -264,9 +266,9 @@ class KataScreen(Screen):
                 source_sha256=hashlib.sha256(event.source).hexdigest(),
             )
         if report.status == "pass":
-            self._show_pass(elapsed)
+            self._show_pass(elapsed, previous_best)
 
-    def _show_pass(self, elapsed: float) -> None:
+    def _show_pass(self, elapsed: float, previous_best: float | None) -> None:
         from kata.tui.screens.kata_result import ResultDialog
 
         lang = self.app.lang
@@ -275,11 +277,14 @@ class KataScreen(Screen):
             f"# ✓ {self.kata.title(lang)}",
             f"**{t('time', lang)}:** {clock(elapsed)} / {self.kata.time_limit} min",
         ]
-        if best is not None and best.best_elapsed_s is not None:
+        if previous_best is None or elapsed < previous_best:
+            lines.append(f"**{t('new_best', lang)}**")
+        else:
             lines.append(
-                f"**{t('best', lang)}:** {clock(best.best_elapsed_s)} "
-                f"({best.passes}/{best.attempts})"
+                t("vs_best", lang, best=clock(previous_best), slower=clock(elapsed - previous_best))
             )
+        if best is not None:
+            lines.append(t("passes", lang, passes=best.passes, attempts=best.attempts))
         lines.append(f"## {t('solution', lang)}")
         solution = self.kata.solution_path.read_text(encoding="utf-8")
         self.app.push_screen(ResultDialog("\n\n".join(lines), solution, t("close", lang)))

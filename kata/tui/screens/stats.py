@@ -17,6 +17,10 @@ from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
 
 
+#: Kata attempts listed under "recent attempts".
+HISTORY = 15
+
+
 class StatsScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.area('home')", "Home", id="home"),
@@ -31,9 +35,14 @@ class StatsScreen(Screen):
             yield Static(id="stats-forecast", classes="chart")
             yield Static(id="stats-katas-title", classes="section-title")
             yield DataTable(id="stats-katas", cursor_type="row", zebra_stripes=True)
+            yield Static(id="stats-history-title", classes="section-title")
+            yield DataTable(id="stats-history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#stats-history", DataTable).add_columns(
+            "when", "kata", "result", "checks", "time"
+        )
         self.query_one("#stats-katas", DataTable).add_columns(
             "kata", "attempts", "passes", "best", "last"
         )
@@ -53,9 +62,10 @@ class StatsScreen(Screen):
         from kata.quiz.stats import collect_stats
 
         stats = collect_stats(self.app.store, self.app.catalog)
-        self.app.call_from_thread(self.show, stats)
+        history = self.app.store.kata_history(limit=HISTORY)
+        self.app.call_from_thread(self.show, stats, history)
 
-    def show(self, stats) -> None:
+    def show(self, stats, history) -> None:
         lang = self.app.lang
         width = max(20, min(50, self.size.width - 40))
 
@@ -95,4 +105,17 @@ class StatsScreen(Screen):
                 str(best.passes),
                 clock(best.best_elapsed_s) if best.best_elapsed_s is not None else "—",
                 f"{best.last_status} {datetime.fromtimestamp(best.last_at).strftime('%m-%d %H:%M')}",
+            )
+        self.query_one("#stats-history-title", Static).update(t("history", lang))
+        table = self.query_one("#stats-history", DataTable)
+        table.clear()
+        for attempt in history:
+            table.add_row(
+                datetime.fromtimestamp(attempt.attempted_at).strftime("%m-%d %H:%M"),
+                attempt.kata_id,
+                Text("✓ pass", style="green")
+                if attempt.status == "pass"
+                else Text(f"✗ {attempt.status}", style="red"),
+                f"{attempt.passed}/{attempt.total}",
+                clock(attempt.elapsed_s) if attempt.elapsed_s is not None else "—",
             )
