@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
 
-
 #: Kata attempts listed under "recent attempts".
 HISTORY = 15
 
