@@ -88,6 +88,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "zh": "{attempts} 次提交中通过 {passes} 次。",
     },
     "history": {"en": "Recent kata attempts", "zh": "最近的练习题提交"},
+    "pick_banks": {
+        "en": "Banks to draw questions from (space toggles)",
+        "zh": "选择题库（空格切换）",
+    },
+    "start": {"en": "Start", "zh": "开始"},
     "picture": {"en": "Picture", "zh": "图解"},
     "picture_hint": {"en": "press `x` to see it drawn in Explore", "zh": "按 `x` 在图解页查看"},
 }

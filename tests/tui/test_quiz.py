@@ -204,3 +204,22 @@ async def test_feedback_marks_choices_and_follows_the_language(make_app):
         assert "错误" in screen.query_one("#feedback").source
         assert question.prompt.get("zh")[:10] in screen.query_one("#prompt").source
         assert "✓" in str(screen.query_one(".choices").get_option_at_index(right_at).prompt)
+
+
+async def test_choose_the_banks(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(app, pilot)
+        screen.query_one("#quiz-body").focus()
+        await pilot.press("b")
+        await pilot.pause()
+        banks = app.screen.query_one("#banks")
+        assert len(banks.selected) == len(app.catalog.banks)  # all, to begin with
+        banks.deselect_all()
+        banks.select(app.catalog.banks[0].id)
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.banks == (app.catalog.banks[0].id,)
+        assert all(p.question.bank_id == screen.banks[0] for p in screen.session.planned)
+        assert app.catalog.banks[0].id in str(screen.query_one("#quiz-status").content)

@@ -31,12 +31,14 @@ class QuizScreen(Screen):
         Binding("p", "start('practice')", "Practice", id="practice"),
         Binding("e", "start('exam')", "Exam", id="exam"),
         Binding("r", "start('retry-wrong')", "Retry missed", id="retry"),
+        Binding("b", "banks", "Banks", id="banks"),
         Binding("escape", "app.area('home')", "Home", id="home"),
     ]
 
     def __init__(self, *, seed: int | None = None) -> None:
         super().__init__()
         self.seed = seed
+        self.banks: tuple[str, ...] = ()  # empty: every bank
         self.session: Session | None = None
         self.last: Result | None = None
         self.shown_at = time.monotonic()
@@ -72,7 +74,7 @@ class QuizScreen(Screen):
         try:
             session = Session.start(
                 self.app.catalog,
-                Selection(banks=(), count=count),
+                Selection(banks=self.banks, count=count),
                 mode=mode_,
                 seed=self.seed,
                 store=self.app.store,
@@ -82,6 +84,17 @@ class QuizScreen(Screen):
             self.notify(str(err), severity="warning")
             return
         self.begin(session)
+
+    def action_banks(self) -> None:
+        """Choose the banks, then start a practice session over them."""
+        from kata.tui.screens.quiz_setup import BankDialog
+
+        def chosen(banks: tuple[str, ...] | None) -> None:
+            if banks is not None:
+                self.banks = banks
+                self.action_start("practice")
+
+        self.app.push_screen(BankDialog(self.app.catalog, self.banks, self.app.lang), chosen)
 
     def begin(self, session: Session) -> None:
         """Drive ``session`` from its current question."""
@@ -218,4 +231,6 @@ class QuizScreen(Screen):
         left = session.time_left()
         if left is not None:
             parts.append(f"⏱ {t('time_left', lang)} {clock(left)}")
+        if self.banks:
+            parts.append(", ".join(self.banks))
         self.query_one("#quiz-status", Static).update("  ·  ".join(parts))
