@@ -174,3 +174,14 @@ async def test_a_looping_submission_times_out_and_fails(make_app):
         await graded(app, pilot)
         assert not screen.grading
         assert screen.query_one("#kata-status").has_class("fail")
+
+
+async def test_the_statement_follows_the_language(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        kata = get_kata("softmax")
+        assert screen.query_one("#statement-md").source.startswith(f"# {kata.title('zh')}")
+        assert "提交" in str(screen.query_one("#submit").label)
