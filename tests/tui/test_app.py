@@ -110,3 +110,20 @@ async def test_command_palette_starts_an_exam(make_app):
         await pilot.pause(0.3)
         assert app.current_mode == "quiz"
         assert app.screen.session.mode.value == "exam"
+
+
+def test_kata_alone_without_a_terminal_prints_the_overview():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kata"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "usage: kata" in done.stdout
+    assert "not in this version" not in done.stdout + done.stderr
