@@ -185,3 +185,14 @@ async def test_the_statement_follows_the_language(make_app):
         kata = get_kata("softmax")
         assert screen.query_one("#statement-md").source.startswith(f"# {kata.title('zh')}")
         assert "提交" in str(screen.query_one("#submit").label)
+
+
+async def test_widen_the_statement_and_go_back(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await pilot.press("f4")
+        assert screen.has_class("wide-statement")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen is not screen and app.current_mode == "kata"

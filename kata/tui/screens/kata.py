@@ -38,6 +38,7 @@ class KataScreen(Screen):
         Binding("ctrl+t", "hint", "Hint", id="hint"),
         Binding("f8", "cancel", "Cancel", id="cancel"),
         Binding("f9", "more_time", "+5 min", id="more-time"),
+        Binding("f4", "wide", "Wide statement", id="wide"),
         Binding("escape", "leave", "Back", id="back"),
     ]
 
@@ -332,6 +333,10 @@ class KataScreen(Screen):
             self.refresh_lang()
             self.query_one("#statement").scroll_end(animate=False)
             self.refresh_bindings()
+
+    def action_wide(self) -> None:
+        """Give the statement most of the width (and back)."""
+        self.toggle_class("wide-statement")
 
     def action_more_time(self) -> None:
         self.time_limit_s += 5 * 60
