@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -106,7 +105,7 @@ def test_no_grader_secrets_reach_the_fork(pool, tmp_path, monkeypatch):
     assert "KATA_SECRET_TOKEN" not in probe(pool, tmp_path, "sorted(os.environ)")
 
 
-def test_process_group_is_gone_afterwards(pool, tmp_path):
+def test_process_group_is_gone_afterwards(pool, tmp_path, assert_process_gone):
     pid_file = tmp_path / "grandchild.pid"
     report = run(
         pool,
@@ -123,23 +122,8 @@ def test_process_group_is_gone_afterwards(pool, tmp_path):
         """,
     )
     assert report.status == "fail"
-    deadline = time.monotonic() + 5
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(pid)
+    assert_process_gone(pid_file)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
 
 
 def test_a_submission_that_kills_the_zygote_gets_a_verdict_and_the_slot_recovers(pool, tmp_path):

@@ -259,7 +259,7 @@ def test_non_utf8_file(tmp_path):
     assert "UTF-8" in report.error.message
 
 
-def test_process_group_is_gone_afterwards(tmp_path):
+def test_process_group_is_gone_afterwards(tmp_path, assert_process_gone):
     pid_file = tmp_path / "grandchild.pid"
     report, _ = run(
         tmp_path,
@@ -277,23 +277,8 @@ def test_process_group_is_gone_afterwards(tmp_path):
         # PASS-OK: a correct function; the stray process is what is under test
         """,
     )
-    deadline = time.monotonic() + 5
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    pid = int(pid_file.read_text())
-    deadline = time.monotonic() + 5
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(pid)
+    assert_process_gone(pid_file)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            state = f.read().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
 
 
 def test_a_correct_file_still_passes_under_these_limits(tmp_path):

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from kata.errors import KataError
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Selection, Session
 from kata.tui.i18n import clock, t
+from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
 
 PRACTICE_COUNT = 10
@@ -23,7 +24,7 @@ EXAM_COUNT = 10
 EXAM_SECONDS = 10 * 60
 
 
-class QuizScreen(Screen):
+class QuizScreen(SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
@@ -100,6 +101,9 @@ class QuizScreen(Screen):
         """Drive ``session`` from its current question."""
         self.session = session
         self.last = None
+        self._show_current()
+
+    def _show_question(self) -> None:
         self._show_current()
 
     def _show_current(self) -> None:
@@ -187,25 +191,6 @@ class QuizScreen(Screen):
     def action_next(self) -> None:
         self.last = None
         self._show_current()
-
-    def action_picture(self) -> None:
-        """The Explore picture the question's explanation refers to."""
-        if self.last is not None and self.last.question.figure:
-            self.app.show_figure(self.last.question.figure)
-
-    def action_undo(self) -> None:
-        if self.session is not None and self.session.undo() is not None:
-            self.last = None
-            self._show_current()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next":
-            return self.last is not None
-        if action == "picture":
-            return self.last is not None and self.last.question.figure is not None
-        if action == "undo":
-            return self.session is not None and self.session.can_undo()
-        return True
 
     # -- status --------------------------------------------------------------------------
 

@@ -16,10 +16,11 @@ from textual.widgets import Footer, Header, Markdown, Static
 
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Session
 from kata.tui.i18n import t
+from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
@@ -59,6 +60,9 @@ class ReviewScreen(Screen):
     def refresh_lang(self) -> None:
         if self.last is None:
             self._show()
+
+    def _show_question(self) -> None:
+        self._show()
 
     def _show(self) -> None:
         view = self.query_one("#review-question", QuestionView)
@@ -105,24 +109,6 @@ class ReviewScreen(Screen):
     def action_next(self) -> None:
         self.last = None
         self._show()
-
-    def action_undo(self) -> None:
-        if self.session is not None and self.session.undo() is not None:
-            self.last = None
-            self._show()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next":
-            return self.last is not None
-        if action == "picture":
-            return self.last is not None and self.last.question.figure is not None
-        if action == "undo":
-            return self.session is not None and self.session.can_undo()
-        return True
-
-    def action_picture(self) -> None:
-        if self.last is not None and self.last.question.figure:
-            self.app.show_figure(self.last.question.figure)
 
     def _status(self) -> None:
         lang = self.app.lang
