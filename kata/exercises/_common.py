@@ -53,29 +53,42 @@ def diagnose_normalisation(got: np.ndarray, x: np.ndarray, what: str) -> None:
     )
 
 
+DTYPE_HINT = (
+    "keep the caller's precision: float32 halves memory and is what GPUs use. "
+    "Avoid astype(np.float64), np.float64(...) and float64 constant arrays; "
+    "np.exp(x - x.max(...)) keeps x's dtype."
+)
+
+
 def check_dtype_kept(
     ctx: CheckContext,
     fn: str,
-    cases: Sequence[np.ndarray],
-    reference: Callable[[np.ndarray], np.ndarray],
-    diagnose: Callable[[np.ndarray, np.ndarray, str], None] | None = None,
+    cases: Sequence[np.ndarray | tuple[np.ndarray, ...]],
+    reference: Callable[..., np.ndarray],
+    diagnose: Callable[..., None] | None = None,
+    *,
+    names: Sequence[str] = ("x",),
+    hint: str = DTYPE_HINT,
+    tolerance: Callable[[np.ndarray], tuple[float, float]] | None = None,
 ) -> None:
-    """Each input's dtype comes back unchanged, with values right to that dtype's tolerance.
-    ``diagnose(got, x, what)`` may name a kata-specific mistake first."""
-    results = ctx.call_many([call(x) for x in cases])
-    for x, res in zip(cases, results, strict=True):
-        what = describe(fn, x=x)
-        got = expect_array(res, what, shape=x.shape)
-        if diagnose is not None:
-            diagnose(got, x, what)
-        if got.dtype != x.dtype:
+    """The result has the shape and dtype of the last argument (``x``, or ``y`` in a
+    backward pass), with values right to that dtype's tolerance (or ``tolerance(arg)``).
+    A case is one array or a tuple of arguments; ``diagnose(got, *args, what)`` may name a
+    kata-specific mistake once the dtype is right."""
+    arg_tuples = [case if isinstance(case, tuple) else (case,) for case in cases]
+    results = ctx.call_many([call(*args) for args in arg_tuples])
+    for args, res in zip(arg_tuples, results, strict=True):
+        like = args[-1]
+        what = describe(fn, **dict(zip(names, args, strict=True)))
+        got = expect_array(res, what, shape=like.shape)
+        if got.dtype != like.dtype:
             raise CheckFailed(
-                f"{what} returned {got.dtype}; a {x.dtype} input must give a {x.dtype} result",
-                "keep the caller's precision: float32 halves memory and is what GPUs use. "
-                "Avoid astype(np.float64), np.float64(...) and float64 constant arrays; "
-                "np.exp(x - x.max(...)) keeps x's dtype.",
+                f"{what} returned {got.dtype}; {like.dtype} inputs must give a {like.dtype} result", hint
             )
-        expect_close(got, reference(x), what, tol_dtype=x.dtype)
+        if diagnose is not None:
+            diagnose(got, *args, what)
+        tol = tolerance(like) if tolerance is not None else None
+        expect_close(got, reference(*args), what, tol_dtype=like.dtype, tolerance=tol)
 
 
 def check_inputs_unchanged(

@@ -237,18 +237,18 @@ def check_dtype(ctx: CheckContext) -> None:
         rng.normal(0, 2, size=6),
         rng.normal(0, 2, size=(2, 5)),
     ]
-    results = ctx.call_many([c.call(x) for x in cases])
-    for x, res in zip(cases, results, strict=True):
-        what = describe(FN, x=x)
-        got = expect_array(res, what, shape=x.shape)
-        if got.dtype != x.dtype:
-            raise CheckFailed(
-                f"{what} returned {got.dtype}; a {x.dtype} input must give a {x.dtype} result",
-                "keep the caller's precision: avoid astype(np.float64) and float64 temporaries; "
-                "x - x.max(...), np.exp and np.log all keep float32.",
-            )
-        _diagnose(got, x, what, precise=False)
-        expect_close(got, reference(x), what, tolerance=tolerance(x, precise=False))
+    c.check_dtype_kept(
+        ctx,
+        FN,
+        cases,
+        reference,
+        lambda got, x, what: _diagnose(got, x, what, precise=False),
+        hint=(
+            "keep the caller's precision: avoid astype(np.float64) and float64 temporaries; "
+            "x - x.max(...), np.exp and np.log all keep float32."
+        ),
+        tolerance=lambda x: tolerance(x, precise=False),
+    )
 
 
 def check_no_mutation(ctx: CheckContext) -> None:

@@ -140,20 +140,19 @@ def check_dtype(ctx: CheckContext) -> None:
         rng.normal(0, 3, size=6),
         rng.normal(0, 3, size=(2, 5)),
     ]
-    results = ctx.call_many([c.call(x) for x in cases])
-    for x, res in zip(cases, results, strict=True):
-        what = describe(FN, x=x)
-        got = expect_array(res, what, shape=x.shape)
-        if got.dtype != x.dtype:
-            raise CheckFailed(
-                f"{what} returned {got.dtype}; a {x.dtype} input must give a {x.dtype} result",
-                "keep the caller's precision: float32 halves memory and is what GPUs use. Build the "
-                "output with np.empty_like(x) or np.zeros_like(x) (np.zeros(x.shape) is float64), and "
-                "avoid astype(np.float64) and np.float64(...) constants; Python floats like 1.0 keep "
-                "the array's dtype.",
-            )
-        _diagnose(got, x, what)
-        expect_close(got, reference(x), what, tol_dtype=x.dtype)
+    c.check_dtype_kept(
+        ctx,
+        FN,
+        cases,
+        reference,
+        _diagnose,
+        hint=(
+            "keep the caller's precision: float32 halves memory and is what GPUs use. Build the "
+            "output with np.empty_like(x) or np.zeros_like(x) (np.zeros(x.shape) is float64), and "
+            "avoid astype(np.float64) and np.float64(...) constants; Python floats like 1.0 keep "
+            "the array's dtype."
+        ),
+    )
 
 
 def check_no_mutation(ctx: CheckContext) -> None:

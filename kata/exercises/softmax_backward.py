@@ -91,16 +91,14 @@ def check_shape(ctx: CheckContext) -> None:
 
 def check_dtype(ctx: CheckContext) -> None:
     cases = _cases(ctx.rng, [(6,), (3, 4)], np.float32) + _cases(ctx.rng, [(6,), (2, 5)])
-    results = ctx.call_many([c.call(dy, y) for dy, y in cases])
-    for (dy, y), res in zip(cases, results, strict=True):
-        what = describe(FN, dy=dy, y=y)
-        got = expect_array(res, what, shape=y.shape)
-        if got.dtype != y.dtype:
-            raise CheckFailed(
-                f"{what} returned {got.dtype}; {y.dtype} inputs must give a {y.dtype} result",
-                "keep the inputs' precision: avoid astype(np.float64) and float64 temporaries.",
-            )
-        expect_close(got, reference(dy, y), what, tol_dtype=y.dtype)
+    c.check_dtype_kept(
+        ctx,
+        FN,
+        cases,
+        reference,
+        names=("dy", "y"),
+        hint="keep the inputs' precision: avoid astype(np.float64) and float64 temporaries.",
+    )
 
 
 def check_no_mutation(ctx: CheckContext) -> None:
