@@ -354,3 +354,46 @@ def judge_loss_cases(
         expect_close(grad, want_grad, f"{what}: dlogits", tolerance=tol, hint=hint or grad_hint)
         if warnings_hint:
             expect_quiet(res, what, warnings_hint)
+
+
+def numerical_vjp(
+    forward: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dy: np.ndarray, eps: float = GRAD_EPS
+) -> np.ndarray:
+    """∂/∂x of L = Σ dy·forward(x), by central differences of the grader's own ``forward``."""
+    numeric = np.zeros(x.size)
+    for k in range(x.size):
+        step = np.zeros(x.size)
+        step[k] = eps
+        step = step.reshape(x.shape)
+        numeric[k] = (np.sum(dy * forward(x + step)) - np.sum(dy * forward(x - step))) / (2 * eps)
+    return numeric.reshape(x.shape)
+
+
+def check_backward_gradient(
+    ctx: CheckContext,
+    forward: Callable[[np.ndarray], np.ndarray],
+    name: str,
+    points: Sequence[np.ndarray],
+    hint: str,
+    diagnose: Callable[[np.ndarray, np.ndarray, np.ndarray, str], None] | None = None,
+) -> None:
+    """A backward pass ``fn(dy, y)`` with y = forward(x) matches the numerical gradient of
+    L = Σ dy·forward(x) at each point, for a random upstream gradient dy."""
+    cases = []
+    for x in points:
+        dy = ctx.rng.normal(0, 1, size=x.shape)
+        cases.append((x, dy, numerical_vjp(forward, x, dy)))
+    results = ctx.call_many([call(dy, forward(x)) for x, dy, _ in cases])
+    for (x, dy, numeric), res in zip(cases, results, strict=True):
+        what = f"{ctx.function}(dy, {name}(x)) at x = {fmt(x)}, dy = {fmt(dy)}"
+        got = expect_array(res, what, shape=x.shape)
+        if diagnose is not None:
+            diagnose(got, dy, forward(x), what)
+        expect_close(
+            got,
+            numeric,
+            f"{what} against the numerical gradient of L = Σ dy·{name}(x) "
+            f"(central differences, step {GRAD_EPS:g})",
+            tolerance=(GRAD_ATOL, GRAD_RTOL),
+            hint=hint,
+        )

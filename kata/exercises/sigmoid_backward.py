@@ -124,28 +124,8 @@ def check_no_mutation(ctx: CheckContext) -> None:
 
 def check_gradient(ctx: CheckContext) -> None:
     """Against the numerical gradient of L = Σ dy·sigmoid(x), with the grader's own sigmoid."""
-    rng = ctx.rng
-    eps = c.GRAD_EPS
-    points = [rng.normal(0, 2, size=s) for s in ((4,), (6,), (2, 4), (3, 2, 2))]
-    cases = []
-    for x in points:
-        dy = rng.normal(0, 1, size=x.shape)
-        # Sigmoid is elementwise, so one perturbation of every entry at once gives every
-        # partial derivative: ∂L/∂x_k = dy_k (σ(x_k + ε) − σ(x_k − ε)) / 2ε.
-        numeric = dy * (sigmoid(x + eps) - sigmoid(x - eps)) / (2 * eps)
-        cases.append((x, dy, numeric))
-    results = ctx.call_many([c.call(dy, sigmoid(x)) for x, dy, _ in cases])
-    for (x, dy, numeric), res in zip(cases, results, strict=True):
-        what = f"{FN}(dy, sigmoid(x)) at x = {c.fmt(x)}, dy = {c.fmt(dy)}"
-        got = expect_array(res, what, shape=x.shape)
-        _diagnose(got, dy, sigmoid(x), what)
-        expect_close(
-            got,
-            numeric,
-            f"{what} against the numerical gradient of L = Σ dy·sigmoid(x) (central differences, step {eps:g})",
-            tolerance=(c.GRAD_ATOL, c.GRAD_RTOL),
-            hint=CORE_HINT,
-        )
+    points = [ctx.rng.normal(0, 2, size=s) for s in ((4,), (6,), (2, 4), (3, 2, 2))]
+    c.check_backward_gradient(ctx, sigmoid, "sigmoid", points, CORE_HINT, diagnose=_diagnose)
 
 
 KATA = Kata(

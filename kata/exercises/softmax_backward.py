@@ -107,30 +107,8 @@ def check_no_mutation(ctx: CheckContext) -> None:
 
 def check_gradient(ctx: CheckContext) -> None:
     """Against the numerical vector-Jacobian product of the grader's own softmax."""
-    rng = ctx.rng
-    eps = c.GRAD_EPS
-    points = [rng.normal(0, 1.5, size=s) for s in ((4,), (6,), (2, 4), (3, 3))]
-    cases = []
-    for x in points:
-        dy = rng.normal(0, 1, size=x.shape)
-        numeric = np.zeros(x.size)
-        for k in range(x.size):
-            step = np.zeros(x.size)
-            step[k] = eps
-            step = step.reshape(x.shape)
-            numeric[k] = (np.sum(dy * softmax(x + step)) - np.sum(dy * softmax(x - step))) / (2 * eps)
-        cases.append((x, dy, numeric.reshape(x.shape)))
-    results = ctx.call_many([c.call(dy, softmax(x)) for x, dy, _ in cases])
-    for (x, dy, numeric), res in zip(cases, results, strict=True):
-        what = f"{FN}(dy, softmax(x)) at x = {c.fmt(x)}, dy = {c.fmt(dy)}"
-        got = expect_array(res, what, shape=x.shape)
-        expect_close(
-            got,
-            numeric,
-            f"{what} against the numerical gradient of L = Σ dy·softmax(x) (central differences, step {eps:g})",
-            tolerance=(c.GRAD_ATOL, c.GRAD_RTOL),
-            hint=CORE_HINT,
-        )
+    points = [ctx.rng.normal(0, 1.5, size=s) for s in ((4,), (6,), (2, 4), (3, 3))]
+    c.check_backward_gradient(ctx, softmax, "softmax", points, CORE_HINT)
 
 
 KATA = Kata(
