@@ -1,3 +1,3 @@
-from kata.cli import main
+from kata.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -1,23 +1,39 @@
-"""The ``kata`` command line: parse arguments, call the core, map errors to exit codes."""
+"""The ``kata`` command line: parse arguments, call the core, map errors to exit codes.
+
+Only ``os`` and ``sys`` are imported up front: ``kata check`` starts the grader's child
+process before anything else (argparse, numpy) is imported, so that the two start-ups
+overlap.
+"""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
-from kata import __version__
-from kata.commands import COMMAND_MODULES
-from kata.errors import EXIT_INTERNAL, KataError
+if TYPE_CHECKING:
+    import argparse
+
+# Commands whose first act is grading a file: they get a child started ahead.
+_PRESTART = frozenset({"check"})
+# Global options that take a value, so the command name can be found before parsing.
+_VALUE_OPTIONS = frozenset({"--data-dir", "--lang"})
 
 
 def _load_commands():
+    import importlib
+
+    from kata.commands import COMMAND_MODULES
+
     return [importlib.import_module(f"kata.commands.{name}") for name in COMMAND_MODULES]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from kata import __version__
+
     parser = argparse.ArgumentParser(
         prog="kata",
         description="A terminal dojo for machine-learning interview practice: "
@@ -56,9 +72,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_name(argv: Sequence[str]) -> str | None:
+    """The command in ``argv`` (its first word that is not a global option), if any."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif word == "--":
+            return next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from kata.grader.spawn import single_threaded_numpy
+
+    single_threaded_numpy()
+    prestarted = None
+    if command_name(argv) in _PRESTART:
+        from kata.grader.spawn import prestart
+
+        prestarted = prestart()
+    try:
+        return _run(argv, prestarted)
+    finally:
+        if prestarted is not None and not prestarted.taken:
+            prestarted.discard()
+
+
+def _run(argv: list[str], prestarted) -> int:
+    from kata.errors import EXIT_INTERNAL, KataError
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.prestarted = prestarted
     try:
         if args.command is None:
             return _open_app(args)
@@ -82,6 +131,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def entry() -> NoReturn:
+    """The console script and ``python -m kata``: run, then exit.
+
+    After a grading command, the process ends without the interpreter's teardown
+    (freeing numpy's modules one by one costs more than the checks of a small kata).
+    Everything is written by then: the report is flushed below and the progress store
+    commits each result as it is recorded."""
+    code = main()
+    if command_name(sys.argv[1:]) in _PRESTART:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            code = code or 1
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def _open_app(args: argparse.Namespace) -> int:

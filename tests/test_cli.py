@@ -176,3 +176,63 @@ def test_check_records_the_attempt_unless_told_not_to(_isolated_home):
     with Store.open(_isolated_home) as store:
         history = store.kata_history()
     assert [(h.kata_id, h.status) for h in history] == [("softmax", "pass")]
+
+
+@pytest.mark.parametrize(
+    "argv, name",
+    [
+        (["check", "f.py"], "check"),
+        (["--data-dir", "check", "list"], "list"),
+        (["--lang", "zh", "check", "f.py"], "check"),
+        (["--data-dir=d", "show", "softmax"], "show"),
+        (["--", "check"], "check"),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_command_name_is_found_before_parsing(argv, name):
+    from kata.cli import command_name
+
+    assert command_name(argv) == name
+
+
+def _processes_inside(folder: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cwd = (entry / "cwd").resolve()
+            except OSError:
+                continue
+            if cwd.is_relative_to(folder):
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--seed", "abc", str(SOLUTION)),  # argparse refuses it
+        ("check", "--help"),  # argparse exits 0
+        ("check", "no/such/file.py"),  # the command refuses it
+        ("check", str(SOLUTION), "--kata", "nope"),
+    ],
+)
+def test_the_child_started_ahead_is_gone_when_check_stops_early(tmp_path, args):
+    """`kata check` starts its child before parsing; every early exit ends it."""
+    env = {**__import__("os").environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kata", *args], capture_output=True, text=True, env=env, timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode in (0, 2), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.glob("kata-run-*")), "the child's work folder was left behind"
+    assert _processes_inside(tmp_path) == []
+
+
+def test_check_output_is_complete_when_piped(tmp_path):
+    """The fast exit after grading must not lose buffered output."""
+    proc = kata("check", str(SOLUTION), "--kata", "all", "--json", "--seed", "1", "--no-record")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "pass"

@@ -68,14 +68,15 @@ def _functions(katas) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Start the child first: its interpreter and numpy import overlap ours below.
+    # The child is usually started already (kata.cli starts it before parsing); its
+    # interpreter and numpy import overlap ours below.
     from kata.grader.spawn import prestart
 
+    prestarted = getattr(args, "prestarted", None) or prestart()
     limits = limits_from(args)
-    prestarted = prestart(limits)
     from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK
     from kata.grader import grade, new_seed
-    from kata.grader.engine import discard, read_source
+    from kata.grader.engine import read_source
     from kata.grader.report import print_report
 
     path = Path(args.file)
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         raw = read_source(path)
         katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
     except BaseException:
-        discard(prestarted, limits)
+        prestarted.discard()
         raise
     if note and not args.json:
         print(note, file=sys.stderr)

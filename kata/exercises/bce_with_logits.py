@@ -8,6 +8,7 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.grader.checks import Check, CheckContext, CheckFailed, describe
 from kata.grader.compare import all_close
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "bce_with_logits"
@@ -130,7 +131,7 @@ def _judge(
     )
 
 
-def _random(rng: np.random.Generator, shape: tuple[int, ...], *, scale: float = 2.0, hard: bool = False,
+def _random(rng: InputRng, shape: tuple[int, ...], *, scale: float = 2.0, hard: bool = False,
             dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     x = rng.normal(0, scale, size=shape)
     t = rng.integers(0, 2, size=shape).astype(np.float64) if hard else rng.uniform(0, 1, size=shape)

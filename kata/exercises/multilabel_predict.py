@@ -11,8 +11,9 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.sigmoid import reference as sigmoid
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array
+from kata.grader.checks import Check, CheckContext, CheckFailed, Described, describe, expect_array
 from kata.grader.protocol import CallResult
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "predict_labels"
@@ -121,7 +122,7 @@ def _away(x: np.ndarray, threshold: float, gap: float = 0.05) -> np.ndarray:
     return np.where(np.abs(d) < gap, b + np.where(d >= 0, gap, -gap), x)
 
 
-def _logits(rng: np.random.Generator, shape, threshold: float = 0.5, scale: float = 3.0, dtype=np.float64):
+def _logits(rng: InputRng, shape, threshold: float = 0.5, scale: float = 3.0, dtype=np.float64):
     return _away(rng.normal(0, scale, size=shape), threshold).astype(dtype)
 
 
@@ -149,12 +150,12 @@ def _calls(cases: list[tuple[np.ndarray, float | None, str]]):
     return calls
 
 
-def _describe_call(logits: np.ndarray, t: float | None, how: str) -> str:
+def _describe_call(logits: np.ndarray, t: float | None, how: str) -> Described:
     what = describe(FN, logits=logits)
     if how == "keyword":
-        return what.replace(f"{FN}(logits)", f"{FN}(logits, threshold={t!r})", 1)
+        return what.called_as(f"{FN}(logits, threshold={t!r})")
     if how == "positional":
-        return what.replace(f"{FN}(logits)", f"{FN}(logits, {t!r})", 1)
+        return what.called_as(f"{FN}(logits, {t!r})")
     return what
 
 

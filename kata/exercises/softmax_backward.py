@@ -7,8 +7,16 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    describe,
+    expect_array,
+    expect_close,
+)
 from kata.grader.compare import all_close
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "softmax_backward"
@@ -51,7 +59,7 @@ def _diagnose(got: np.ndarray, dy: np.ndarray, y: np.ndarray, what: str) -> None
             raise CheckFailed(f"{what}\n  got      {c.fmt(got)}\n  expected {c.fmt(want)}", explanation)
 
 
-def _cases(rng: np.random.Generator, shapes, dtype=np.float64) -> list[tuple[np.ndarray, np.ndarray]]:
+def _cases(rng: InputRng, shapes, dtype=np.float64) -> list[tuple[np.ndarray, np.ndarray]]:
     cases = []
     for shape in shapes:
         y = softmax(rng.normal(0, 1.5, size=shape)).astype(dtype)

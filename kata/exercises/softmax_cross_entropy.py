@@ -8,6 +8,7 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.grader.checks import Check, CheckContext, CheckFailed, describe
 from kata.grader.compare import all_close
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "softmax_cross_entropy"
@@ -117,7 +118,7 @@ def _judge(
     )
 
 
-def _random(rng: np.random.Generator, n: int, k: int, scale: float = 2.0, dtype=np.float64):
+def _random(rng: InputRng, n: int, k: int, scale: float = 2.0, dtype=np.float64):
     return rng.normal(0, scale, size=(n, k)).astype(dtype), rng.integers(0, k, size=n)
 
 

@@ -7,9 +7,18 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close, expect_value
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    describe,
+    expect_array,
+    expect_close,
+    expect_value,
+)
 from kata.grader.compare import all_close, close_mask
 from kata.grader.protocol import CallResult
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "softmax_jacobian"
@@ -101,7 +110,7 @@ def _judge(ctx: CheckContext, cases: list[np.ndarray], *, hint: str = CORE_HINT)
         expect_close(got, reference(y), what, tol_dtype=y.dtype, hint=hint)
 
 
-def _probabilities(rng: np.random.Generator, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
+def _probabilities(rng: InputRng, shape: tuple[int, ...], dtype=np.float64) -> np.ndarray:
     return softmax(rng.normal(0, 1.5, size=shape)).astype(dtype)
 
 

@@ -9,8 +9,16 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.sigmoid import reference as sigmoid
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    describe,
+    expect_array,
+    expect_close,
+)
 from kata.grader.compare import all_close
+from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
 
 FN = "binary_logit"
@@ -96,7 +104,7 @@ def _judge(ctx: CheckContext, cases: list[np.ndarray], *, hint: str = CORE_HINT,
             c.expect_quiet(res, what, hint)
 
 
-def _two_class(rng: np.random.Generator, n: int, scale: float = 2.0) -> np.ndarray:
+def _two_class(rng: InputRng, n: int, scale: float = 2.0) -> np.ndarray:
     return rng.normal(0, scale, size=(n, 2))
 
 

@@ -1,8 +1,9 @@
 """The process that runs a submission. Everything here is on the untrusted side.
 
-This file is executed by path (``python -I -B _child.py ...``), never imported by the
-grader, and depends on nothing but the standard library and numpy. It receives
-requests on one pipe and answers on another:
+This file is executed by path (``python -I -B _child.py REQ_FD ANS_FD``), never imported
+by the grader, and depends on nothing but the standard library and numpy. It imports
+numpy, then receives requests on one pipe and answers on another; the first request
+(``setup``) sets the resource limits, before any submitted code is read:
 
     frame = 8-byte little-endian header length, JSON header, raw payload bytes
 
@@ -222,14 +223,20 @@ def _call(np, module, call, payload):
     return {"ok": True, "result": result, "warnings": seen, "args_after": args if call.get("return_args") else None}
 
 
+def _setup(header):
+    """The first request: the limits, set before any submitted code is read."""
+    limits = header["limits"]
+    _set_limits(int(limits["memory"]), int(limits["cpu"]), int(limits["fsize"]))
+    return {"ok": True}
+
+
 def main():
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
-    memory, cpu, fsize = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    _set_limits(memory, cpu, fsize)
     import numpy as np
 
     np.seterr(all="warn", under="ignore")
     module = None
+    ready = False
     while True:
         try:
             header, payload = _read_frame(fd_in)
@@ -237,7 +244,10 @@ def main():
             return
         op = header.get("op")
         encoder = _Encoder(np)
-        if op == "load":
+        if op == "setup" and not ready:
+            _write_frame(fd_out, _setup(header), [])
+            ready = True
+        elif op == "load" and ready and module is None:
             answer, module = _load(np, header["path"], header["functions"], header.get("display", "your file"))
             _write_frame(fd_out, answer, [])
         elif op == "call" and module is not None:
@@ -251,7 +261,7 @@ def main():
                         outcome["args_after"] = [encoder.value(a) for a in after]
                 results.append(outcome)
             _write_frame(fd_out, {"ok": True, "results": results}, encoder.buffers)
-        elif op == "modules":
+        elif op == "modules" and module is not None:
             loaded = list(sys.modules)
             names = sorted({n.split(".")[0] for n in loaded} | {n for n in loaded if n.count(".") == 1})
             _write_frame(fd_out, {"ok": True, "modules": names[:5000]}, [])

@@ -5,8 +5,8 @@ imports numpy and the child's code once, then waits on a Unix socket. Each reque
 carries the four pipe ends of one new child (request read end, answer write end,
 stdout, stderr) as passed file descriptors. The zygote forks; the fork starts its own
 session, keeps only its pipes, moves into its private work folder and runs the
-unchanged child protocol (``_child.main``), which sets the resource limits before it
-reads the first request. The zygote itself never loads or runs submitted code.
+unchanged child protocol (``_child.main``), whose first request sets the resource
+limits before any submitted code is read. The zygote itself never loads or runs submitted code.
 
 It answers ``pid N`` for each fork and ``exit N CODE`` when a fork ends (it is their
 parent, so it reaps them). The grader uses the pid, talks to the child over the pipes
@@ -52,14 +52,7 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         os.environ["HOME"] = workdir
         os.environ["TMPDIR"] = workdir
         _reseed()
-        sys.argv = [
-            child_path,
-            str(req_r),
-            str(ans_w),
-            str(int(request["memory"])),
-            str(int(request["cpu"])),
-            str(int(request["fsize"])),
-        ]
+        sys.argv = [child_path, str(req_r), str(ans_w)]
         child.main()
         code = 0
     except BaseException:  # noqa: BLE001 - report on the child's own stderr, then exit

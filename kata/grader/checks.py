@@ -20,6 +20,7 @@ from kata.grader.protocol import Call, CallResult, Returned
 
 if TYPE_CHECKING:
     from kata.grader.engine import Session
+    from kata.grader.rng import InputRng
 
 
 class CheckFailed(Exception):
@@ -41,7 +42,7 @@ class Check:
 class CheckContext:
     """Handed to each check: the random generator, the source, and the submission."""
 
-    def __init__(self, session: Session, function: str, rng: np.random.Generator, source: str) -> None:
+    def __init__(self, session: Session, function: str, rng: InputRng, source: str) -> None:
         self._session = session
         self.function = function
         self.rng = rng
@@ -67,10 +68,44 @@ def show_input(x: np.ndarray, limit: int = 120) -> str:
     return f"an array of shape {x.shape} ({x.dtype})"
 
 
-def describe(fn: str, **args: np.ndarray) -> str:
-    names = ", ".join(args)
-    shown = "; ".join(f"{name} = {show_input(value)}" for name, value in args.items())
-    return f"{fn}({names}) with {shown}"
+class Described:
+    """``fn(x) with x = [...] (float64)``, rendered only when a message needs it.
+
+    Most calls pass, so the arrays are formatted on first use, not up front. Behaves as
+    a string in f-strings, ``str()`` and ``+``."""
+
+    __slots__ = ("_args", "_call", "_suffix", "_text")
+
+    def __init__(self, call: str, args: dict[str, np.ndarray], suffix: str = "") -> None:
+        self._call = call
+        self._args = args
+        self._suffix = suffix
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            shown = "; ".join(f"{name} = {show_input(value)}" for name, value in self._args.items())
+            self._text = f"{self._call} with {shown}{self._suffix}"
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __add__(self, other: str) -> Described:
+        return Described(self._call, self._args, self._suffix + other)
+
+    def called_as(self, call: str) -> Described:
+        """The same arguments, shown after another call expression (``f(x, 0.5)``)."""
+        return Described(call, self._args, self._suffix)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
+def describe(fn: str, **args: np.ndarray) -> Described:
+    # The arrays are copied: a check may change its inputs after the call is described.
+    copies = {name: np.array(value, copy=True) for name, value in args.items()}
+    return Described(f"{fn}({', '.join(args)})", copies)
 
 
 _EXCEPTION_HINTS = {

@@ -11,23 +11,28 @@ from __future__ import annotations
 
 import ast
 import math
-import secrets
-import shutil
+import os
 import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
-
-import numpy as np
+from typing import Any, Protocol
 
 from kata.errors import SubmissionError
 from kata.grader.checks import Check, CheckContext, CheckFailed, MemoryLimit
+from kata.grader.limits import Limits
 from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
-from kata.grader.limits import Limits
-from kata.grader.spawn import Spawned, new_workdir
-from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
+from kata.grader.rng import InputRng
+from kata.grader.spawn import Spawned, new_workdir, remove_workdir
+from kata.grader.worker import (
+    ChildDied,
+    ChildFailure,
+    ChildMemory,
+    ChildTimeout,
+    OutputFlood,
+    Worker,
+)
 
 MAX_SOURCE_BYTES = 1 << 20
 
@@ -41,12 +46,13 @@ class KataSpec(Protocol):
 
 
 def new_seed() -> int:
-    return secrets.randbelow(2**31)
+    """A random seed in [0, 2**31) (``secrets`` would cost an OpenSSL import)."""
+    return int.from_bytes(os.urandom(4), "little") >> 1
 
 
-def check_rng(seed: int, check_id: str) -> np.random.Generator:
+def check_rng(seed: int, check_id: str) -> InputRng:
     """Each check has its own stream, so a run is reproducible check by check."""
-    return np.random.default_rng([seed, zlib.crc32(check_id.encode())])
+    return InputRng(seed, zlib.crc32(check_id.encode()))
 
 
 class _SetupFailed(Exception):
@@ -88,33 +94,29 @@ class Session:
         return min(self.deadline, time.monotonic() + self.limits.check_timeout)
 
     def start(self) -> None:
-        """Start a child and import the submission in it. Raises ``_SetupFailed``."""
+        """Start a child, set its limits and import the submission in it.
+        Raises ``_SetupFailed``."""
         cpu = math.ceil(max(self.remaining(), 0.0)) + 1
         spawned = self._prestarted
         if spawned is None and self._spawner is not None:
-            spawned = self._spawner(self.limits, self._workdir, cpu)
-        worker = Worker(self.limits, self._workdir, cpu_seconds=cpu, spawned=spawned)
+            spawned = self._spawner(self._workdir)
+        worker = Worker(self.limits, self._workdir, spawned=spawned)
         self._prestarted = None
         self._worker = worker
-        try:
-            header, _ = worker.request(
-                {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
-                b"",
-                self._request_deadline(),
-            )
-        except ChildTimeout:
+        limits = {"memory": self.limits.memory_mb << 20, "cpu": cpu, "fsize": self.limits.file_bytes}
+        header = self._setup_request(
+            {"op": "setup", "limits": limits},
+            "starting the process for your code",
+            "(the machine may be overloaded; try again, or raise --timeout)",
+        )
+        if header.get("ok") is not True:
             self.stop()
-            raise _SetupFailed(
-                ReportError("timeout", "importing your file did not finish within the time limit "
-                            "(is there an endless loop or a long computation at the top level?)")
-            ) from None
-        except ChildFailure as err:
-            self.stop()
-            kind = "memory" if isinstance(err, ChildMemory) else "crash"
-            raise _SetupFailed(ReportError(kind, f"while importing your file, {err}")) from None
-        except ProtocolError as err:
-            self.stop()
-            raise _SetupFailed(ReportError("crash", f"while importing your file: {err}")) from None
+            raise _SetupFailed(ReportError("crash", "the process for your code could not set its limits"))
+        header = self._setup_request(
+            {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
+            "importing your file",
+            "(is there an endless loop or a long computation at the top level?)",
+        )
         if header.get("ok") is not True:
             self.stop()
             exc_type = str(header.get("exc_type", ""))[:120]
@@ -143,6 +145,24 @@ class Session:
                 message = f"your file does not define `{name}`; the kata asks for `def {name}(...)`"
             raise _SetupFailed(ReportError("missing-function", message))
 
+    def _setup_request(self, request: dict[str, Any], doing: str, timeout_hint: str) -> dict[str, Any]:
+        assert self._worker is not None
+        try:
+            header, _ = self._worker.request(request, b"", self._request_deadline())
+        except ChildTimeout:
+            self.stop()
+            raise _SetupFailed(
+                ReportError("timeout", f"{doing} did not finish within the time limit {timeout_hint}")
+            ) from None
+        except ChildFailure as err:
+            self.stop()
+            kind = "memory" if isinstance(err, ChildMemory) else "crash"
+            raise _SetupFailed(ReportError(kind, f"while {doing}, {err}")) from None
+        except ProtocolError as err:
+            self.stop()
+            raise _SetupFailed(ReportError("crash", f"while {doing}: {err}")) from None
+        return header
+
     def stop(self) -> None:
         if self._worker is not None:
             self._worker.close()
@@ -152,9 +172,9 @@ class Session:
     def close(self) -> None:
         self.stop()
         if self._prestarted is not None:  # never used: the file had no valid setup
-            Worker(self.limits, self._workdir, 0, spawned=self._prestarted).close()
+            self._prestarted.discard()
             self._prestarted = None
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        remove_workdir(self._workdir)
 
     @property
     def alive(self) -> bool:
@@ -227,7 +247,7 @@ def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None
 
 ProgressCallback = Callable[[CheckResult], None]
 # How a child is started: ``spawn.spawn`` by default, a warm pool's slot in ``kata grade``.
-Spawner = Callable[[Limits, Path, int], Spawned]
+Spawner = Callable[[Path], Spawned]
 
 
 def grade(
@@ -247,6 +267,8 @@ def grade(
     (and disposes of it, even if the file never gets to run). ``spawner`` starts every
     other child this submission needs (``pool.Pool.slot`` hands out a warm one)."""
     started = time.monotonic()
+    if prestarted is not None:
+        prestarted.taken = True
     path = Path(path)
     limits = limits or Limits()
     seed = new_seed() if seed is None else seed
@@ -255,11 +277,13 @@ def grade(
     try:
         raw = read_source(path)
     except SubmissionError:
-        discard(prestarted, limits)
+        if prestarted is not None:
+            prestarted.discard()
         raise
     source, tree, problem = parse_source(raw)
     if problem is not None:
-        discard(prestarted, limits)
+        if prestarted is not None:
+            prestarted.discard()
         report.error = problem
         report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
         report.duration_ms = round((time.monotonic() - started) * 1000)
@@ -274,12 +298,6 @@ def grade(
         report.output = session.output()
         report.duration_ms = round((time.monotonic() - started) * 1000)
     return report
-
-
-def discard(prestarted: Spawned | None, limits: Limits) -> None:
-    if prestarted is not None:
-        Worker(limits, prestarted.workdir, 0, spawned=prestarted).close()
-        shutil.rmtree(prestarted.workdir, ignore_errors=True)
 
 
 def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:

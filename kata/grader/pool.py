@@ -29,15 +29,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kata.grader.limits import Limits
-from kata.grader.spawn import _THREAD_VARS, CHILD_SCRIPT, Spawned, spawn
+from kata.grader.spawn import CHILD_SCRIPT, THREAD_VARS, Spawned, spawn
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 READY_TIMEOUT = 60.0  # interpreter start-up and numpy import on a loaded machine
 REPLY_TIMEOUT = 10.0
 EXIT_GRACE = 1.0  # from the kernel's "it is over" to the zygote's "how"
 
-Spawner = Callable[[Limits, Path, int], Spawned]
+Spawner = Callable[[Path], Spawned]
 
 
 class ZygoteError(Exception):
@@ -109,7 +108,7 @@ def _zygote_env() -> dict[str, str]:
         "TMPDIR": os.environ.get("TMPDIR") or "/tmp",
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
-        **{var: "1" for var in _THREAD_VARS},
+        **{var: "1" for var in THREAD_VARS},
     }
 
 
@@ -184,7 +183,7 @@ class Zygote:
 
     # -- spawning
 
-    def spawn(self, limits: Limits, workdir: Path, cpu_seconds: int) -> Spawned:
+    def spawn(self, workdir: Path) -> Spawned:
         if not self.alive or self.proc.poll() is not None:
             self.alive = False
             raise ZygoteError("the warm worker is gone")
@@ -192,13 +191,7 @@ class Zygote:
         (req_r, req_w), (ans_r, ans_w), (out_r, out_w), (err_r, err_w) = pipes
         theirs = [req_r, ans_w, out_w, err_w]
         ours = [req_w, ans_r, out_r, err_r]
-        request = {
-            "op": "spawn",
-            "workdir": str(workdir),
-            "memory": limits.memory_mb << 20,
-            "cpu": max(1, cpu_seconds),
-            "fsize": limits.file_bytes,
-        }
+        request = {"op": "spawn", "workdir": str(workdir)}
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], theirs)
             reply = self._recv(time.monotonic() + REPLY_TIMEOUT)
@@ -247,7 +240,7 @@ class _Slot:
         self.zygote: Zygote | None = None
         self.child_pid: int | None = None
 
-    def spawn(self, limits: Limits, workdir: Path, cpu_seconds: int) -> Spawned:
+    def spawn(self, workdir: Path) -> Spawned:
         if self.pool.aborted:
             raise ZygoteError("the batch was interrupted")
         spawned = None
@@ -258,12 +251,12 @@ class _Slot:
                         self.zygote.close()
                     self.zygote = None
                     self.zygote = Zygote()
-                spawned = self.zygote.spawn(limits, workdir, cpu_seconds)
+                spawned = self.zygote.spawn(workdir)
                 break
             except (ZygoteError, OSError):
                 continue
         if spawned is None:  # no warm worker: a cold child, slower but the same
-            spawned = spawn(limits, workdir, cpu_seconds)
+            spawned = spawn(workdir)
         self.child_pid = spawned.proc.pid
         return spawned
 

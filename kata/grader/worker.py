@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
+from kata.grader.protocol import (
+    HEADER,
+    MAX_ANSWER_HEADER,
+    ProtocolError,
+    decode_header,
+    encode_frame,
+)
 from kata.grader.spawn import Spawned, spawn
 
 __all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "Worker"]
@@ -89,12 +95,10 @@ class _Stream:
 class Worker:
     """One child process running one submission."""
 
-    def __init__(
-        self, limits: Limits, workdir: Path, cpu_seconds: int, spawned: Spawned | None = None
-    ) -> None:
+    def __init__(self, limits: Limits, workdir: Path, spawned: Spawned | None = None) -> None:
         """Start a child in ``workdir``, or adopt one that was started ahead (``prestart``)."""
         self.limits = limits
-        child = spawned or spawn(limits, workdir, cpu_seconds)
+        child = spawned or spawn(workdir)
         self.proc = child.proc
         self._req_w = child.req_w
         self._ans_r = child.ans_r

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kata.grader.limits import Limits
     from kata.grader.spawn import Spawned
 
 
@@ -23,14 +22,14 @@ class Children:
         self._live: list[Spawned] = []
         self._stopped = False
 
-    def spawner(self, live: Callable[[], bool]) -> Callable[[Limits, Path, int], Spawned]:
+    def spawner(self, live: Callable[[], bool]) -> Callable[[Path], Spawned]:
         """A ``spawner`` for :func:`kata.grader.grade` that remembers each child and ends
         it straight away if its run was cancelled meanwhile (``live()`` is false)."""
 
-        def spawn(limits: Limits, workdir: Path, cpu_seconds: int) -> Spawned:
+        def spawn(workdir: Path) -> Spawned:
             from kata.grader.spawn import spawn as start
 
-            child = start(limits, workdir, cpu_seconds)
+            child = start(workdir)
             with self._lock:
                 self._live = [c for c in self._live if c.proc.poll() is None]
                 self._live.append(child)

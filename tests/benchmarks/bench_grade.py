@@ -98,13 +98,14 @@ def bench_pool_overhead(rounds: int) -> tuple[float, float]:
     from kata.grader.worker import Worker
 
     limits = Limits()
+    setup = {"op": "setup", "limits": {"memory": limits.memory_mb << 20, "cpu": 5, "fsize": limits.file_bytes}}
     zygote = Zygote()
     workdir = new_workdir()
     try:
         started = time.perf_counter()
         for _ in range(rounds):
-            worker = Worker(limits, workdir, 5, spawned=zygote.spawn(limits, workdir, 5))
-            worker.request({"op": "modules"}, b"", time.monotonic() + 10)
+            worker = Worker(limits, workdir, spawned=zygote.spawn(workdir))
+            worker.request(setup, b"", time.monotonic() + 10)
             worker.close()
         pool = (time.perf_counter() - started) / rounds
     finally:
