@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,5 +42,52 @@ def assert_process_gone() -> Callable[[Path], None]:
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _alive(pid), f"process {pid} outlived the grading"
+
+    return check
+
+
+def stray_process_code(marker: str, *, leave_group: bool = False) -> str:
+    """Source lines for a submission that leaves a sleeping process behind, whose command
+    line carries ``marker`` (pids mean nothing inside a PID namespace, and the sandbox
+    lets a submission write nowhere but its own folder). ``leave_group``: it first
+    double-forks into a new session, out of reach of a kill of the process group."""
+    escape = "    if os.fork():\n        os._exit(0)\n    os.setsid()\n" if leave_group else ""
+    return (
+        "import os, sys\n"
+        "if os.fork() == 0:\n"
+        f"{escape}"
+        f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(120)', {marker!r}])\n"
+    )
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in cmdline.split(b"\0") and _alive(int(entry.name)):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def assert_no_process_with() -> Callable[[str], None]:
+    """Asserts that no process whose command line holds ``marker`` is left within 5 s."""
+
+    def check(marker: str) -> None:
+        deadline = time.monotonic() + 5
+        while processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = processes_with(marker)
+        for pid in left:  # do not leave it running for the rest of the suite
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        assert not left, f"processes {left} outlived the grading"
 
     return check

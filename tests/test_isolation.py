@@ -10,6 +10,7 @@ from pathlib import Path
 
 from kata.exercises import get_kata
 from kata.grader import Limits, grade
+from tests.conftest import stray_process_code
 
 SOFTMAX = get_kata("softmax")
 FAST = Limits(timeout=4.0, check_timeout=1.5)
@@ -259,26 +260,22 @@ def test_non_utf8_file(tmp_path):
     assert "UTF-8" in report.error.message
 
 
-def test_process_group_is_gone_afterwards(tmp_path, assert_process_gone):
-    pid_file = tmp_path / "grandchild.pid"
-    report, _ = run(
+def test_process_group_is_gone_afterwards(tmp_path, assert_no_process_with):
+    marker = f"kata-stray-{os.urandom(4).hex()}"
+    run(
         tmp_path,
-        f"""
-        import os, time
-        import numpy as np
-        if os.fork() == 0:
-            with open({str(pid_file)!r}, "w") as f:
-                f.write(str(os.getpid()))
-            time.sleep(600)
-            os._exit(0)
-        def softmax(x):
-            e = np.exp(x - x.max(axis=-1, keepdims=True))
-            return e / e.sum(axis=-1, keepdims=True)
-        # PASS-OK: a correct function; the stray process is what is under test
-        """,
+        stray_process_code(marker)
+        + textwrap.dedent(
+            """
+            import numpy as np
+            def softmax(x):
+                e = np.exp(x - x.max(axis=-1, keepdims=True))
+                return e / e.sum(axis=-1, keepdims=True)
+            # PASS-OK: a correct function; the stray process is what is under test
+            """
+        ),
     )
-    assert_process_gone(pid_file)
-
+    assert_no_process_with(marker)
 
 
 def test_a_correct_file_still_passes_under_these_limits(tmp_path):

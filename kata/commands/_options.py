@@ -47,9 +47,18 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--memory", type=memory_mb, default=1024, metavar="MB", help="memory limit of the child process (default: 1024)"
     )
+    parser.add_argument(
+        "--sandbox",
+        choices=("auto", "strict"),
+        default="auto",
+        help="auto: confine the submission with every kernel protection available and report "
+        "any that is missing (default); strict: refuse to grade (exit 3) unless all are in force",
+    )
 
 
 def limits_from(args: argparse.Namespace):  # stdlib only: runs before numpy is imported
     from kata.grader.limits import Limits
 
-    return Limits(timeout=args.timeout, check_timeout=min(args.timeout, 5.0), memory_mb=args.memory)
+    return Limits(
+        timeout=args.timeout, check_timeout=min(args.timeout, 5.0), memory_mb=args.memory, sandbox=args.sandbox
+    )

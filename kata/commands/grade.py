@@ -70,6 +70,18 @@ def write_output(text: str, out: str | None) -> None:
     os.replace(tmp, path)
 
 
+def _sandbox_gaps(entries) -> dict[str, str]:
+    """Protections missing for any submission that ran, with the first reason given."""
+    from kata.grader.sandbox import REQUIRED
+
+    gaps: dict[str, str] = {}
+    for entry in entries:
+        for gap in entry.get("sandbox_missing") or []:
+            if isinstance(gap, dict) and gap.get("protection") in REQUIRED:
+                gaps.setdefault(str(gap["protection"]), str(gap.get("reason", "")))
+    return gaps
+
+
 def run(args: argparse.Namespace) -> int:
     from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, UsageError
     from kata.grader import gradebook
@@ -97,6 +109,11 @@ def run(args: argparse.Namespace) -> int:
 
     seed = new_seed() if args.seed is None else args.seed
     limits = limits_from(args)
+    if limits.sandbox == "strict":  # refuse before any submission runs
+        from kata.grader.engine import probe_sandbox
+        from kata.grader.sandbox import require
+
+        require(probe_sandbox(limits), "strict")
     progress = Progress(len(submissions) - len(reuse))
     result = run_batch(
         submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=progress.update
@@ -111,6 +128,10 @@ def run(args: argparse.Namespace) -> int:
         f" (seed {seed})"
     )
     print(summary, file=sys.stderr)
+    gaps = _sandbox_gaps(result.entries)
+    if gaps:
+        print("kata grade: graded without " + "; ".join(f"{k} ({v})" for k, v in gaps.items())
+              + " (see the README's security section)", file=sys.stderr)
     if result.interrupted:
         print("kata grade: interrupted; the gradebook holds what was finished (rerun with --resume)",
               file=sys.stderr)

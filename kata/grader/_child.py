@@ -223,17 +223,38 @@ def _call(np, module, call, payload):
     return {"ok": True, "result": result, "warnings": seen, "args_after": args if call.get("return_args") else None}
 
 
-def _setup(header):
-    """The first request: the limits, set before any submitted code is read."""
+_SANDBOX_MODULE = None
+
+
+def sandbox_module():
+    """``_sandbox.py`` beside this file, loaded by path once (the zygote loads it ahead)."""
+    global _SANDBOX_MODULE
+    if _SANDBOX_MODULE is None:
+        import importlib.util
+
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_sandbox.py")
+        spec = importlib.util.spec_from_file_location("_kata_sandbox", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _SANDBOX_MODULE = module
+    return _SANDBOX_MODULE
+
+
+def _setup(header, sandbox):
+    """The first request: the limits, set before any submitted code is read; the answer
+    says which kernel protections are in force."""
     limits = header["limits"]
     _set_limits(int(limits["memory"]), int(limits["cpu"]), int(limits["fsize"]))
-    return {"ok": True}
+    return {"ok": True, "sandbox": sandbox}
 
 
 def main():
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
     import numpy as np
 
+    # Confined before any request is read: in a new PID namespace, this returns in a
+    # fork; the process the grader started waits outside and mirrors its exit.
+    sandbox = sandbox_module().confine(os.getcwd())
     np.seterr(all="warn", under="ignore")
     module = None
     ready = False
@@ -245,7 +266,7 @@ def main():
         op = header.get("op")
         encoder = _Encoder(np)
         if op == "setup" and not ready:
-            _write_frame(fd_out, _setup(header), [])
+            _write_frame(fd_out, _setup(header, sandbox), [])
             ready = True
         elif op == "load" and ready and module is None:
             answer, module = _load(np, header["path"], header["functions"], header.get("display", "your file"))

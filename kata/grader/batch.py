@@ -149,8 +149,12 @@ def _problem_entry(sub: Submission, kata: str, seed: int, kind: str, message: st
 
 def grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, spawner=None) -> Entry:
     """Grade one submission; never raises (a grader bug becomes an ``internal`` error)."""
+    from kata.grader.sandbox import SandboxIncomplete
+
     try:
         return _grade_one(sub, kata_id, seed, limits, spawner)
+    except SandboxIncomplete as err:  # --sandbox strict: not run at all
+        return _problem_entry(sub, kata_id or "", seed, "internal", str(err))
     except Exception as err:  # noqa: BLE001 - one submission never stops the batch
         return _problem_entry(sub, kata_id or "", seed, "internal", f"the grader failed: {type(err).__name__}: {err}")
 

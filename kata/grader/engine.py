@@ -24,7 +24,8 @@ from kata.grader.limits import Limits
 from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
 from kata.grader.rng import InputRng
-from kata.grader.spawn import Spawned, new_workdir, remove_workdir
+from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
+from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir
 from kata.grader.worker import (
     ChildDied,
     ChildFailure,
@@ -84,6 +85,7 @@ class Session:
         self._path.write_bytes(raw)  # the bytes read once: what was parsed is what runs
         self._worker: Worker | None = None
         self._outputs: list[tuple[str, str]] = []
+        self.sandbox: SandboxStatus | None = None  # the weakest of its children's
 
     # -- lifecycle
 
@@ -112,6 +114,13 @@ class Session:
         if header.get("ok") is not True:
             self.stop()
             raise _SetupFailed(ReportError("crash", "the process for your code could not set its limits"))
+        status = SandboxStatus.parse(header.get("sandbox"))
+        self.sandbox = status if self.sandbox is None else self.sandbox.weakest(status)
+        try:
+            require(status, self.limits.sandbox)  # before the submission is even read
+        except SandboxIncomplete:
+            self.stop()
+            raise
         header = self._setup_request(
             {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
             "importing your file",
@@ -210,6 +219,23 @@ class Session:
         return stdout
 
 
+def probe_sandbox(limits: Limits | None = None) -> SandboxStatus:
+    """Start a child, ask which protections it has in force, and end it: what every
+    submission would get on this machine. Runs no submitted code."""
+    limits = limits or Limits()
+    spawned = prestart()
+    worker = Worker(limits, spawned.workdir, spawned=spawned)
+    try:
+        setup = {"op": "setup", "limits": {"memory": limits.memory_mb << 20, "cpu": 10, "fsize": limits.file_bytes}}
+        header, _ = worker.request(setup, b"", time.monotonic() + 30)
+        return SandboxStatus.parse(header.get("sandbox"))
+    except (ChildFailure, ProtocolError):
+        return SandboxStatus.parse(None)
+    finally:
+        worker.close()
+        remove_workdir(spawned.workdir)
+
+
 def read_source(path: Path) -> bytes:
     try:
         if path.is_dir():
@@ -261,7 +287,8 @@ def grade(
     prestarted: Spawned | None = None,
     spawner: Spawner | None = None,
 ) -> Report:
-    """Grade the file at ``path``. Raises ``SubmissionError`` only if it cannot be read.
+    """Grade the file at ``path``. Raises ``SubmissionError`` if it cannot be read, and
+    ``SandboxIncomplete`` if ``limits.sandbox`` is strict and the kernel falls short.
 
     ``prestarted`` is a child started ahead with ``spawn.prestart``; grade takes it over
     (and disposes of it, even if the file never gets to run). ``spawner`` starts every
@@ -291,12 +318,17 @@ def grade(
     session = Session(path, raw, [kata.function], limits, prestarted, spawner)
     try:
         _run_checks(session, kata, checks, seed, source, report, on_check)
+    except SandboxIncomplete:
+        raise
     except Exception as err:  # a bug in a check or in the grader: never a pass
         report.error = ReportError("internal", f"the grader failed: {type(err).__name__}: {err}")
     finally:
         session.close()
         report.output = session.output()
         report.duration_ms = round((time.monotonic() - started) * 1000)
+        if session.sandbox is not None:
+            report.sandbox = list(session.sandbox.in_force)
+            report.sandbox_missing = session.sandbox.missing_list()
     return report
 
 

@@ -22,7 +22,7 @@ from kata.errors import UsageError
 FORMATS = ("json", "csv", "junit")
 Entry = dict[str, Any]
 
-_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256")
+_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256", "sandbox")
 # Characters XML 1.0 cannot carry at all, escaped or not.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -77,15 +77,25 @@ def _write_csv(entries: list[Entry]) -> str:
     checks = _check_columns(entries)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256"])
+    writer.writerow(["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox"])
     for e in entries:
         by_id = {str(c["id"]): c["status"] for c in e.get("checks") or []}
         error = (e.get("error") or {}).get("kind", "")
         writer.writerow(
             [e["id"], e.get("kata", ""), e.get("status", ""), score(e), *(by_id.get(c, "") for c in checks),
-             error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", "")]
+             error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", ""), _words(e.get("sandbox"))]
         )
     return out.getvalue()
+
+
+def _words(names: object) -> str:
+    """A list of protection names as one space-separated cell."""
+    return " ".join(str(n) for n in names) if isinstance(names, list) else ""
+
+
+def _missing_names(entry: Entry) -> str:
+    gaps = entry.get("sandbox_missing")
+    return _words([g.get("protection") for g in gaps if isinstance(g, dict)] if isinstance(gaps, list) else None)
 
 
 def xml_text(value: object, limit: int = 20000) -> str:
@@ -107,6 +117,9 @@ def _write_junit(entries: list[Entry]) -> str:
         for key in ("kata", "status", "seed", "sha256", "file"):
             if e.get(key) is not None:
                 ET.SubElement(props, "property", name=key, value=xml_text(e[key]))
+        if "sandbox" in e:
+            ET.SubElement(props, "property", name="sandbox", value=xml_text(_words(e.get("sandbox"))))
+            ET.SubElement(props, "property", name="sandbox_missing", value=xml_text(_missing_names(e)))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         error = e.get("error")
         if error:
@@ -167,6 +180,16 @@ def _int(text: str | None) -> int | None:
         return None
 
 
+def _sandbox_fields(in_force: str | None, missing: str | None) -> Entry:
+    """Read back what CSV and JUnit keep of the sandbox: the names (reasons are JSON-only)."""
+    if in_force is None:
+        return {}
+    return {
+        "sandbox": in_force.split(),
+        "sandbox_missing": [{"protection": name, "reason": ""} for name in (missing or "").split()],
+    }
+
+
 def _read_csv(text: str) -> list[Entry]:
     rows = list(csv.DictReader(io.StringIO(text)))
     if rows and "id" not in rows[0]:
@@ -186,6 +209,7 @@ def _read_csv(text: str) -> list[Entry]:
                 "output": "",
                 "duration_ms": _int(row.get("duration_ms")) or 0,
                 "sha256": row.get("sha256", ""),
+                **_sandbox_fields(row.get("sandbox"), None),
             }
         )
     return entries
@@ -219,6 +243,7 @@ def _read_junit(text: str) -> list[Entry]:
             "output": out.text or "" if out is not None else "",
             "duration_ms": round(float(suite.get("time") or 0) * 1000),
             "sha256": props.get("sha256", ""),
+            **_sandbox_fields(props.get("sandbox"), props.get("sandbox_missing")),
         }
         if props.get("file"):
             entry["file"] = props["file"]

@@ -16,3 +16,4 @@ class Limits:
     shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
     answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
     file_bytes: int = 16 << 20  # the largest file the child may write
+    sandbox: str = "auto"  # "strict": refuse to grade unless every kernel protection is in force

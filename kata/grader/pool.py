@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kata.grader.spawn import CHILD_SCRIPT, THREAD_VARS, Spawned, spawn
+from kata.grader.spawn import CHILD_SCRIPT, Spawned, child_env, spawn
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 READY_TIMEOUT = 60.0  # interpreter start-up and numpy import on a loaded machine
@@ -102,14 +102,8 @@ class ForkedChild:
 
 
 def _zygote_env() -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": "/nonexistent",
-        "TMPDIR": os.environ.get("TMPDIR") or "/tmp",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        **{var: "1" for var in THREAD_VARS},
-    }
+    # Each fork sets its own HOME and TMPDIR (its work folder) before it loads anything.
+    return {**child_env("/nonexistent"), "TMPDIR": os.environ.get("TMPDIR") or "/tmp"}
 
 
 class Zygote:

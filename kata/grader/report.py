@@ -39,6 +39,8 @@ class Report:
     output: str = ""
     duration_ms: int = 0
     file: str | None = None
+    sandbox: list[str] = field(default_factory=list)  # kernel protections in force for the child
+    sandbox_missing: list[dict[str, str]] = field(default_factory=list)  # {"protection", "reason"}
 
     @property
     def status(self) -> str:
@@ -63,6 +65,8 @@ class Report:
             "seed": self.seed,
             "output": self.output,
             "duration_ms": self.duration_ms,
+            "sandbox": list(self.sandbox),
+            "sandbox_missing": [dict(m) for m in self.sandbox_missing],
         }
         if self.file is not None:
             data["file"] = self.file
@@ -110,6 +114,10 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
     if report.output.strip():
         lines.append("  output of your code:")
         lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
+    gaps = [m for m in report.sandbox_missing if m.get("protection") != "network-tcp"]
+    if gaps:
+        lines.append(paint("  sandbox: graded without " + "; ".join(
+            f"{m['protection']} ({m['reason']})" for m in gaps), "skipped"))  # fmt: skip
     total = len(report.checks)
     verdict = paint(report.status.upper(), report.status)
     summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"

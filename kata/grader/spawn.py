@@ -76,9 +76,10 @@ class Spawned:
         remove_workdir(self.workdir)
 
 
-def child_env(workdir: Path) -> dict[str, str]:
-    """The child's whole environment: nothing of the grader's is passed on."""
-    return {
+def child_env(workdir: Path | str) -> dict[str, str]:
+    """The child's whole environment: nothing of the grader's is passed on, except
+    ``KATA_SANDBOX_SKIP`` (protections to leave out, to test how grading degrades)."""
+    env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
         "TMPDIR": str(workdir),
@@ -86,6 +87,9 @@ def child_env(workdir: Path) -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         **{var: "1" for var in THREAD_VARS},
     }
+    if os.environ.get("KATA_SANDBOX_SKIP"):
+        env["KATA_SANDBOX_SKIP"] = os.environ["KATA_SANDBOX_SKIP"]
+    return env
 
 
 def spawn(workdir: Path) -> Spawned:

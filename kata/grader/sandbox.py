@@ -1,0 +1,96 @@
+"""The grader's view of the child's kernel sandbox (``_sandbox.py`` applies it).
+
+The child confines itself before it reads its first request and says, in its answer
+to ``setup``, which protections are in force. That answer is written by kata's own
+code before any submitted code is loaded, so it can be believed; it is still parsed
+strictly, and anything malformed counts as "nothing in force" (fail closed).
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kata.errors import KataError
+
+# Every protection, with what it means, in report order.
+PROTECTIONS: dict[str, str] = {
+    "filesystem": "reads only Python's own folders and libraries; writes only in its private work folder",
+    "mounts": "every other file system is read-only for it (no chmod, chown or touch), and /run is hidden",
+    "network": "no network at all (its own network namespace, with no interface up)",
+    "network-tcp": "no TCP connections or listening sockets (Landlock)",
+    "signals": "cannot signal any process outside its sandbox",
+    "ptrace": "cannot trace or read the memory of any process outside its sandbox",
+    "processes": "nothing it starts outlives the grading (its own PID namespace)",
+    "no-new-privs": "cannot gain privileges through set-uid programs",
+    "capabilities": "holds no capabilities",
+}
+# What --sandbox strict insists on ("network-tcp" is only a fallback for "network").
+REQUIRED = tuple(name for name in PROTECTIONS if name != "network-tcp")
+MODES = ("auto", "strict")
+
+
+class SandboxIncomplete(KataError):
+    """--sandbox strict, and the kernel does not offer every protection."""
+
+    exit_code = 3
+
+
+class SandboxStatus:
+    """Which protections were in force for one child, and why the others were not."""
+
+    __slots__ = ("in_force", "missing")
+
+    def __init__(self, in_force: tuple[str, ...] = (), missing: dict[str, str] | None = None) -> None:
+        self.in_force = in_force
+        self.missing = dict(missing or {})
+
+    @classmethod
+    def parse(cls, raw: Any) -> SandboxStatus:
+        """From the child's setup answer; anything unexpected counts as not in force."""
+        unreported = "the process for your code did not report its sandbox"
+        if not isinstance(raw, dict) or not isinstance(raw.get("in_force"), list):
+            return cls((), dict.fromkeys(REQUIRED, unreported))
+        in_force = tuple(n for n in PROTECTIONS if n in raw["in_force"])
+        reasons = raw.get("missing") if isinstance(raw.get("missing"), dict) else {}
+        missing = {}
+        for name in PROTECTIONS:
+            if name in in_force:
+                continue
+            reason = reasons.get(name)
+            if name in REQUIRED or isinstance(reason, str):
+                missing[name] = reason[:300] if isinstance(reason, str) and reason else unreported
+        if "network" in in_force:
+            missing.pop("network-tcp", None)
+        return cls(in_force, missing)
+
+    def weakest(self, other: SandboxStatus) -> SandboxStatus:
+        """What both had in force (a submission whose child was restarted had both)."""
+        return SandboxStatus(
+            tuple(n for n in self.in_force if n in other.in_force), {**other.missing, **self.missing}
+        )
+
+    @property
+    def complete(self) -> bool:
+        return all(name in self.in_force for name in REQUIRED)
+
+    def missing_list(self) -> list[dict[str, str]]:
+        return [{"protection": name, "reason": reason} for name, reason in self.missing.items()]
+
+    def summary(self) -> str:
+        """One line for people: what is missing and why, or that nothing is."""
+        if self.complete:
+            return "sandbox: every protection in force (" + ", ".join(self.in_force) + ")"
+        gaps = "; ".join(f"{name} ({reason})" for name, reason in self.missing.items() if name in REQUIRED)
+        return f"sandbox: missing {gaps}"
+
+
+def require(status: SandboxStatus, mode: str) -> None:
+    """Raise ``SandboxIncomplete`` if ``mode`` is strict and a protection is missing."""
+    if mode == "strict" and not status.complete:
+        gaps = "; ".join(f"{name}: {reason}" for name, reason in status.missing.items() if name in REQUIRED)
+        raise SandboxIncomplete(
+            f"refusing to grade with --sandbox strict: this machine cannot give the submission "
+            f"every protection ({gaps}). Grade in a VM or on a newer kernel, or use --sandbox auto "
+            "to grade with the protections that are available."
+        )
