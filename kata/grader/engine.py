@@ -105,9 +105,8 @@ class Session:
         worker = Worker(self.limits, self._workdir, spawned=spawned)
         self._prestarted = None
         self._worker = worker
-        limits = {"memory": self.limits.memory_mb << 20, "cpu": cpu, "fsize": self.limits.file_bytes}
-        header = self._setup_request(
-            {"op": "setup", "limits": limits},
+        header = self._startup_request(
+            self.limits.setup_request(cpu),
             "starting the process for your code",
             "(the machine may be overloaded; try again, or raise --timeout)",
         )
@@ -121,7 +120,7 @@ class Session:
         except SandboxIncomplete:
             self.stop()
             raise
-        header = self._setup_request(
+        header = self._startup_request(
             {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
             "importing your file",
             "(is there an endless loop or a long computation at the top level?)",
@@ -154,7 +153,7 @@ class Session:
                 message = f"your file does not define `{name}`; the kata asks for `def {name}(...)`"
             raise _SetupFailed(ReportError("missing-function", message))
 
-    def _setup_request(self, request: dict[str, Any], doing: str, timeout_hint: str) -> dict[str, Any]:
+    def _startup_request(self, request: dict[str, Any], doing: str, timeout_hint: str) -> dict[str, Any]:
         assert self._worker is not None
         try:
             header, _ = self._worker.request(request, b"", self._request_deadline())
@@ -226,8 +225,7 @@ def probe_sandbox(limits: Limits | None = None) -> SandboxStatus:
     spawned = prestart()
     worker = Worker(limits, spawned.workdir, spawned=spawned)
     try:
-        setup = {"op": "setup", "limits": {"memory": limits.memory_mb << 20, "cpu": 10, "fsize": limits.file_bytes}}
-        header, _ = worker.request(setup, b"", time.monotonic() + 30)
+        header, _ = worker.request(limits.setup_request(10), b"", time.monotonic() + 30)
         return SandboxStatus.parse(header.get("sandbox"))
     except (ChildFailure, ProtocolError):
         return SandboxStatus.parse(None)

@@ -17,3 +17,8 @@ class Limits:
     answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
     file_bytes: int = 16 << 20  # the largest file the child may write
     sandbox: str = "auto"  # "strict": refuse to grade unless every kernel protection is in force
+
+    def setup_request(self, cpu_seconds: int) -> dict[str, object]:
+        """The child's first request: the resource limits it sets on itself."""
+        limits = {"memory": self.memory_mb << 20, "cpu": max(1, cpu_seconds), "fsize": self.file_bytes}
+        return {"op": "setup", "limits": limits}

@@ -98,7 +98,7 @@ def bench_pool_overhead(rounds: int) -> tuple[float, float]:
     from kata.grader.worker import Worker
 
     limits = Limits()
-    setup = {"op": "setup", "limits": {"memory": limits.memory_mb << 20, "cpu": 5, "fsize": limits.file_bytes}}
+    setup = limits.setup_request(5)
     zygote = Zygote()
     workdir = new_workdir()
     try:
