@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kata.grader.protocol import Call, ProtocolError, decode_call_results, decode_header, encode_calls
+from kata.grader.protocol import (
+    Call,
+    ProtocolError,
+    decode_call_results,
+    decode_header,
+    encode_calls,
+)
 
 
 def _array(dtype="<f8", shape=(3,), offset=0, nbytes=24):
@@ -34,6 +40,8 @@ def test_round_trip_of_a_float_array():
         (_array(offset=8), b"\0" * 24, "points past the payload"),
         (_array(shape=(-1,)), b"\0" * 24, "negative dimension"),
         (_array(shape=(3.0,)), b"\0" * 24, "float dimension"),
+        (_array(shape=(2**40, 2**40, 0), nbytes=0), b"", "huge axes beside an empty one"),
+        (_array(shape=(2**32, 0), nbytes=0), b"", "an axis past the limit"),
         ({"kind": "array", "dtype": "<f8"}, b"", "missing fields"),
         ({"kind": "pickle", "data": "gASV"}, b"", "unknown kind"),
         ("array", b"", "not an object"),

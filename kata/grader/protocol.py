@@ -20,6 +20,7 @@ import numpy as np
 HEADER = struct.Struct("<Q")
 MAX_ANSWER_HEADER = 1 << 20  # 1 MiB of JSON is far more than any honest answer needs
 MAX_NDIM = 32
+MAX_DIM = 1 << 31  # no axis (and no product of the non-empty axes) is longer
 
 _ALLOWED_DTYPES = {
     np.dtype(t).newbyteorder("<").str: np.dtype(t).newbyteorder("<")
@@ -157,15 +158,19 @@ def _decode_value(desc: Any, payload: bytes, depth: int = 0) -> Returned:
         _expect(
             isinstance(shape, list)
             and len(shape) <= MAX_NDIM
-            and all(type(d) is int and d >= 0 for d in shape),
+            and all(type(d) is int and 0 <= d <= MAX_DIM for d in shape)
+            and math.prod(d for d in shape if d) <= MAX_DIM,  # even beside a 0 that empties it
             "an array has a malformed shape",
         )
         _expect(type(offset) is int and type(nbytes) is int and offset >= 0 and nbytes >= 0, "bad offsets")
         _expect(offset + nbytes <= len(payload), "an array points past the end of the payload")
         _expect(math.prod(shape) * dtype.itemsize == nbytes, "an array's size does not match its shape")
         _expect(kind == "array" or shape == [], "a scalar has a shape")
-        arr = np.frombuffer(payload, dtype=dtype, count=math.prod(shape), offset=offset)
-        arr = arr.reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+        try:
+            arr = np.frombuffer(payload, dtype=dtype, count=math.prod(shape), offset=offset)
+            arr = arr.reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+        except (ValueError, MemoryError) as err:
+            raise ProtocolError(f"an array cannot be rebuilt ({err})") from None
         return Returned(kind=kind, type_name=type_name, array=arr)
     if kind == "tuple":
         items = desc.get("items")
