@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from kata.grader.checks import CheckContext, CheckFailed, describe, expect_array, expect_close, expect_no_fp_warnings
+from kata.grader.checks import (
+    CheckContext,
+    CheckFailed,
+    Text,
+    describe,
+    expect_array,
+    expect_close,
+    expect_no_fp_warnings,
+)
 from kata.grader.compare import close_mask, fmt, tolerance_for
 from kata.grader.protocol import Call, CallResult
 
@@ -23,11 +31,11 @@ def call(*args: Any, fortran: bool = False, return_args: bool = False, **kwargs:
     return Call(args=args, kwargs=kwargs, fortran=fortran, return_args=return_args)
 
 
-def expect_quiet(res: CallResult, what: str, hint: str) -> None:
+def expect_quiet(res: CallResult, what: Text, hint: str) -> None:
     expect_no_fp_warnings(res, what, hint)
 
 
-def diagnose_normalisation(got: np.ndarray, x: np.ndarray, what: str) -> None:
+def diagnose_normalisation(got: np.ndarray, x: np.ndarray, what: Text) -> None:
     """Name the classic axis mistakes when a batch's rows do not sum to 1."""
     if x.ndim < 2 or got.shape != x.shape or not np.all(np.isfinite(got)):
         return
@@ -154,7 +162,7 @@ def block_jacobian(s: np.ndarray) -> np.ndarray:
     return full
 
 
-def expect_gradient(numeric: np.ndarray, analytic: np.ndarray, what: str, formula: str, hint: str) -> None:
+def expect_gradient(numeric: np.ndarray, analytic: np.ndarray, what: Text, formula: str, hint: str) -> None:
     if numeric.shape != analytic.shape:
         raise CheckFailed(f"{what} has shape {numeric.shape}; expected {analytic.shape}", hint)
     ok = close_mask(analytic, numeric, GRAD_ATOL, GRAD_RTOL)
@@ -175,7 +183,7 @@ def expect_gradient(numeric: np.ndarray, analytic: np.ndarray, what: str, formul
 
 
 def expect_loss_and_grad(
-    res: CallResult, what: str, grad_shape: tuple[int, ...], grad_name: str = "dlogits"
+    res: CallResult, what: Text, grad_shape: tuple[int, ...], grad_name: str = "dlogits"
 ) -> tuple[np.ndarray, np.ndarray]:
     """The loss (as a 0-d array, in the dtype returned) and the gradient array of a `(loss, grad)`
     answer, or ``CheckFailed`` naming what is wrong with its form."""

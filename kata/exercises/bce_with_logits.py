@@ -6,7 +6,7 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe
+from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe
 from kata.grader.compare import all_close
 from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
@@ -71,7 +71,7 @@ def _clipped_losses(x: np.ndarray, t: np.ndarray) -> list[float]:
     return out
 
 
-def _diagnose(loss: np.ndarray, grad: np.ndarray, x: np.ndarray, t: np.ndarray, what: str) -> None:
+def _diagnose(loss: np.ndarray, grad: np.ndarray, x: np.ndarray, t: np.ndarray, what: Text) -> None:
     """Name the classic wrong losses and gradients."""
     want_loss, want_grad = reference(x, t)
     xf, tf = x.astype(np.float64), t.astype(np.float64)

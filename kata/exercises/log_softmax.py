@@ -7,7 +7,15 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    Text,
+    describe,
+    expect_array,
+    expect_close,
+)
 from kata.grader.compare import all_close, tolerance_for
 from kata.grader.static import hand_written_check
 
@@ -52,7 +60,7 @@ MASK_HINT = (
 )
 
 
-def _diagnose(got: np.ndarray, x: np.ndarray, what: str, *, precise: bool = True) -> None:
+def _diagnose(got: np.ndarray, x: np.ndarray, what: Text, *, precise: bool = True) -> None:
     """Name the classic wrong answers when the values are wrong (to float32 precision if not ``precise``)."""
     if got.shape != x.shape or got.dtype.kind not in "biuf":
         return

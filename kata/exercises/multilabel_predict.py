@@ -11,7 +11,15 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.sigmoid import reference as sigmoid
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, Described, describe, expect_array
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    Described,
+    Text,
+    describe,
+    expect_array,
+)
 from kata.grader.protocol import CallResult
 from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
@@ -44,7 +52,7 @@ OVERFLOW_HINT = (
 # ---------------------------------------------------------------- judging masks
 
 
-def _as_mask(res: CallResult, logits: np.ndarray, what: str) -> np.ndarray:
+def _as_mask(res: CallResult, logits: np.ndarray, what: Text) -> np.ndarray:
     """The returned array as a boolean mask. 0/1 integers or floats are read as a mask here
     (the `dtype` check insists on bool); anything else is a mistake worth naming."""
     got = expect_array(res, what)
@@ -97,7 +105,7 @@ def _explain(got: np.ndarray, logits: np.ndarray, threshold: float) -> str | Non
     return None
 
 
-def _compare(got: np.ndarray, logits: np.ndarray, threshold: float, what: str, hint: str = CORE_HINT) -> None:
+def _compare(got: np.ndarray, logits: np.ndarray, threshold: float, what: Text, hint: str = CORE_HINT) -> None:
     want = reference(logits, threshold)
     if np.array_equal(got, want):
         return

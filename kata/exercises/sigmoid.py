@@ -6,7 +6,15 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close
+from kata.grader.checks import (
+    Check,
+    CheckContext,
+    CheckFailed,
+    Text,
+    describe,
+    expect_array,
+    expect_close,
+)
 from kata.grader.compare import all_close
 from kata.grader.static import hand_written_check
 
@@ -42,7 +50,7 @@ SYMMETRY_HINT = (
 )
 
 
-def _diagnose(got: np.ndarray, x: np.ndarray, what: str) -> None:
+def _diagnose(got: np.ndarray, x: np.ndarray, what: Text) -> None:
     """Name the classic wrong formulas when the values are wrong."""
     if got.shape != x.shape or not np.all(np.isfinite(got)):
         return

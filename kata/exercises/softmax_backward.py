@@ -11,6 +11,7 @@ from kata.grader.checks import (
     Check,
     CheckContext,
     CheckFailed,
+    Text,
     describe,
     expect_array,
     expect_close,
@@ -35,7 +36,7 @@ CORE_HINT = (
 )
 
 
-def _diagnose(got: np.ndarray, dy: np.ndarray, y: np.ndarray, what: str) -> None:
+def _diagnose(got: np.ndarray, dy: np.ndarray, y: np.ndarray, what: Text) -> None:
     """Recognise the classic wrong answers and say what each one misses."""
     if got.shape != y.shape or not np.all(np.isfinite(got)):
         return

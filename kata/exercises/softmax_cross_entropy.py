@@ -6,7 +6,7 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe
+from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe
 from kata.grader.compare import all_close
 from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check
@@ -58,7 +58,7 @@ ROWWISE_HINT = (
 tolerance = c.scaled_tolerance
 
 
-def _diagnose(loss: np.ndarray, grad: np.ndarray, x: np.ndarray, labels: np.ndarray, what: str) -> None:
+def _diagnose(loss: np.ndarray, grad: np.ndarray, x: np.ndarray, labels: np.ndarray, what: Text) -> None:
     """Name the classic wrong losses and gradients."""
     want_loss, want_grad = reference(x, labels)
     n = x.shape[0]

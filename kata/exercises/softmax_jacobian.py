@@ -11,6 +11,7 @@ from kata.grader.checks import (
     Check,
     CheckContext,
     CheckFailed,
+    Text,
     describe,
     expect_array,
     expect_close,
@@ -64,7 +65,7 @@ def _wrong_answers(y: np.ndarray) -> list[tuple[np.ndarray, str]]:
     ]
 
 
-def _diagnose(got: np.ndarray, y: np.ndarray, what: str) -> None:
+def _diagnose(got: np.ndarray, y: np.ndarray, what: Text) -> None:
     want = reference(y)
     if got.shape != want.shape or got.dtype.kind not in "biuf" or all_close(got, want, 1e-7, 1e-4):
         return
@@ -73,7 +74,7 @@ def _diagnose(got: np.ndarray, y: np.ndarray, what: str) -> None:
             raise CheckFailed(f"{what}\n  got      {c.fmt(got)}\n  expected {c.fmt(want)}", explanation)
 
 
-def _expect_jacobian(res: CallResult, y: np.ndarray, what: str) -> np.ndarray:
+def _expect_jacobian(res: CallResult, y: np.ndarray, what: Text) -> np.ndarray:
     """The returned array, of shape y.shape + (n,), with messages that explain batch mistakes."""
     n = y.shape[-1]
     want_shape = (*y.shape, n)

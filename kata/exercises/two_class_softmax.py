@@ -13,6 +13,7 @@ from kata.grader.checks import (
     Check,
     CheckContext,
     CheckFailed,
+    Text,
     describe,
     expect_array,
     expect_close,
@@ -48,7 +49,7 @@ PRECISION_HINT = (
 )
 
 
-def _diagnose(got: np.ndarray, z: np.ndarray, what: str) -> None:
+def _diagnose(got: np.ndarray, z: np.ndarray, what: Text) -> None:
     """Name the classic wrong answers."""
     n = z.shape[0]
     if got.shape != (n,) or not np.all(np.isfinite(got)):
@@ -73,7 +74,7 @@ def _diagnose(got: np.ndarray, z: np.ndarray, what: str) -> None:
             raise CheckFailed(f"{what}\n  got      {c.fmt(got)}\n  expected {c.fmt(want)}", explanation)
 
 
-def _expect_logits(res, z: np.ndarray, what: str) -> np.ndarray:
+def _expect_logits(res, z: np.ndarray, what: Text) -> np.ndarray:
     """The call returned an (N,) array; say why if it did not."""
     n = z.shape[0]
     got = expect_array(res, what)

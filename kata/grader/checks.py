@@ -62,8 +62,11 @@ class CheckContext:
 # ---------------------------------------------------------------- describing calls
 
 
+SHOWN_VALUES = 12  # an input this small is shown by value in messages
+
+
 def show_input(x: np.ndarray, limit: int = 120) -> str:
-    if x.size <= 12:
+    if x.size <= SHOWN_VALUES:
         return f"{fmt(x, limit)} ({x.dtype})"
     return f"an array of shape {x.shape} ({x.dtype})"
 
@@ -76,7 +79,7 @@ class Described:
 
     __slots__ = ("_args", "_call", "_suffix", "_text")
 
-    def __init__(self, call: str, args: dict[str, np.ndarray], suffix: str = "") -> None:
+    def __init__(self, call: str, args: dict[str, np.ndarray | str], suffix: str = "") -> None:
         self._call = call
         self._args = args
         self._suffix = suffix
@@ -84,7 +87,10 @@ class Described:
 
     def __str__(self) -> str:
         if self._text is None:
-            shown = "; ".join(f"{name} = {show_input(value)}" for name, value in self._args.items())
+            shown = "; ".join(
+                f"{name} = {value if isinstance(value, str) else show_input(value)}"
+                for name, value in self._args.items()
+            )
             self._text = f"{self._call} with {shown}{self._suffix}"
         return self._text
 
@@ -102,10 +108,18 @@ class Described:
         return repr(str(self))
 
 
+# What a message may say a check tried: a string, or a call described lazily.
+Text = str | Described
+
+
 def describe(fn: str, **args: np.ndarray) -> Described:
-    # The arrays are copied: a check may change its inputs after the call is described.
-    copies = {name: np.array(value, copy=True) for name, value in args.items()}
-    return Described(f"{fn}({', '.join(args)})", copies)
+    # Small arrays are copied (a check may change its inputs after the call is
+    # described); larger ones are only ever shown by shape and dtype.
+    kept: dict[str, np.ndarray | str] = {}
+    for name, value in args.items():
+        value = np.asarray(value)
+        kept[name] = np.array(value, copy=True) if value.size <= SHOWN_VALUES else show_input(value)
+    return Described(f"{fn}({', '.join(args)})", kept)
 
 
 _EXCEPTION_HINTS = {
@@ -132,7 +146,7 @@ def shape_hint(got: tuple[int, ...], want: tuple[int, ...]) -> str:
     return "the result must follow the contract's shape for every batch size and ndim, not only for 1-D inputs."
 
 
-def expect_ok(res: CallResult, what: str) -> None:
+def expect_ok(res: CallResult, what: Text) -> None:
     if res.ok:
         return
     message = f"{what} raised {res.exc_type}: {res.exc_msg}".rstrip(": ")
@@ -153,7 +167,7 @@ class MemoryLimit(Exception):
     """The submission ran out of memory inside a call (reported as status ``memory``)."""
 
 
-def expect_value(res: CallResult, what: str) -> Returned:
+def expect_value(res: CallResult, what: Text) -> Returned:
     expect_ok(res, what)
     assert res.value is not None
     return res.value
@@ -161,7 +175,7 @@ def expect_value(res: CallResult, what: str) -> Returned:
 
 def expect_array(
     res: CallResult,
-    what: str,
+    what: Text,
     *,
     shape: tuple[int, ...] | None = None,
     dtype: np.dtype | None = None,
@@ -193,7 +207,7 @@ def expect_array(
 def expect_close(
     got: np.ndarray,
     want: np.ndarray,
-    what: str,
+    what: Text,
     *,
     tol_dtype: np.dtype | type = np.float64,
     hint: str | None = None,
@@ -224,7 +238,7 @@ def expect_close(
     raise CheckFailed(message, hint)
 
 
-def expect_no_fp_warnings(res: CallResult, what: str, hint: str) -> None:
+def expect_no_fp_warnings(res: CallResult, what: Text, hint: str) -> None:
     warned = res.fp_warnings
     if warned:
         raise CheckFailed(
