@@ -1,8 +1,8 @@
 """The ``kata`` command line: parse arguments, call the core, map errors to exit codes.
 
-Only ``os`` and ``sys`` are imported up front: ``kata check`` starts the grader's child
-process before anything else (argparse, numpy) is imported, so that the two start-ups
-overlap.
+Only a few light standard modules are imported up front: ``kata check`` starts the
+grader's child process before anything else (argparse, numpy) is imported, so that the
+two start-ups overlap.
 """
 
 from __future__ import annotations
@@ -94,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command_name(argv) in _PRESTART:
         from kata.grader.spawn import prestart
 
-        prestarted = prestart()
+        try:
+            prestarted = prestart()
+        except Exception:  # noqa: BLE001 - the command starts one itself, and reports the problem
+            prestarted = None
     try:
         return _run(argv, prestarted)
     finally:

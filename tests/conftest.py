@@ -29,23 +29,6 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.fixture
-def assert_process_gone() -> Callable[[Path], None]:
-    """Waits for a process to write its pid to a file, then asserts it ends within 5 s."""
-
-    def check(pid_file: Path) -> None:
-        deadline = time.monotonic() + 5
-        while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        pid = int(pid_file.read_text())
-        deadline = time.monotonic() + 5
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _alive(pid), f"process {pid} outlived the grading"
-
-    return check
-
-
 def stray_process_code(marker: str, *, leave_group: bool = False) -> str:
     """Source lines for a submission that leaves a sleeping process behind, whose command
     line carries ``marker`` (pids mean nothing inside a PID namespace, and the sandbox

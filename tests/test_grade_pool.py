@@ -115,8 +115,9 @@ def test_the_fork_has_its_limits_session_folder_and_only_its_pipes(pool, tmp_pat
         assert seen["sid"] == 0
     else:
         assert seen["sid"] == seen["pid"]  # its own session, so killpg(pid) takes everything it started
-    assert seen["cwd"] == seen["home"] and Path(seen["cwd"]).name.startswith("kata-run-")
-    assert not Path(seen["cwd"]).exists()  # the private folder is removed afterwards
+    cwd = Path(seen["cwd"])
+    assert seen["cwd"] == seen["home"] and cwd.name == "scratch" and cwd.parent.name.startswith("kata-run-")
+    assert not cwd.parent.exists()  # the private folder is removed afterwards
     pipes = {int(fd) for fd in seen["argv"]}
     assert set(seen["fds"]) == {0, 1, 2} | pipes
     assert not any(name.startswith("KATA") for name in seen["env"])

@@ -8,6 +8,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from kata.exercises import get_kata
 from kata.grader import Limits, grade
 from tests.conftest import stray_process_code
@@ -260,7 +262,11 @@ def test_non_utf8_file(tmp_path):
     assert "UTF-8" in report.error.message
 
 
-def test_process_group_is_gone_afterwards(tmp_path, assert_no_process_with):
+@pytest.mark.parametrize("skip", ["", "namespaces"], ids=["sandboxed", "process-group-only"])
+def test_process_group_is_gone_afterwards(tmp_path, assert_no_process_with, monkeypatch, skip):
+    # With a PID namespace, its end takes everything; without one, killing the group must.
+    if skip:
+        monkeypatch.setenv("KATA_SANDBOX_SKIP", skip)
     marker = f"kata-stray-{os.urandom(4).hex()}"
     run(
         tmp_path,
@@ -296,3 +302,28 @@ def test_child_gets_no_grader_secrets(tmp_path, monkeypatch):
     )
     assert "KATA_SECRET_TOKEN" not in report.output
     assert os.environ["KATA_SECRET_TOKEN"] == "hunter2"
+
+
+def test_a_restarted_child_runs_the_bytes_that_were_checked(tmp_path, monkeypatch):
+    """A child that swaps the submission file before it crashes must not feed different
+    code to the child started after it (checked without the kernel sandbox, which would
+    stop the swap itself)."""
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "namespaces,landlock")
+    swapped = (
+        "import numpy as np\n"
+        "def softmax(x):\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+        "    return e / e.sum(axis=-1, keepdims=True)\n"
+    )
+    report, _ = run(
+        tmp_path,
+        f"""
+        import os
+        def softmax(x):
+            with open(os.path.join(os.path.dirname(os.getcwd()), "submission.py"), "w") as f:
+                f.write({swapped!r})
+            os._exit(1)
+        """,
+    )
+    passed = [c.id for c in report.checks if c.status == "pass"]
+    assert passed == ["hand-written"], [(c.id, c.status) for c in report.checks]

@@ -30,7 +30,6 @@ from tests.conftest import stray_process_code
 
 SOFTMAX = get_kata("softmax")
 FAST = Limits(timeout=6.0, check_timeout=3.0)
-STATUS = probe_sandbox()
 
 # A correct softmax that passes only if none of the attacks above it got through.
 TAIL = """
@@ -44,41 +43,120 @@ def softmax(x):
 """
 
 
-def attacks(*steps: tuple[str, str]) -> str:
+def attacks(*steps: tuple[str, str], imports: str = "os") -> str:
     """Source that tries each (name, statement) at import time and remembers which worked."""
-    lines = ["DONE = []", "BLOCKED = []"]
+    lines = [f"import {imports}", "DONE = []"]
     for name, code in steps:
         body = textwrap.indent(textwrap.dedent(code).strip(), "    ")
         lines += ["try:", body, f"    DONE.append({name!r})", "except Exception as err:",
-                  f"    BLOCKED.append({name!r})", f"    print('blocked', {name!r}, type(err).__name__)"]
+                  f"    print('blocked', {name!r}, type(err).__name__)"]
     return "\n".join(lines) + "\n" + TAIL
 
 
-def needs(*names: str) -> None:
-    missing = [f"{n}: {STATUS.missing.get(n, 'not in force')}" for n in names if n not in STATUS.in_force]
-    if missing:
-        pytest.skip("this kernel cannot give " + "; ".join(missing))
+def _kernel_offers() -> set[str]:
+    """What this kernel offers, found without kata's code: Landlock's ABI by its system
+    call, namespaces by util-linux's `unshare`. A protection it offers must be in force."""
+    import ctypes
+    import platform
+
+    offers = {"no-new-privs", "capabilities", "keyrings"}
+    if platform.machine() in ("x86_64", "aarch64", "riscv64"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        abi = libc.syscall(ctypes.c_long(444), None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+        offers |= {"ptrace"} if abi >= 1 else set()
+        offers |= {"filesystem"} if abi >= 3 else set()
+        offers |= {"network-tcp"} if abi >= 4 else set()
+        offers |= {"signals"} if abi >= 6 else set()
+    try:
+        probe = subprocess.run(
+            ["unshare", "--user", "--map-current-user", "--mount", "--net", "--pid", "--ipc", "--fork", "true"],
+            capture_output=True, timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        probe = None
+    if probe is not None and probe.returncode == 0:
+        offers |= {"network", "mounts", "processes", "ipc", "signals"}
+    return offers
+
+
+KERNEL = _kernel_offers()
+# Each layer alone, and both: an attack must be stopped by the protection under test.
+LAYERS = {"all": "", "landlock-only": "namespaces", "namespaces-only": "landlock"}
+_MECHANISM = {  # what each protection rests on, to know what a layer leaves out
+    "filesystem": "landlock", "ptrace": "landlock", "network-tcp": "landlock",
+    "mounts": "namespaces", "network": "namespaces", "processes": "namespaces", "ipc": "namespaces",
+    # Where the kernel lets anyone make a user namespace, only one of its own (with
+    # nested ones forbidden) keeps the submission from holding capabilities in one.
+    "capabilities": "namespaces",
+}
+_STATUS: dict[str, SandboxStatus] = {}
+
+
+def status_of(layer: str) -> SandboxStatus:
+    if layer not in _STATUS:
+        mp = pytest.MonkeyPatch()
+        if LAYERS[layer]:
+            mp.setenv("KATA_SANDBOX_SKIP", LAYERS[layer])
+        try:
+            _STATUS[layer] = probe_sandbox()
+        finally:
+            mp.undo()
+    return _STATUS[layer]
+
+
+def needs(layer: str, *names: str) -> None:
+    """Skip where this kernel, or this layer, cannot give the protection; fail where the
+    kernel offers it and the sandbox still reports it missing (a regression)."""
+    status = status_of(layer)
+    skipped = set(LAYERS[layer].split(",")) - {""}
+    for name in names:
+        if name in status.in_force:
+            continue
+        offered = name in KERNEL and _MECHANISM.get(name) not in skipped
+        if name == "signals":  # Landlock's scoping or the PID namespace
+            offered = "signals" in KERNEL and not (skipped >= {"landlock", "namespaces"})
+            offered = offered and ("processes" in KERNEL or "landlock" not in skipped)
+        if offered:
+            pytest.fail(f"the kernel offers {name}, yet the sandbox reports: {status.missing.get(name)}")
+        pytest.skip(f"{layer}: no {name} here ({status.missing.get(name, 'not in force')})")
 
 
 @pytest.fixture(scope="module")
-def warm_pool():
-    with Pool(1) as pool:
-        yield pool
+def warm_pools():
+    pools: dict[str, Pool] = {}
+    yield pools
+    for pool in pools.values():
+        pool.close()
 
 
-@pytest.fixture(params=["cold", "warm"])
-def run(request, tmp_path):
-    """Grade a source the way `kata check` (cold child) or `kata grade` (warm fork) does."""
+class Runner:
+    """Grades a source as `kata check` (cold child) or `kata grade` (warm fork) would,
+    with one layer of the sandbox or all of it."""
 
-    def go(source: str):
-        path = tmp_path / "attack.py"
+    def __init__(self, how: str, layer: str, tmp_path: Path, pools: dict[str, Pool], monkeypatch) -> None:
+        self.how, self.layer, self._tmp, self._pools, self._mp = how, layer, tmp_path, pools, monkeypatch
+
+    def needs(self, *names: str) -> None:
+        needs(self.layer, *names)
+
+    def __call__(self, source: str):
+        path = self._tmp / "attack.py"
         path.write_text(source, encoding="utf-8")
-        if request.param == "cold":
+        if LAYERS[self.layer]:
+            self._mp.setenv("KATA_SANDBOX_SKIP", LAYERS[self.layer])
+        if self.how == "cold":
             return grade(path, SOFTMAX, seed=3, limits=FAST)
-        with request.getfixturevalue("warm_pool").slot() as spawner:
+        if self.layer not in self._pools:
+            self._pools[self.layer] = Pool(1)  # its zygote takes this layer's environment
+        with self._pools[self.layer].slot() as spawner:
             return grade(path, SOFTMAX, seed=3, limits=FAST, spawner=spawner)
 
-    return go
+
+@pytest.fixture(params=[(h, layer) for layer in LAYERS for h in ("cold", "warm")], ids=lambda p: f"{p[0]}-{p[1]}")
+def run(request, tmp_path, warm_pools, monkeypatch):
+    how, layer = request.param
+    return Runner(how, layer, tmp_path, warm_pools, monkeypatch)
 
 
 def assert_all_blocked(report, names: list[str]) -> None:
@@ -93,11 +171,27 @@ def assert_all_blocked(report, names: list[str]) -> None:
 def test_the_probe_and_every_report_say_what_was_in_force(run):
     report = run(attacks())
     assert report.status == "pass"
-    assert report.sandbox == list(STATUS.in_force)
-    assert {m["protection"] for m in report.sandbox_missing} == set(STATUS.missing)
+    status = status_of(run.layer)
+    assert report.sandbox == list(status.in_force)
+    assert {m["protection"] for m in report.sandbox_missing} == set(status.missing)
     data = report.to_dict()
     assert isinstance(data["sandbox"], list) and all(name in PROTECTIONS for name in data["sandbox"])
     assert all(set(m) == {"protection", "reason"} and m["reason"] for m in data["sandbox_missing"])
+
+
+def test_every_protection_the_kernel_offers_is_in_force():
+    for name in sorted(KERNEL & set(PROTECTIONS)):
+        needs("all", name)
+
+
+def test_the_child_and_the_grader_name_the_same_protections():
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "kata" / "grader" / "_sandbox.py"
+    spec = importlib.util.spec_from_file_location("_kata_sandbox_names", script)
+    child = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(child)  # definitions only: nothing is applied on import
+    assert set(child.PROTECTIONS) == set(PROTECTIONS)
 
 
 def test_a_malformed_or_missing_sandbox_answer_counts_as_nothing_in_force():
@@ -113,45 +207,81 @@ def test_a_malformed_or_missing_sandbox_answer_counts_as_nothing_in_force():
 # ---------------------------------------------------------------- filesystem
 
 
-def test_files_outside_its_folder_cannot_be_changed_or_read(run, tmp_path):
-    needs("filesystem", "mounts")
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    canary = outside / "canary.txt"
-    canary.write_text("precious")
-    secret = outside / "secret.txt"
-    secret.write_text("hunter2-token")
-    report = run(
-        attacks(
-            ("overwrite", f"open({str(canary)!r}, 'w').write('gone')"),
-            ("append", f"open({str(canary)!r}, 'a').write('more')"),
-            ("truncate", f"os.truncate({str(canary)!r}, 0)"),
-            ("remove", f"os.remove({str(canary)!r})"),
-            ("rename", f"os.rename({str(canary)!r}, {str(canary)!r} + '.moved')"),
-            ("chmod", f"os.chmod({str(canary)!r}, 0)"),
-            ("utime", f"os.utime({str(canary)!r}, (0, 0))"),
-            ("new-file", f"open({str(outside / 'dropped.py')!r}, 'w').write('x')"),
-            ("mkdir", f"os.mkdir({str(outside / 'dir')!r})"),
-            ("symlink", f"os.symlink('/etc/passwd', {str(outside / 'link')!r})"),
-            ("read-secret", f"print(open({str(secret)!r}).read())"),
-            ("list-home", "print(os.listdir(os.path.expanduser('~root')))"),
-            ("write-tmp", "open('/tmp/kata-sandbox-escape', 'w').write('x')"),
-            ("read-proc", "print(open('/proc/1/environ').read())"),
-        ).replace("DONE = []", "import os\nDONE = []", 1)
-    )
-    assert_all_blocked(report, ["overwrite", "truncate", "chmod", "read-secret", "write-tmp"])
-    assert canary.read_text() == "precious" and oct(canary.stat().st_mode & 0o777) != "0o0"
-    assert canary.stat().st_mtime > 0
-    assert sorted(p.name for p in outside.iterdir()) == ["canary.txt", "secret.txt"]
+@pytest.fixture
+def outside(tmp_path):
+    """A folder outside the sandbox with a canary and a secret in it."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "canary.txt").write_text("precious")
+    (folder / "secret.txt").write_text("hunter2-token")
+    return folder
+
+
+def _untouched(folder: Path) -> None:
+    canary = folder / "canary.txt"
+    assert canary.read_text() == "precious"
+    assert canary.stat().st_mode & 0o777 == 0o644 and canary.stat().st_mtime > 1e9
+    assert sorted(p.name for p in folder.iterdir()) == ["canary.txt", "secret.txt"]
+
+
+def test_files_outside_its_folder_cannot_be_changed_or_read(run, outside):
+    run.needs("filesystem")
+    canary, secret = str(outside / "canary.txt"), str(outside / "secret.txt")
+    report = run(attacks(
+        ("overwrite", f"open({canary!r}, 'w').write('gone')"),
+        ("append", f"open({canary!r}, 'a').write('more')"),
+        ("truncate", f"os.truncate({canary!r}, 0)"),
+        ("remove", f"os.remove({canary!r})"),
+        ("rename", f"os.rename({canary!r}, {canary!r} + '.moved')"),
+        ("new-file", f"open({str(outside / 'dropped.py')!r}, 'w').write('x')"),
+        ("mkdir", f"os.mkdir({str(outside / 'dir')!r})"),
+        ("symlink", f"os.symlink('/etc/passwd', {str(outside / 'link')!r})"),
+        ("read-secret", f"print(open({secret!r}).read())"),
+        ("list-home", "print(os.listdir(os.path.expanduser('~root')))"),
+        ("write-tmp", "open('/tmp/kata-sandbox-escape', 'w').write('x')"),
+        ("read-proc", "print(open('/proc/1/environ').read())"),
+        ("replace-submission", "open('../submission.py', 'w').write('')"),
+    ))
+    assert_all_blocked(report, ["overwrite", "truncate", "read-secret", "write-tmp", "replace-submission"])
+    _untouched(outside)
     assert "hunter2-token" not in report.output
     assert not Path("/tmp/kata-sandbox-escape").exists()
 
 
+def test_modes_owners_and_times_elsewhere_cannot_be_changed(run, outside):
+    run.needs("mounts")
+    canary = str(outside / "canary.txt")
+    report = run(attacks(
+        ("chmod", f"os.chmod({canary!r}, 0)"),
+        ("chown", f"os.chown({canary!r}, 65534, 65534)"),
+        ("utime", f"os.utime({canary!r}, (0, 0))"),
+        ("chmod-own-folder", "os.chmod('..', 0o777)"),
+        ("setuid-in-scratch", "open('x', 'w').close(); os.chmod('x', 0o4755); "
+                              "assert os.stat('x').st_mode & 0o4000; os.execv('./x', ['x'])"),
+    ))
+    assert_all_blocked(report, ["chmod", "utime", "chmod-own-folder"])
+    _untouched(outside)
+
+
+def test_what_it_writes_stays_inside_and_is_gone_afterwards(run, tmp_path):
+    """Scratch is its own tmpfs: nothing it writes is seen outside, or left on disk,
+    however deep it nests folders; and it is capped."""
+    run.needs("mounts")
+    before = set(Path(tmp_path.parent).glob("kata-run-*"))
+    report = run(attacks(
+        ("fill-disk", "open('big', 'wb').write(b'x' * (100 << 20))"),
+        imports="os",
+    ).replace("DONE = []", "DONE = []\nfor i in range(1500):\n    os.mkdir('d')\n    os.chdir('d')\n"
+              "open('deep.txt', 'w').write('x')\nos.chdir(os.environ['HOME'])", 1))
+    assert_all_blocked(report, ["fill-disk"])
+    assert set(Path(tmp_path.parent).glob("kata-run-*")) == before
+
+
 def test_its_own_folder_and_python_still_work(run):
-    """The sandbox must not break honest code: temp files, lazy imports, numpy I/O."""
+    """The sandbox must not break honest code: temp files, lazy imports, numpy I/O, ctypes."""
     report = run(
         """
-import os, tempfile
+import ctypes, os, tempfile
 import numpy as np
 with tempfile.NamedTemporaryFile("w", delete=False) as f:
     f.write("scratch")
@@ -160,6 +290,8 @@ assert np.load("saved.npy").tolist() == [0, 1, 2]
 os.remove(f.name)
 import numpy.random, json, decimal, fractions, statistics  # noqa: E401 - imported lazily, under the sandbox
 rng = numpy.random.default_rng(0)
+callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)(lambda v: v + 1)
+assert callback(41) == 42
 
 def softmax(x):
     e = np.exp(x - x.max(axis=-1, keepdims=True))
@@ -207,23 +339,38 @@ def listener():
     udp.close()
 
 
+def _tcp_attack(port: int) -> tuple[str, str]:
+    return ("tcp", f"s = socket.create_connection(('127.0.0.1', {port}), timeout=1); s.sendall(b'LEAK')")
+
+
 def test_no_connection_reaches_a_loopback_server(run, listener):
-    needs("network")
+    run.needs("network")
     tcp_port, udp_port, received = listener
-    report = run(
-        attacks(
-            ("tcp", f"s = socket.create_connection(('127.0.0.1', {tcp_port}), timeout=1); s.sendall(b'LEAK')"),
-            ("udp", f"socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'LEAK', ('127.0.0.1', {udp_port}))"),
-            ("ipv6", f"socket.create_connection(('::1', {tcp_port}), timeout=1)"),
-            ("dns", "socket.getaddrinfo('pypi.org', 443)"),
-        ).replace("DONE = []", "import socket\nDONE = []", 1)
-    )
+    report = run(attacks(
+        _tcp_attack(tcp_port),
+        ("udp", f"socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'LEAK', ('127.0.0.1', {udp_port}))"),
+        ("ipv6", f"socket.create_connection(('::1', {tcp_port}), timeout=1)"),
+        ("dns", "socket.getaddrinfo('pypi.org', 443)"),
+        imports="socket",
+    ))
     assert_all_blocked(report, ["tcp", "udp"])
     assert received == []
 
 
+def test_without_a_network_namespace_tcp_is_still_blocked(run, listener):
+    run.needs("network-tcp")
+    tcp_port, _, received = listener
+    report = run(attacks(
+        _tcp_attack(tcp_port),
+        ("listen", "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()"),
+        imports="socket",
+    ))
+    assert_all_blocked(report, ["tcp", "listen"])
+    assert received == []
+
+
 def test_service_sockets_in_run_are_out_of_reach(run):
-    needs("mounts")
+    run.needs("mounts")
     path = Path("/run") / f"kata-test-{os.urandom(4).hex()}.sock"
     server = socket.socket(socket.AF_UNIX)
     try:
@@ -234,18 +381,69 @@ def test_service_sockets_in_run_are_out_of_reach(run):
     server.listen()
     server.settimeout(0.5)
     try:
-        report = run(
-            attacks(
-                ("connect", f"s = socket.socket(socket.AF_UNIX); s.connect({str(path)!r}); s.sendall(b'LEAK')"),
-                ("list-run", "assert os.listdir('/run'), 'empty'"),
-            ).replace("DONE = []", "import os, socket\nDONE = []", 1)
-        )
+        report = run(attacks(
+            ("connect", f"s = socket.socket(socket.AF_UNIX); s.connect({str(path)!r}); s.sendall(b'LEAK')"),
+            ("list-run", "assert os.listdir('/run'), 'empty'"),
+            imports="os, socket",
+        ))
         with pytest.raises(TimeoutError):
             server.accept()
     finally:
         server.close()
         path.unlink()
     assert_all_blocked(report, ["connect", "list-run"])
+
+
+# ---------------------------------------------------------------- IPC and keys
+
+
+def test_system_v_ipc_outside_is_out_of_reach(run):
+    run.needs("ipc")
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    key = int.from_bytes(os.urandom(3), "little") | 0x4B000000
+    shm = libc.shmget(ctypes.c_int(key), ctypes.c_size_t(4096), ctypes.c_int(0o1000 | 0o600))  # IPC_CREAT
+    if shm < 0:
+        pytest.skip("System V shared memory is not available here")
+    try:
+        report = run(attacks(
+            ("shmget", f"""
+                libc = ctypes.CDLL(None, use_errno=True)
+                if libc.shmget(ctypes.c_int({key}), ctypes.c_size_t(0), ctypes.c_int(0o600)) < 0:
+                    raise OSError(ctypes.get_errno(), "shmget")"""),
+            imports="ctypes",
+        ))
+    finally:
+        libc.shmctl(ctypes.c_int(shm), ctypes.c_int(0), None)  # IPC_RMID
+    assert_all_blocked(report, ["shmget"])
+
+
+def test_the_graders_keyrings_are_out_of_reach(run):
+    run.needs("keyrings")
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    name = f"kata-test-{os.urandom(4).hex()}".encode()
+    add_key, keyctl = (248, 250) if os.uname().machine == "x86_64" else (217, 219)
+    key = libc.syscall(ctypes.c_long(add_key), b"user", name, b"SECRET", ctypes.c_size_t(6), ctypes.c_long(-3))
+    if key < 0:
+        pytest.skip("no session keyring to put a key in here")
+    try:
+        report = run(attacks(
+            ("search-session", f"""
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.syscall.restype = ctypes.c_long
+                found = libc.syscall(ctypes.c_long({keyctl}), ctypes.c_long(10), ctypes.c_long(-3), b"user",
+                                     {name!r}, ctypes.c_long(0))
+                if found < 0:
+                    raise OSError(ctypes.get_errno(), "keyctl search")"""),
+            imports="ctypes",
+        ))
+    finally:
+        libc.syscall(ctypes.c_long(keyctl), ctypes.c_long(3), ctypes.c_long(key))  # KEYCTL_REVOKE
+    assert_all_blocked(report, ["search-session"])
 
 
 # ---------------------------------------------------------------- processes
@@ -268,17 +466,16 @@ def _tracer_of(pid: int) -> int:
 
 
 def test_it_cannot_signal_processes_outside(run, victim):
-    needs("signals")
+    run.needs("signals")
     hits: list[int] = []
     previous = signal.signal(signal.SIGUSR1, lambda *_: hits.append(1))
     try:
-        report = run(
-            attacks(
-                ("kill-victim", f"os.kill({victim}, signal.SIGKILL)"),
-                ("kill-grader", f"os.kill({os.getpid()}, signal.SIGUSR1)"),
-                ("pidfd", f"signal.pidfd_send_signal(os.pidfd_open({victim}), signal.SIGKILL)"),
-            ).replace("DONE = []", "import os, signal\nDONE = []", 1)
-        )
+        report = run(attacks(
+            ("kill-victim", f"os.kill({victim}, signal.SIGKILL)"),
+            ("kill-grader", f"os.kill({os.getpid()}, signal.SIGUSR1)"),
+            ("pidfd", f"signal.pidfd_send_signal(os.pidfd_open({victim}), signal.SIGKILL)"),
+            imports="os, signal",
+        ))
     finally:
         signal.signal(signal.SIGUSR1, previous)
     assert_all_blocked(report, ["kill-victim", "kill-grader"])
@@ -287,46 +484,45 @@ def test_it_cannot_signal_processes_outside(run, victim):
 
 
 def test_it_cannot_trace_or_read_processes_outside(run, victim):
-    needs("ptrace")
-    report = run(
-        attacks(
-            ("ptrace-attach", f"""
-                libc = ctypes.CDLL(None, use_errno=True)
-                if libc.ptrace(16, {victim}, None, None) != 0:
-                    raise OSError(ctypes.get_errno(), "ptrace")"""),
-            ("read-mem", f"open('/proc/{victim}/mem', 'rb').read(1)"),
-            ("grader-environ", f"print(open('/proc/{os.getpid()}/environ', 'rb').read())"),
-        ).replace("DONE = []", "import ctypes\nDONE = []", 1)
-    )
+    run.needs("ptrace")
+    report = run(attacks(
+        ("ptrace-attach", f"""
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.ptrace(16, {victim}, None, None) != 0:
+                raise OSError(ctypes.get_errno(), "ptrace")"""),
+        ("read-mem", f"open('/proc/{victim}/mem', 'rb').read(1)"),
+        ("grader-environ", f"print(open('/proc/{os.getpid()}/environ', 'rb').read())"),
+        imports="ctypes",
+    ))
     assert_all_blocked(report, ["ptrace-attach", "read-mem", "grader-environ"])
     assert _tracer_of(victim) == 0
 
 
 def test_it_has_no_privileges_to_gain(run):
-    needs("no-new-privs", "capabilities")
-    report = run(
-        attacks(
-            ("keeps-privileges", """
-                libc = ctypes.CDLL(None, use_errno=True)
-                if libc.prctl(39, 0, 0, 0, 0) != 1:  # PR_GET_NO_NEW_PRIVS
-                    pass
-                else:
-                    raise PermissionError("no_new_privs is set")"""),
-            ("holds-capabilities", """
-                class Head(ctypes.Structure):
-                    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-                data = (ctypes.c_uint32 * 6)()
-                ctypes.CDLL(None).capget(ctypes.byref(Head(0x20080522, 0)), data)
-                if not any(data):
-                    raise PermissionError("no capabilities")"""),
-            ("setuid-root", "os.setuid(0); os.setgid(0); open('/etc/shadow').read()"),
-        ).replace("DONE = []", "import ctypes, os\nDONE = []", 1)
-    )
-    assert_all_blocked(report, ["keeps-privileges", "holds-capabilities"])
+    run.needs("no-new-privs", "capabilities")
+    report = run(attacks(
+        ("keeps-privileges", """
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(39, 0, 0, 0, 0) == 1:  # PR_GET_NO_NEW_PRIVS
+                raise PermissionError("no_new_privs is set")"""),
+        ("holds-capabilities", """
+            class Head(ctypes.Structure):
+                _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+            data = (ctypes.c_uint32 * 6)()
+            ctypes.CDLL(None).capget(ctypes.byref(Head(0x20080522, 0)), data)
+            if not any(data):
+                raise PermissionError("no capabilities")"""),
+        ("nested-user-namespace", """
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(0x10000000 | 0x40000000) != 0:
+                raise OSError(ctypes.get_errno(), "unshare")"""),
+        imports="ctypes, os",
+    ))
+    assert_all_blocked(report, ["keeps-privileges", "holds-capabilities", "nested-user-namespace"])
 
 
 def test_nothing_it_starts_outlives_the_grading(run, assert_no_process_with):
-    needs("processes")
+    run.needs("processes")
     marker = f"kata-stray-{os.urandom(4).hex()}"
     report = run(stray_process_code(marker, leave_group=True) + attacks())
     assert report.status == "pass"
@@ -344,26 +540,28 @@ def _kata(*args: str, env: dict[str, str] | None = None) -> subprocess.Completed
 
 
 def test_a_hostile_class_cannot_stop_kata_grade(tmp_path, victim):
-    needs("signals", "processes")
+    needs("all", "signals", "processes")
     root = tmp_path / "class"
     root.mkdir()
     hostile = {
         # Only where it is PID 2 of its own namespace (which the probe said it is): should
         # that ever not hold, this would kill every process of the user running the tests.
-        "kill_everything": "import os, signal\nif os.getpid() == 2:\n    os.kill(-1, signal.SIGKILL)\n",
-        "kill_group": "import os, signal\nos.killpg(0, signal.SIGKILL)\n",
-        "kill_parents": "import os, signal\nfor pid in (os.getppid(), 1):\n    os.kill(pid, signal.SIGKILL)\n",
-        "kill_victim": f"import os, signal\nos.kill({victim}, signal.SIGKILL)\n",
+        "kill_everything": "if os.getpid() == 2:\n    os.kill(-1, signal.SIGKILL)",
+        "kill_parents": "for pid in (os.getppid(), 1):\n    os.kill(pid, signal.SIGKILL)",
+        "kill_victim": f"os.kill({victim}, signal.SIGKILL)",
+        "kill_group": "os.killpg(0, signal.SIGKILL)",  # its own group: it ends itself, nothing else
     }
     for name, code in hostile.items():
-        (root / f"{name}.py").write_text(code + "def softmax(x):\n    return x\n")
+        (root / f"{name}.py").write_text(attacks((name, code), imports="os, signal"))
     for i in range(3):
         (root / f"honest{i}.py").write_text(attacks())
     proc = _kata("grade", str(root), "--kata", "softmax", "-j", "2", "--seed", "4", "--format", "json")
     entries = {e["id"]: e for e in json.loads(proc.stdout)}
     assert set(entries) == {f"{n}.py" for n in hostile} | {f"honest{i}.py" for i in range(3)}, proc.stderr
+    # Every attack but the self-inflicted one failed, so those files are correct softmaxes.
+    assert all(entries[f"{n}.py"]["status"] == "pass" for n in hostile if n != "kill_group"), proc.stdout
     assert all(entries[f"honest{i}.py"]["status"] == "pass" for i in range(3))
-    assert all(entries[f"{n}.py"]["status"] != "pass" for n in hostile)
+    assert entries["kill_group.py"]["status"] == "error"
     assert proc.returncode == 1
     os.kill(victim, 0)
 
@@ -375,7 +573,7 @@ SOLUTION = Path(__file__).resolve().parents[1] / "solutions" / "softmax.py"
 
 
 def test_strict_grades_when_everything_is_in_force():
-    needs(*REQUIRED)
+    needs("all", *REQUIRED)
     proc = _kata("check", str(SOLUTION), "--sandbox", "strict", "--json", "--no-record")
     assert proc.returncode == 0, proc.stderr
     assert set(json.loads(proc.stdout)["sandbox"]) >= set(REQUIRED)
@@ -442,12 +640,15 @@ class Refusing:
 
 refuse = sys.argv[2].split(",")
 sb._libc = lambda: Refusing(refuse)
+for item in refuse:
+    if item.startswith("abi="):  # an older kernel's Landlock (a newer one accepts its rights)
+        sb.landlock_abi = lambda libc, abi=int(item[4:]): abi
 os.chdir(sys.argv[3])
 print(json.dumps(sb.confine(sys.argv[3])))
 """
 
 
-@pytest.mark.parametrize("refuse", ["unshare", "landlock", "unshare,landlock"])
+@pytest.mark.parametrize("refuse", ["unshare", "landlock", "unshare,landlock", "abi=1", "abi=2", "abi=3", "abi=5"])
 def test_it_degrades_honestly_when_the_kernel_refuses(tmp_path, refuse):
     """Where the kernel refuses a feature, that protection is reported missing with the
     kernel's reason, and the others are still applied."""
@@ -468,4 +669,11 @@ def test_it_degrades_honestly_when_the_kernel_refuses(tmp_path, refuse):
         assert "Landlock" in missing["filesystem"]
     if refuse == "unshare,landlock":
         assert "signals" in missing  # neither a PID namespace nor Landlock's scoping
+    if refuse.startswith("abi="):
+        abi = int(refuse[4:])
+        assert "ptrace" in in_force  # Landlock applied, with the rights this ABI knows
+        assert ("filesystem" in in_force) == (abi >= 3), missing.get("filesystem")
+        assert ("network-tcp" in in_force) == (abi >= 4)
+        if abi < 3:
+            assert "truncat" in missing["filesystem"]
     assert not in_force & set(missing)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from kata.grader.sandbox import MODES
+
 
 def positive_seconds(text: str) -> float:
     try:
@@ -49,7 +51,7 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sandbox",
-        choices=("auto", "strict"),
+        choices=MODES,
         default="auto",
         help="auto: confine the submission with every kernel protection available and report "
         "any that is missing (default); strict: refuse to grade (exit 3) unless all are in force",

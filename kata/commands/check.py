@@ -83,6 +83,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         raw = read_source(path)
         katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+        if limits.sandbox == "strict":  # refuse before anything, whatever the file holds
+            from kata.grader.engine import probe_sandbox
+            from kata.grader.sandbox import require
+
+            require(probe_sandbox(limits), "strict")
     except BaseException:
         prestarted.discard()
         raise

@@ -72,13 +72,12 @@ def write_output(text: str, out: str | None) -> None:
 
 def _sandbox_gaps(entries) -> dict[str, str]:
     """Protections missing for any submission that ran, with the first reason given."""
-    from kata.grader.sandbox import REQUIRED
+    from kata.grader.sandbox import required_gaps
 
     gaps: dict[str, str] = {}
     for entry in entries:
-        for gap in entry.get("sandbox_missing") or []:
-            if isinstance(gap, dict) and gap.get("protection") in REQUIRED:
-                gaps.setdefault(str(gap["protection"]), str(gap.get("reason", "")))
+        for name, reason in required_gaps(entry.get("sandbox_missing") or []).items():
+            gaps.setdefault(name, reason)
     return gaps
 
 
@@ -103,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     reuse = {}
     if args.resume and Path(args.out).exists():
         text = Path(args.out).read_text(encoding="utf-8")
-        reuse = reusable(gradebook.read(text, source=args.out), submissions)
+        reuse = reusable(gradebook.read(text, source=args.out), submissions, strict=args.sandbox == "strict")
 
     from kata.grader import new_seed
 

@@ -6,24 +6,31 @@ Every step uses an unprivileged kernel feature through ``ctypes`` (Python 3.11 h
 ``os.unshare``) and degrades honestly: what the kernel refuses is reported as missing,
 with the reason, never silently assumed.
 
-The steps, in order:
+The child starts in ``<work folder>/scratch``; the work folder holds the submission
+file. The steps, in order:
 
-1. ``unshare`` a new user, mount, network and PID namespace. In the mount namespace
-   every file system is read-only except the work folder, and /run (where service
-   sockets live) is hidden. The network namespace has only a loopback device, and it
-   is down: no connection leaves it, not even to 127.0.0.1.
-   The PID namespace is entered by forking twice: the first fork is the namespace's
-   init, which only waits; the second runs the protocol. When the init ends (the
-   submission finished or the grader killed the group), the kernel kills everything
-   left in the namespace, so nothing the submission started outlives the grading.
-   The process the grader started stays outside and mirrors the exit status of the
-   one inside, so a segfault still reads as a segfault.
-2. ``PR_SET_NO_NEW_PRIVS``: no set-uid program or file capability can raise privileges.
-3. Drop every capability (the new user namespace grants a full set inside it).
-4. Landlock: read and execute only where Python and its packages live (and system
-   libraries), read and write only in the private work folder; no truncation,
-   removal or renaming elsewhere; no TCP bind or connect; no signals to, and no
-   ptrace of, any process outside the sandbox; no abstract Unix sockets outside it.
+1. ``unshare`` new user, mount, IPC, network and PID namespaces, and make nested user
+   namespaces impossible (``max_user_namespaces`` = 0 inside).
+   - Mounts: every file system is read-only, the work folder included; the scratch
+     folder is a private, size-capped tmpfs (nosuid, nodev, noexec) that nobody
+     outside can see and that vanishes with the namespace; /run (service sockets) is
+     hidden; /proc shows only the namespace's own processes.
+   - IPC: System V objects and POSIX message queues of its own only.
+   - Network: only a loopback device, and it is down: no connection leaves it, not
+     even to 127.0.0.1.
+   - PID: entered by forking twice. The first fork is the namespace's init, which
+     only reaps; the second runs the protocol (PID 2). When the init ends (the
+     submission finished, or the grader killed the group), the kernel kills whatever
+     is left in the namespace, so nothing the submission started outlives the grading.
+     The process the grader started stays outside and mirrors the exit status of the
+     one inside, so a segfault still reads as a segfault.
+2. A new, empty session keyring: the grader's keys are out of reach.
+3. ``PR_SET_NO_NEW_PRIVS``: no set-uid program or file capability raises privileges.
+4. Drop every capability (the new user namespace grants a full set inside it).
+5. Landlock: read and execute only where Python and its packages live (and system
+   libraries), read the work folder, write only in scratch; no truncation, removal or
+   renaming elsewhere; no TCP bind or connect; no signals to, and no ptrace of, any
+   process outside the sandbox; no abstract Unix sockets outside it.
 """
 
 import ctypes
@@ -35,22 +42,30 @@ import signal
 import sys
 
 # -- names of the protections, as the report lists them
-NO_NEW_PRIVS = "no-new-privs"
-CAPABILITIES = "capabilities"
 FILESYSTEM = "filesystem"
+MOUNTS = "mounts"
 NETWORK = "network"
 NETWORK_TCP = "network-tcp"  # Landlock's TCP rules alone: a partial fallback
 SIGNALS = "signals"
 PTRACE = "ptrace"
 PROCESSES = "processes"
-MOUNTS = "mounts"
-PROTECTIONS = (FILESYSTEM, MOUNTS, NETWORK, NETWORK_TCP, SIGNALS, PTRACE, PROCESSES, NO_NEW_PRIVS, CAPABILITIES)
+IPC = "ipc"
+KEYRINGS = "keyrings"
+NO_NEW_PRIVS = "no-new-privs"
+CAPABILITIES = "capabilities"
+PROTECTIONS = (FILESYSTEM, MOUNTS, NETWORK, NETWORK_TCP, SIGNALS, PTRACE, PROCESSES, IPC, KEYRINGS,
+               NO_NEW_PRIVS, CAPABILITIES)  # fmt: skip
+SKIPPED = "skipped (KATA_SANDBOX_SKIP)"
+
+SCRATCH_BYTES = 64 << 20  # the scratch tmpfs: room for files, not for filling memory
+SCRATCH_INODES = 4096
 
 # -- Linux constants
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-CLONE_NEWPID = 0x20000000
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
@@ -63,16 +78,24 @@ AT_RECURSIVE = 0x8000
 MOUNT_ATTR_RDONLY = 1
 PR_SET_NO_NEW_PRIVS = 38
 PR_GET_NO_NEW_PRIVS = 39
+PR_CAPBSET_READ = 23
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
+KEYCTL_JOIN_SESSION_KEYRING = 1
 
-_SYSCALL_BASE = 554 if platform.machine().startswith("alpha") else 444  # one table since 5.x
-SYS_LANDLOCK_CREATE_RULESET = _SYSCALL_BASE
-SYS_LANDLOCK_ADD_RULE = _SYSCALL_BASE + 1
-SYS_LANDLOCK_RESTRICT_SELF = _SYSCALL_BASE + 2
-SYS_MOUNT_SETATTR = _SYSCALL_BASE - 2
+# System calls added since Linux 5.x have one number on every architecture with the
+# unified table (x86-64, arm64, riscv, loongarch, ...), except alpha (+110) and MIPS.
+_MACHINE = platform.machine().lower()
+_UNIFIED = not _MACHINE.startswith("mips")
+_BASE = 554 if _MACHINE.startswith("alpha") else 444
+SYS_MOUNT_SETATTR = _BASE - 2
+SYS_LANDLOCK_CREATE_RULESET = _BASE
+SYS_LANDLOCK_ADD_RULE = _BASE + 1
+SYS_LANDLOCK_RESTRICT_SELF = _BASE + 2
+# keyctl is older and differs: the unified table's number, or x86-64's.
+SYS_KEYCTL = {"x86_64": 250, "amd64": 250, "i386": 288, "i686": 288}.get(_MACHINE, 219 if _UNIFIED else -1)
 LANDLOCK_CREATE_RULESET_VERSION = 1
 LANDLOCK_RULE_PATH_BENEATH = 1
 
@@ -121,6 +144,15 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = (("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32))
 
 
+class _MountAttr(ctypes.Structure):
+    _fields_ = (
+        ("attr_set", ctypes.c_uint64),
+        ("attr_clr", ctypes.c_uint64),
+        ("propagation", ctypes.c_uint64),
+        ("userns_fd", ctypes.c_uint64),
+    )
+
+
 class _CapHeader(ctypes.Structure):
     _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
 
@@ -142,8 +174,9 @@ class Status:
         self.missing.pop(name, None)
 
     def bad(self, name, reason):
-        if name not in self.in_force:
-            self.missing.setdefault(name, reason)
+        if name in self.in_force:
+            self.in_force.remove(name)
+        self.missing.setdefault(name, reason)
 
     def as_dict(self):
         return {"in_force": list(self.in_force), "missing": dict(self.missing)}
@@ -174,9 +207,6 @@ def _why(what):
     return f"{what} failed: {errno.errorcode.get(code, code)} ({os.strerror(code)})"
 
 
-# ---------------------------------------------------------------- namespaces
-
-
 def _write(path, text):
     fd = os.open(path, os.O_WRONLY)
     try:
@@ -185,20 +215,24 @@ def _write(path, text):
         os.close(fd)
 
 
-def _unshare(libc, status, skip, workdir):
-    """Returns True if the caller is now set to enter a new PID namespace."""
+# ---------------------------------------------------------------- namespaces
+
+
+def _unshare(libc, status, skip, scratch, workdir):
+    """Returns (whether the caller is set to enter a new PID namespace, whether it is in
+    a user namespace of its own)."""
+    spaced = (NETWORK, PROCESSES, MOUNTS, IPC)
     if "namespaces" in skip:
-        reason = "skipped (KATA_SANDBOX_SKIP)"
-        for name in (NETWORK, PROCESSES, MOUNTS):
-            status.bad(name, reason)
-        return False
+        for name in spaced:
+            status.bad(name, SKIPPED)
+        return False, False
     uid, gid = os.getuid(), os.getgid()
     # Unprivileged, a user namespace owns the others; as root, the others alone may do.
-    # The mount and PID namespaces are tried first with the network one, then without.
+    # Mount, IPC and PID namespaces are tried with the network one, then fewer of them.
     attempts = [
         user | extra | CLONE_NEWNET
         for user in (CLONE_NEWUSER, 0)
-        for extra in (CLONE_NEWNS | CLONE_NEWPID, CLONE_NEWPID, 0)
+        for extra in (CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWPID, CLONE_NEWIPC | CLONE_NEWPID, CLONE_NEWPID, 0)
     ]
     first_error = None
     for flags in attempts:
@@ -207,67 +241,81 @@ def _unshare(libc, status, skip, workdir):
         first_error = first_error or _why("unshare")
     else:
         reason = f"no namespaces: {first_error} (user namespaces may be disabled on this machine)"
-        for name in (NETWORK, PROCESSES, MOUNTS):
+        for name in spaced:
             status.bad(name, reason)
-        return False
+        return False, False
+    status.good(NETWORK)
+    if flags & CLONE_NEWIPC:
+        status.good(IPC)
+    else:
+        status.bad(IPC, "no IPC namespace could be made: System V objects of the user are reachable")
     if flags & CLONE_NEWUSER:
-        try:  # map our own ids, so files made in the work folder keep their owner
+        try:  # map our own ids, so what it creates has a known owner
             _write("/proc/self/setgroups", "deny")
             _write("/proc/self/uid_map", f"{uid} {uid} 1")
             _write("/proc/self/gid_map", f"{gid} {gid} 1")
-        except OSError:
-            pass  # unmapped: files cannot be created, which confines further
-    status.good(NETWORK)
-    if flags & CLONE_NEWNS:
-        _read_only_mounts(libc, status, workdir)
-    else:
+        except OSError as err:
+            # Unmapped, it can create no file at all; the mounts below fail too.
+            status.bad(MOUNTS, f"cannot map its user id in the new user namespace ({err.strerror})")
+        try:  # and no user namespace of its own: that would give it capabilities again
+            _write("/proc/sys/user/max_user_namespaces", "0")
+        except OSError as err:
+            status.bad(CAPABILITIES, f"it could make a user namespace of its own ({err.strerror})")
+    if flags & CLONE_NEWNS and MOUNTS not in status.missing:
+        _mounts(libc, status, scratch, workdir)
+    elif MOUNTS not in status.missing:
         status.bad(MOUNTS, "no mount namespace could be made")
     if not flags & CLONE_NEWPID:
         status.bad(PROCESSES, "no PID namespace: a process that leaves its group can outlive the grading")
-        return False
-    return True
+    return bool(flags & CLONE_NEWPID), bool(flags & CLONE_NEWUSER)
 
 
-class _MountAttr(ctypes.Structure):
-    _fields_ = (
-        ("attr_set", ctypes.c_uint64),
-        ("attr_clr", ctypes.c_uint64),
-        ("propagation", ctypes.c_uint64),
-        ("userns_fd", ctypes.c_uint64),
-    )
+def _can_make_user_namespace(libc):
+    """Whether a process here could make a user namespace (tried in a throwaway fork,
+    so never between unsharing a PID namespace and forking its init)."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if libc.unshare(ctypes.c_int(CLONE_NEWUSER)) == 0 else 1)
+    _, wait_status = _wait(pid)
+    return os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0
+
+
+def _mount(libc, source, target, fstype, flags, data=None):
+    return libc.mount(source, target.encode(), fstype, ctypes.c_ulong(flags), data) == 0
 
 
 def _mount_setattr(libc, path, flags, attr):
     return _sys(libc, SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), ctypes.sizeof(attr))
 
 
-def _read_only_mounts(libc, status, workdir):
-    """In the new mount namespace: everything read-only but the work folder, and the
-    folders of service sockets (/run) hidden under an empty file system. Landlock
-    guards file contents; this also stops chmod, chown and utime elsewhere, which
-    Landlock does not cover."""
-    def mount(source, target, fstype, flags, data=None):
-        return libc.mount(source, target.encode(), fstype, ctypes.c_ulong(flags), data) == 0
-
-    if not mount(None, "/", None, MS_REC | MS_PRIVATE):  # nothing we do leaks back out
+def _mounts(libc, status, scratch, workdir):
+    """In the new mount namespace: every file system read-only (Landlock guards file
+    contents; this also stops chmod, chown and utime, which it does not cover), a
+    private tmpfs for scratch, and /run hidden."""
+    if not _mount(libc, None, "/", None, MS_REC | MS_PRIVATE):  # nothing done here leaks out
         status.bad(MOUNTS, _why("mount(MS_PRIVATE)"))
-        return
-    if not mount(workdir.encode(), workdir, None, MS_BIND):
-        status.bad(MOUNTS, _why("bind mount of the work folder"))
         return
     if _mount_setattr(libc, "/", AT_RECURSIVE, _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)) != 0:
         status.bad(MOUNTS, _why("mount_setattr (needs Linux 5.12)"))
         return
-    if _mount_setattr(libc, workdir, 0, _MountAttr(0, MOUNT_ATTR_RDONLY, 0, 0)) != 0:
-        status.bad(MOUNTS, _why("mount_setattr on the work folder"))
+    options = f"size={SCRATCH_BYTES},nr_inodes={SCRATCH_INODES},mode=0700".encode()
+    if not _mount(libc, b"tmpfs", scratch, b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options):
+        status.bad(MOUNTS, _why("a tmpfs for the scratch folder"))
         return
     for hidden in ("/run", "/var/run"):
-        if os.path.isdir(hidden) and not os.path.islink(hidden) and not workdir.startswith(hidden + "/"):
-            if not mount(b"tmpfs", hidden, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k"):
-                status.bad(MOUNTS, _why(f"hiding {hidden}"))
-                return
-    os.chdir(workdir)  # the writable mount now on top, not the read-only one beneath
+        if not os.path.isdir(hidden) or os.path.islink(hidden) or workdir.startswith(hidden + "/"):
+            continue
+        if not _mount(libc, b"tmpfs", hidden, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k"):
+            status.bad(MOUNTS, _why(f"hiding {hidden}"))
+            return
+    os.chdir(scratch)  # the tmpfs now on top, not the folder beneath it
     status.good(MOUNTS)
+
+
+def _fresh_proc(libc):
+    """Inside the PID namespace: a /proc of its own, listing only its own processes
+    (best effort: Landlock keeps /proc unreadable anyway)."""
+    _mount(libc, b"proc", "/proc", b"proc", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
 def _quiet_fds(keep):
@@ -282,6 +330,11 @@ def _quiet_fds(keep):
         os.closerange(start, fd)
         start = fd + 1
     os.closerange(start, top)
+
+
+def _default_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _mirror(wait_status):
@@ -305,12 +358,13 @@ def _wait(pid):
             continue
 
 
-def _enter_pid_namespace(status):
+def _enter_pid_namespace(libc, status):
     """Fork into the new PID namespace. Returns only in the process that goes on."""
     status_r, status_w = os.pipe()
     init = os.fork()
     if init:  # the process the grader knows: wait outside, and mirror the inside
         os.close(status_w)
+        _default_signals()
         _quiet_fds({status_r})
         _, wait_status = _wait(init)
         try:
@@ -319,7 +373,11 @@ def _enter_pid_namespace(status):
             told = b""
         _mirror(int(told) if told.strip().isdigit() else wait_status)
     # PID 1 of the namespace: it only reaps; when it ends, the kernel ends the rest.
+    # (Signals from inside reach it only where it has a handler: it has none.)
     os.close(status_r)
+    _default_signals()
+    if MOUNTS in status.in_force:
+        _fresh_proc(libc)
     worker = os.fork()
     if worker == 0:
         os.close(status_w)
@@ -341,12 +399,23 @@ def _enter_pid_namespace(status):
             os._exit(0)
 
 
-# ---------------------------------------------------------------- privileges
+# ---------------------------------------------------------------- keys and privileges
+
+
+def _new_session_keyring(libc, status, skip):
+    if "keyrings" in skip:
+        status.bad(KEYRINGS, SKIPPED)
+    elif SYS_KEYCTL < 0:
+        status.bad(KEYRINGS, f"keyctl's number is unknown on {_MACHINE}")
+    elif _sys(libc, SYS_KEYCTL, KEYCTL_JOIN_SESSION_KEYRING, None) < 0:
+        status.bad(KEYRINGS, _why("keyctl(KEYCTL_JOIN_SESSION_KEYRING)"))
+    else:
+        status.good(KEYRINGS)
 
 
 def _no_new_privs(libc, status, skip):
     if "no-new-privs" in skip:
-        status.bad(NO_NEW_PRIVS, "skipped (KATA_SANDBOX_SKIP)")
+        status.bad(NO_NEW_PRIVS, SKIPPED)
         return False
     if _prctl(libc, PR_SET_NO_NEW_PRIVS, 1) != 0 or _prctl(libc, PR_GET_NO_NEW_PRIVS) != 1:
         status.bad(NO_NEW_PRIVS, _why("prctl(PR_SET_NO_NEW_PRIVS)"))
@@ -355,32 +424,40 @@ def _no_new_privs(libc, status, skip):
     return True
 
 
-def _drop_capabilities(libc, status, skip):
+def _drop_capabilities(libc, status, skip, have_nnp):
+    """None held, and none to gain: the bounding set is cleared where the process may
+    (it needs CAP_SETPCAP); elsewhere no_new_privs keeps exec from granting any."""
     if "capabilities" in skip:
-        status.bad(CAPABILITIES, "skipped (KATA_SANDBOX_SKIP)")
+        status.bad(CAPABILITIES, SKIPPED)
         return
     _prctl(libc, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
-    for cap in range(64):  # the bounding set, so no exec can regain any
-        if _prctl(libc, PR_CAPBSET_DROP, cap) != 0 and ctypes.get_errno() == errno.EINVAL:
-            break
+    bounding_kept = False
+    for cap in range(64):
+        if _prctl(libc, PR_CAPBSET_READ, cap) < 0:
+            break  # past the last capability this kernel knows
+        if _prctl(libc, PR_CAPBSET_DROP, cap) != 0:
+            bounding_kept = True
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
-    data = (_CapData * 2)()
-    if libc.capset(ctypes.byref(header), data) != 0:
+    if libc.capset(ctypes.byref(header), (_CapData * 2)()) != 0:
         status.bad(CAPABILITIES, _why("capset"))
         return
-    check = (_CapData * 2)()
-    if libc.capget(ctypes.byref(header), check) != 0 or any(
-        d.effective or d.permitted or d.inheritable for d in check
+    held = (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), held) != 0 or any(
+        d.effective or d.permitted or d.inheritable for d in held
     ):
         status.bad(CAPABILITIES, "capabilities are still held after capset")
-        return
-    status.good(CAPABILITIES)
+    elif bounding_kept and not have_nnp:
+        status.bad(CAPABILITIES, "the bounding set could not be cleared, and no_new_privs is not set")
+    elif CAPABILITIES not in status.missing:  # (a nested user namespace would give them back)
+        status.good(CAPABILITIES)
 
 
 # ---------------------------------------------------------------- Landlock
 
 
 def landlock_abi(libc):
+    if not _UNIFIED:
+        return 0
     abi = _sys(libc, SYS_LANDLOCK_CREATE_RULESET, None, 0, LANDLOCK_CREATE_RULESET_VERSION)
     return abi if abi > 0 else 0
 
@@ -413,12 +490,13 @@ def read_paths():
     return seen
 
 
-def _add_rule(libc, ruleset, path, rights):
+def _add_rule(libc, ruleset, path, rights, handled):
     try:
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     except OSError:
         return True  # gone meanwhile: nothing to allow
     try:
+        rights &= handled  # a right this ABI does not know is refused (EINVAL)
         if not os.path.isdir(path):
             rights &= _FILE_RIGHTS
         attr = _PathBeneath(rights, fd)
@@ -427,22 +505,20 @@ def _add_rule(libc, ruleset, path, rights):
         os.close(fd)
 
 
-def _landlock(libc, status, workdir, skip, have_nnp):
+def _landlock(libc, status, scratch, workdir, skip, have_nnp):
     names = (FILESYSTEM, PTRACE, SIGNALS, NETWORK_TCP)
-    if "landlock" in skip:
-        for name in names:
-            status.bad(name, "skipped (KATA_SANDBOX_SKIP)")
-        return
-    abi = landlock_abi(libc)
-    if abi == 0:
-        reason = "no Landlock in this kernel (needs Linux 5.13 or later with Landlock enabled)"
+
+    def refuse(reason):
         for name in names:
             status.bad(name, reason)
-        return
+
+    if "landlock" in skip:
+        return refuse(SKIPPED)
+    abi = landlock_abi(libc)
+    if abi == 0:
+        return refuse("no Landlock in this kernel (needs Linux 5.13 or later with Landlock enabled)")
     if not have_nnp:
-        for name in names:
-            status.bad(name, "Landlock needs no-new-privs, which could not be set")
-        return
+        return refuse("Landlock needs no-new-privs, which could not be set")
     fs = _fs_rights(abi)
     attr = _RulesetAttr(fs, 0, 0)
     size = 8
@@ -454,24 +530,14 @@ def _landlock(libc, status, workdir, skip, have_nnp):
         size = 24
     ruleset = _sys(libc, SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), size, 0)
     if ruleset < 0:
-        reason = _why("landlock_create_ruleset")
-        for name in names:
-            status.bad(name, reason)
-        return
+        return refuse(_why("landlock_create_ruleset"))
     try:
-        ok = all(_add_rule(libc, ruleset, path, _READ_ONLY) for path in read_paths())
-        ok = ok and _add_rule(libc, ruleset, os.devnull, FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE)
-        ok = ok and _add_rule(libc, ruleset, workdir, fs)
-        if not ok:
-            reason = _why("landlock_add_rule")
-            for name in names:
-                status.bad(name, reason)
-            return
+        rules = [(path, _READ_ONLY) for path in read_paths()]
+        rules += [(os.devnull, FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE), (workdir, _READ_ONLY), (scratch, fs)]
+        if not all(_add_rule(libc, ruleset, path, rights, fs) for path, rights in rules):
+            return refuse(_why("landlock_add_rule"))
         if _sys(libc, SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
-            reason = _why("landlock_restrict_self")
-            for name in names:
-                status.bad(name, reason)
-            return
+            return refuse(_why("landlock_restrict_self"))
     finally:
         os.close(ruleset)
     if abi >= 3:
@@ -487,14 +553,18 @@ def _landlock(libc, status, workdir, skip, have_nnp):
         status.good(NETWORK_TCP)
     else:
         status.bad(NETWORK_TCP, f"Landlock ABI {abi} has no TCP rules (needs ABI 4, Linux 6.7)")
+    return None
 
 
 # ---------------------------------------------------------------- all of it
 
 
-def confine(workdir):
-    """Apply every protection this kernel offers; return what is in force and missing."""
+def confine(scratch):
+    """Confine this process, which runs in ``scratch`` inside its work folder, with
+    every protection this kernel offers; return what is in force and what is missing."""
     status = Status()
+    scratch = os.path.abspath(scratch)
+    workdir = os.path.dirname(scratch)
     skip = {s.strip() for s in os.environ.get("KATA_SANDBOX_SKIP", "").split(",") if s.strip()}
     if not sys.platform.startswith("linux"):
         reason = f"kernel sandboxing needs Linux; this is {sys.platform}"
@@ -503,11 +573,15 @@ def confine(workdir):
         return status.as_dict()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # also for the process that mirrors a crash
     libc = _libc()
-    if _unshare(libc, status, skip, workdir):
-        _enter_pid_namespace(status)  # returns in the process inside the namespace
+    pid_namespace, own_user_namespace = _unshare(libc, status, skip, scratch, workdir)
+    if pid_namespace:
+        _enter_pid_namespace(libc, status)  # returns in the process inside the namespace
+    if not own_user_namespace and _can_make_user_namespace(libc):
+        status.bad(CAPABILITIES, "it could make a user namespace of its own, with every capability inside")
+    _new_session_keyring(libc, status, skip)
     have_nnp = _no_new_privs(libc, status, skip)
-    _drop_capabilities(libc, status, skip)
-    _landlock(libc, status, workdir, skip, have_nnp)
+    _drop_capabilities(libc, status, skip, have_nnp)
+    _landlock(libc, status, scratch, workdir, skip, have_nnp)
     # A PID namespace hides every process outside it: nothing there can be signalled.
     if PROCESSES in status.in_force:
         status.good(SIGNALS)

@@ -4,7 +4,7 @@ Started once per pool slot as ``python -I -B -u _zygote.py SOCKET_FD CHILD_SCRIP
 imports numpy and the child's code once, then waits on a Unix socket. Each request
 carries the four pipe ends of one new child (request read end, answer write end,
 stdout, stderr) as passed file descriptors. The zygote forks; the fork starts its own
-session, keeps only its pipes, moves into its private work folder and runs the
+session, keeps only its pipes, moves into its private scratch folder and runs the
 unchanged child protocol (``_child.main``), whose first request sets the resource
 limits before any submitted code is read. The zygote itself never loads or runs submitted code.
 
@@ -47,10 +47,10 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         os.closerange(low + 1, high)
         os.closerange(high + 1, max(high + 2, os.sysconf("SC_OPEN_MAX")))
         del wake
-        workdir = str(request["workdir"])
-        os.chdir(workdir)
-        os.environ["HOME"] = workdir
-        os.environ["TMPDIR"] = workdir
+        cwd = str(request["cwd"])
+        os.chdir(cwd)
+        os.environ["HOME"] = cwd
+        os.environ["TMPDIR"] = cwd
         _reseed()
         sys.argv = [child_path, str(req_r), str(ans_w)]
         child.main()

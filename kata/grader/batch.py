@@ -126,15 +126,26 @@ def shard(submissions: list[Submission], which: tuple[int, int] | None) -> list[
     return [s for k, s in enumerate(submissions) if k % n == i - 1]
 
 
-def reusable(previous: Iterable[Entry], submissions: list[Submission]) -> dict[str, Entry]:
-    """Entries of an earlier gradebook whose file is unchanged (same id, same sha256)."""
+def reusable(previous: Iterable[Entry], submissions: list[Submission], *, strict: bool = False) -> dict[str, Entry]:
+    """Entries of an earlier gradebook whose file is unchanged (same id, same sha256);
+    with ``strict``, only those graded with every protection in force (or not run at all)."""
     current = {s.id: s.sha256 for s in submissions if s.path is not None}
     return {
         e["id"]: e
         for e in previous
         if e.get("sha256") and current.get(e["id"]) == e.get("sha256")
         and (e.get("error") or {}).get("kind") != "internal"
+        and (not strict or _fully_sandboxed(e))
     }
+
+
+def _fully_sandboxed(entry: Entry) -> bool:
+    from kata.grader.sandbox import REQUIRED, required_gaps
+
+    in_force = entry.get("sandbox")
+    if not isinstance(in_force, list) or required_gaps(entry.get("sandbox_missing") or []):
+        return False
+    return not in_force or set(REQUIRED) <= set(in_force)  # empty: no code of it ever ran
 
 
 # ---------------------------------------------------------------- grading one

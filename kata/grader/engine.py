@@ -82,7 +82,7 @@ class Session:
         self._workdir = prestarted.workdir if prestarted else new_workdir()
         self._path = self._workdir / "submission.py"
         self._display = source_path.name
-        self._path.write_bytes(raw)  # the bytes read once: what was parsed is what runs
+        self._raw = raw  # the bytes read once: what was parsed is what runs, in every child
         self._worker: Worker | None = None
         self._outputs: list[tuple[str, str]] = []
         self.sandbox: SandboxStatus | None = None  # the weakest of its children's
@@ -99,6 +99,9 @@ class Session:
         """Start a child, set its limits and import the submission in it.
         Raises ``_SetupFailed``."""
         cpu = math.ceil(max(self.remaining(), 0.0)) + 1
+        # Written afresh for each child: one that replaced the file cannot feed its successor.
+        self._path.unlink(missing_ok=True)
+        self._path.write_bytes(self._raw)
         spawned = self._prestarted
         if spawned is None and self._spawner is not None:
             spawned = self._spawner(self._workdir)
@@ -293,27 +296,26 @@ def grade(
     other child this submission needs (``pool.Pool.slot`` hands out a warm one)."""
     started = time.monotonic()
     if prestarted is not None:
-        prestarted.taken = True
-    path = Path(path)
+        prestarted.taken = True  # from here on, disposing of it is this function's job
     limits = limits or Limits()
     seed = new_seed() if seed is None else seed
     checks = list(kata.checks if checks is None else checks)
     report = Report(kata=kata.id, seed=seed)
     try:
-        raw = read_source(path)
-    except SubmissionError:
+        raw = read_source(Path(path))
+        source, tree, problem = parse_source(raw)
+        if problem is not None:
+            report.error = problem
+            report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
+            report.duration_ms = round((time.monotonic() - started) * 1000)
+            if prestarted is not None:
+                prestarted.discard()
+            return report
+        session = Session(Path(path), raw, [kata.function], limits, prestarted, spawner)
+    except BaseException:
         if prestarted is not None:
             prestarted.discard()
         raise
-    source, tree, problem = parse_source(raw)
-    if problem is not None:
-        if prestarted is not None:
-            prestarted.discard()
-        report.error = problem
-        report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
-        report.duration_ms = round((time.monotonic() - started) * 1000)
-        return report
-    session = Session(path, raw, [kata.function], limits, prestarted, spawner)
     try:
         _run_checks(session, kata, checks, seed, source, report, on_check)
     except SandboxIncomplete:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kata.errors import UsageError
+from kata.grader.sandbox import REQUIRED
 
 FORMATS = ("json", "csv", "junit")
 Entry = dict[str, Any]
@@ -181,13 +182,15 @@ def _int(text: str | None) -> int | None:
 
 
 def _sandbox_fields(in_force: str | None, missing: str | None) -> Entry:
-    """Read back what CSV and JUnit keep of the sandbox: the names (reasons are JSON-only)."""
+    """Read back what CSV and JUnit keep of the sandbox: the names (reasons are JSON-only).
+    CSV keeps only what was in force; for a submission that ran, the rest was missing."""
     if in_force is None:
         return {}
-    return {
-        "sandbox": in_force.split(),
-        "sandbox_missing": [{"protection": name, "reason": ""} for name in (missing or "").split()],
-    }
+    names = in_force.split()
+    if missing is None:
+        missing = " ".join(p for p in REQUIRED if p not in names) if names else ""
+    reason = "not in force (the gradebook keeps no reason)"
+    return {"sandbox": names, "sandbox_missing": [{"protection": n, "reason": reason} for n in missing.split()]}
 
 
 def _read_csv(text: str) -> list[Entry]:

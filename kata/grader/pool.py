@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kata.grader.spawn import CHILD_SCRIPT, Spawned, child_env, spawn
+from kata.grader.spawn import CHILD_SCRIPT, Spawned, child_env, scratch_of, spawn
 
 ZYGOTE_SCRIPT = Path(__file__).with_name("_zygote.py")
 READY_TIMEOUT = 60.0  # interpreter start-up and numpy import on a loaded machine
@@ -185,7 +185,7 @@ class Zygote:
         (req_r, req_w), (ans_r, ans_w), (out_r, out_w), (err_r, err_w) = pipes
         theirs = [req_r, ans_w, out_w, err_w]
         ours = [req_w, ans_r, out_r, err_r]
-        request = {"op": "spawn", "workdir": str(workdir)}
+        request = {"op": "spawn", "cwd": str(scratch_of(workdir))}
         try:
             socket.send_fds(self._sock, [json.dumps(request).encode()], theirs)
             reply = self._recv(time.monotonic() + REPLY_TIMEOUT)

@@ -7,6 +7,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
+from kata.grader.sandbox import required_gaps
+
 CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
 ERROR_KINDS = ("syntax", "import", "missing-function", "timeout", "memory", "crash", "internal")
 
@@ -114,10 +116,10 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
     if report.output.strip():
         lines.append("  output of your code:")
         lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
-    gaps = [m for m in report.sandbox_missing if m.get("protection") != "network-tcp"]
+    gaps = required_gaps(report.sandbox_missing)
     if gaps:
-        lines.append(paint("  sandbox: graded without " + "; ".join(
-            f"{m['protection']} ({m['reason']})" for m in gaps), "skipped"))  # fmt: skip
+        text = "; ".join(f"{name} ({reason})" for name, reason in gaps.items())
+        lines.append(paint(f"  sandbox: graded without {text}", "skipped"))
     total = len(report.checks)
     verdict = paint(report.status.upper(), report.status)
     summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kata.errors import KataError
+from kata.errors import EXIT_INTERNAL, KataError
 
 # Every protection, with what it means, in report order.
 PROTECTIONS: dict[str, str] = {
@@ -22,6 +22,8 @@ PROTECTIONS: dict[str, str] = {
     "signals": "cannot signal any process outside its sandbox",
     "ptrace": "cannot trace or read the memory of any process outside its sandbox",
     "processes": "nothing it starts outlives the grading (its own PID namespace)",
+    "ipc": "cannot reach System V IPC objects or POSIX message queues outside (its own IPC namespace)",
+    "keyrings": "cannot reach the grader's kernel keyrings (a new, empty session keyring)",
     "no-new-privs": "cannot gain privileges through set-uid programs",
     "capabilities": "holds no capabilities",
 }
@@ -33,7 +35,7 @@ MODES = ("auto", "strict")
 class SandboxIncomplete(KataError):
     """--sandbox strict, and the kernel does not offer every protection."""
 
-    exit_code = 3
+    exit_code = EXIT_INTERNAL
 
 
 class SandboxStatus:
@@ -77,12 +79,15 @@ class SandboxStatus:
     def missing_list(self) -> list[dict[str, str]]:
         return [{"protection": name, "reason": reason} for name, reason in self.missing.items()]
 
-    def summary(self) -> str:
-        """One line for people: what is missing and why, or that nothing is."""
-        if self.complete:
-            return "sandbox: every protection in force (" + ", ".join(self.in_force) + ")"
-        gaps = "; ".join(f"{name} ({reason})" for name, reason in self.missing.items() if name in REQUIRED)
-        return f"sandbox: missing {gaps}"
+
+def required_gaps(missing: list[dict[str, str]]) -> dict[str, str]:
+    """From a report's ``sandbox_missing``: the protections that count (not the
+    ``network-tcp`` fallback), with their reasons."""
+    gaps: dict[str, str] = {}
+    for gap in missing:
+        if isinstance(gap, dict) and gap.get("protection") in REQUIRED:
+            gaps.setdefault(str(gap["protection"]), str(gap.get("reason", "")))
+    return gaps
 
 
 def require(status: SandboxStatus, mode: str) -> None:

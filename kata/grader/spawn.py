@@ -16,10 +16,11 @@ import sys
 from pathlib import Path
 
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
+SCRATCH = "scratch"
 
-# Thread pools in BLAS/OpenMP reserve address space per thread, and their threads spin
-# on the other cores while numpy loads. One thread keeps numpy's import well under the
-# memory cap, leaves the cores to the work at hand and makes timings fair.
+# Thread pools in BLAS/OpenMP reserve address space per thread (the child's memory cap
+# counts it), and their threads spin on the other cores while numpy loads. One thread
+# leaves the cores to the work at hand and makes timings fair.
 THREAD_VARS = (
     "OPENBLAS_NUM_THREADS",
     "OMP_NUM_THREADS",
@@ -49,7 +50,7 @@ class Spawned:
         self.req_w = req_w
         self.ans_r = ans_r
         self.workdir = workdir
-        self.taken = False  # a grade() has taken it over, and disposes of it
+        self.taken = False  # grade() or a Worker has taken it over, and disposes of it
         self._discarded = False
 
     def discard(self) -> None:
@@ -76,13 +77,19 @@ class Spawned:
         remove_workdir(self.workdir)
 
 
-def child_env(workdir: Path | str) -> dict[str, str]:
+def scratch_of(workdir: Path) -> Path:
+    """Where the child runs and may write: a folder inside its work folder, which holds
+    the submission file (read-only for the child)."""
+    return workdir / SCRATCH
+
+
+def child_env(scratch: Path | str) -> dict[str, str]:
     """The child's whole environment: nothing of the grader's is passed on, except
     ``KATA_SANDBOX_SKIP`` (protections to leave out, to test how grading degrades)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir),
+        "HOME": str(scratch),
+        "TMPDIR": str(scratch),
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
         **{var: "1" for var in THREAD_VARS},
@@ -93,7 +100,7 @@ def child_env(workdir: Path | str) -> dict[str, str]:
 
 
 def spawn(workdir: Path) -> Spawned:
-    """Start a fresh interpreter running the child protocol in ``workdir``."""
+    """Start a fresh interpreter running the child protocol in ``workdir``'s scratch folder."""
     req_r, req_w = os.pipe()
     ans_r, ans_w = os.pipe()
     argv = [
@@ -112,8 +119,8 @@ def spawn(workdir: Path) -> Spawned:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             pass_fds=(req_r, ans_w),
-            cwd=workdir,
-            env=child_env(workdir),
+            cwd=scratch_of(workdir),
+            env=child_env(scratch_of(workdir)),
             start_new_session=True,
         )
     except BaseException:
@@ -127,8 +134,8 @@ def spawn(workdir: Path) -> Spawned:
 
 
 def new_workdir() -> Path:
-    """A private (0700) folder for one submission's child; ``tempfile`` is avoided
-    because its import alone costs more than the rest of this module."""
+    """A private (0700) folder for one submission's child, with its scratch folder;
+    ``tempfile`` is avoided because its import alone costs more than this module."""
     base = Path(os.environ.get("TMPDIR") or "/tmp")
     for _ in range(100):
         path = base / f"kata-run-{os.urandom(6).hex()}"
@@ -136,14 +143,85 @@ def new_workdir() -> Path:
             path.mkdir(mode=0o700)
         except FileExistsError:
             continue
+        except OSError as err:
+            from kata.errors import InternalError
+
+            raise InternalError(
+                f"cannot make a work folder in {base} ({err.strerror}); set TMPDIR to a writable folder"
+            ) from None
+        scratch_of(path).mkdir(mode=0o700)
         return path
     raise FileExistsError(f"cannot create a work folder in {base}")
 
 
-def remove_workdir(path: Path) -> None:
-    import shutil
+def remove_workdir(path: Path) -> bool:
+    """Remove a work folder and whatever the child left in it; never raises.
 
-    shutil.rmtree(path, ignore_errors=True)
+    Where the kernel sandbox has no mount namespace, the child wrote to disk, and a
+    hostile one may have left a tree thousands of folders deep, folders without
+    permissions, or links pointing out. So: no recursion, one open folder at a time,
+    links never followed, and each step up checked to be the folder it came from (a
+    folder moved meanwhile stops the removal instead of leading it elsewhere).
+    Returns False if something could not be removed."""
+    try:
+        return _remove_tree(os.fspath(path))
+    except OSError:
+        return False
+
+
+def _retry_writable(fd: int, remove) -> None:
+    """Remove an entry of the folder ``fd``, making the folder writable first if the
+    child took that away (it is ours)."""
+    try:
+        remove()
+    except FileNotFoundError:
+        pass
+    except PermissionError:
+        os.fchmod(fd, 0o700)
+        remove()
+
+
+def _remove_tree(path: str) -> bool:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return True
+    trail: list[tuple[str, int, int]] = []  # (name, st_dev, st_ino) of each folder above fd
+    try:
+        while True:
+            sub = None
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        sub = entry.name
+                        break
+                    _retry_writable(fd, lambda name=entry.name: os.unlink(name, dir_fd=fd))
+            if sub is not None:
+                try:
+                    child = os.open(sub, flags, dir_fd=fd)
+                except PermissionError:  # a folder the child made unreadable: it is ours
+                    os.chmod(sub, 0o700, dir_fd=fd, follow_symlinks=False)
+                    child = os.open(sub, flags, dir_fd=fd)
+                here = os.fstat(fd)
+                trail.append((sub, here.st_dev, here.st_ino))
+                os.close(fd)
+                fd = child
+                continue
+            if not trail:
+                break
+            name, dev, ino = trail.pop()
+            parent = os.open("..", flags, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            here = os.fstat(fd)
+            if (here.st_dev, here.st_ino) != (dev, ino):
+                return False
+            _retry_writable(fd, lambda: os.rmdir(name, dir_fd=fd))
+    finally:
+        os.close(fd)
+    os.rmdir(path)
+    return True
 
 
 def prestart() -> Spawned:

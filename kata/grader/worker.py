@@ -99,6 +99,7 @@ class Worker:
         """Start a child in ``workdir``, or adopt one that was started ahead (``prestart``)."""
         self.limits = limits
         child = spawned or spawn(workdir)
+        child.taken = True  # closing it is this worker's job now
         self.proc = child.proc
         self._req_w = child.req_w
         self._ans_r = child.ans_r

@@ -94,7 +94,7 @@ def bench_pytest(sample: list[Path], timeout: float) -> list[float]:
 def bench_pool_overhead(rounds: int) -> tuple[float, float]:
     from kata.grader.limits import Limits
     from kata.grader.pool import Zygote
-    from kata.grader.spawn import new_workdir
+    from kata.grader.spawn import new_workdir, remove_workdir
     from kata.grader.worker import Worker
 
     limits = Limits()
@@ -110,7 +110,7 @@ def bench_pool_overhead(rounds: int) -> tuple[float, float]:
         pool = (time.perf_counter() - started) / rounds
     finally:
         zygote.close()
-        os.rmdir(workdir)
+        remove_workdir(workdir)
     started = time.perf_counter()
     for _ in range(rounds):
         pid = os.fork()
