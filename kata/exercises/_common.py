@@ -7,15 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kata.grader.checks import (
-    CheckContext,
-    CheckFailed,
-    Text,
-    describe,
-    expect_array,
-    expect_close,
-    expect_no_fp_warnings,
-)
+from kata.grader.checks import CheckContext, CheckFailed, Text, describe, expect_array, expect_close, expect_no_fp_warnings
 from kata.grader.compare import close_mask, fmt, tolerance_for
 from kata.grader.protocol import Call, CallResult
 

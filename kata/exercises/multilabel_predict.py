@@ -11,15 +11,7 @@ from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.sigmoid import reference as sigmoid
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import (
-    Check,
-    CheckContext,
-    CheckFailed,
-    Described,
-    Text,
-    describe,
-    expect_array,
-)
+from kata.grader.checks import Check, CheckContext, CheckFailed, Described, Text, describe, expect_array
 from kata.grader.protocol import CallResult
 from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check

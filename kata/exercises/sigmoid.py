@@ -6,15 +6,7 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import (
-    Check,
-    CheckContext,
-    CheckFailed,
-    Text,
-    describe,
-    expect_array,
-    expect_close,
-)
+from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe, expect_array, expect_close
 from kata.grader.compare import all_close
 from kata.grader.static import hand_written_check
 

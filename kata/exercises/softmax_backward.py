@@ -7,15 +7,7 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import (
-    Check,
-    CheckContext,
-    CheckFailed,
-    Text,
-    describe,
-    expect_array,
-    expect_close,
-)
+from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe, expect_array, expect_close
 from kata.grader.compare import all_close
 from kata.grader.rng import InputRng
 from kata.grader.static import hand_written_check

@@ -7,16 +7,7 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import (
-    Check,
-    CheckContext,
-    CheckFailed,
-    Text,
-    describe,
-    expect_array,
-    expect_close,
-    expect_value,
-)
+from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe, expect_array, expect_close, expect_value
 from kata.grader.compare import all_close, close_mask
 from kata.grader.protocol import CallResult
 from kata.grader.rng import InputRng

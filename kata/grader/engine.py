@@ -26,14 +26,7 @@ from kata.grader.report import CheckResult, Report, ReportError
 from kata.grader.rng import InputRng
 from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
 from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir
-from kata.grader.worker import (
-    ChildDied,
-    ChildFailure,
-    ChildMemory,
-    ChildTimeout,
-    OutputFlood,
-    Worker,
-)
+from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
 MAX_SOURCE_BYTES = 1 << 20
 
