@@ -87,3 +87,24 @@ def test_encode_calls_sends_only_plain_data():
     assert call["args"][0]["dtype"] == "<f8" and len(payload) == 24
     with pytest.raises(TypeError):
         encode_calls("softmax", [Call(args=(object(),))])
+
+
+def test_descriptions_sharing_bytes_cannot_multiply_them():
+    """Many results pointing at the same payload bytes would make the grader rebuild
+    them again and again: an answer may rebuild at most its payload's length."""
+    shared = _array()  # 24 bytes at offset 0
+    fine = _answer({"ok": True, "result": shared})
+    assert decode_call_results(fine, b"\0" * 24, expected=1)[0].ok
+    amplified = _answer(*[{"ok": True, "result": {"kind": "tuple", "items": [shared] * 16}}] * 4)
+    with pytest.raises(ProtocolError, match="more than its payload"):
+        decode_call_results(amplified, b"\0" * 24, expected=4)
+
+
+def test_text_from_the_child_is_made_safe():
+    from kata.grader.text import clean_text
+
+    header = _answer({"ok": False, "exc_type": "ValueError", "exc_msg": "bad \ud800 \x1b[2J\x07 value\n\tok"})
+    (res,) = decode_call_results(header, b"", expected=1)
+    assert res.exc_msg == "bad ? \ufffd[2J\ufffd value\n\tok"
+    res.exc_msg.encode("utf-8")  # writable anywhere
+    assert clean_text("x" * 50, 10) == "x" * 10

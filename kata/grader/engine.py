@@ -26,6 +26,7 @@ from kata.grader.report import CheckResult, Report, ReportError
 from kata.grader.rng import InputRng
 from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
 from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir
+from kata.grader.text import clean_text
 from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
 MAX_SOURCE_BYTES = 1 << 20
@@ -123,9 +124,9 @@ class Session:
         )
         if header.get("ok") is not True:
             self.stop()
-            exc_type = str(header.get("exc_type", ""))[:120]
-            exc_msg = str(header.get("exc_msg", ""))[:1000]
-            tb = str(header.get("traceback", ""))[:4000].strip()
+            exc_type = clean_text(str(header.get("exc_type", "")), 120)
+            exc_msg = clean_text(str(header.get("exc_msg", "")), 1000)
+            tb = clean_text(str(header.get("traceback", "")), 4000).strip()
             if exc_type == "MemoryError":
                 raise _SetupFailed(ReportError("memory", "importing your file ran out of memory"))
             message = f"importing your file raised {exc_type}: {exc_msg}".rstrip(": ")
@@ -204,7 +205,7 @@ class Session:
         names = header.get("modules")
         if not isinstance(names, list):
             return None
-        return [n for n in names if isinstance(n, str)][:5000]
+        return [clean_text(n, 200) for n in names[:5000] if isinstance(n, str)]
 
     def output(self) -> str:
         stdout = "".join(out for out, _ in self._outputs if out)

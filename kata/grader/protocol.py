@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from kata.grader.text import clean_text
+
 HEADER = struct.Struct("<Q")
 MAX_ANSWER_HEADER = 1 << 20  # 1 MiB of JSON is far more than any honest answer needs
 MAX_NDIM = 32
@@ -144,10 +146,24 @@ def _expect(cond: bool, what: str) -> None:
 def _string(obj: dict[str, Any], key: str, limit: int = 4000) -> str:
     value = obj.get(key, "")
     _expect(isinstance(value, str), f"{key} is not a string")
-    return value[:limit]
+    return clean_text(value, limit)
 
 
-def _decode_value(desc: Any, payload: bytes, depth: int = 0) -> Returned:
+class _Budget:
+    """Bytes an answer may still rebuild: its payload's length. Every honest array has
+    bytes of its own there, so descriptions that share bytes cannot multiply them."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, payload: bytes) -> None:
+        self.left = len(payload)
+
+    def take(self, nbytes: int) -> None:
+        self.left -= nbytes
+        _expect(self.left >= 0, "the answer's arrays add up to more than its payload")
+
+
+def _decode_value(desc: Any, payload: bytes, budget: _Budget, depth: int = 0) -> Returned:
     _expect(isinstance(desc, dict), "a value description is not an object")
     kind = desc.get("kind")
     type_name = _string(desc, "type", 120)
@@ -166,6 +182,7 @@ def _decode_value(desc: Any, payload: bytes, depth: int = 0) -> Returned:
         _expect(offset + nbytes <= len(payload), "an array points past the end of the payload")
         _expect(math.prod(shape) * dtype.itemsize == nbytes, "an array's size does not match its shape")
         _expect(kind == "array" or shape == [], "a scalar has a shape")
+        budget.take(nbytes)
         try:
             arr = np.frombuffer(payload, dtype=dtype, count=math.prod(shape), offset=offset)
             arr = arr.reshape(shape).astype(dtype.newbyteorder("="), copy=True)
@@ -176,7 +193,7 @@ def _decode_value(desc: Any, payload: bytes, depth: int = 0) -> Returned:
         items = desc.get("items")
         _expect(depth < 2 and isinstance(items, list) and len(items) <= 16, "a malformed tuple")
         return Returned(
-            kind="tuple", type_name="tuple", items=tuple(_decode_value(i, payload, depth + 1) for i in items)
+            kind="tuple", type_name="tuple", items=tuple(_decode_value(i, payload, budget, depth + 1) for i in items)
         )
     if kind in ("none", "other"):
         return Returned(kind=kind, type_name=type_name, repr=_string(desc, "repr", 300))
@@ -197,6 +214,7 @@ def decode_call_results(header: dict[str, Any], payload: bytes, expected: int) -
     _expect(header.get("ok") is True and isinstance(results, list), "the answer has no results")
     _expect(len(results) == expected, f"asked for {expected} results, got {len(results)}")
     decoded = []
+    budget = _Budget(payload)
     for item in results:
         _expect(isinstance(item, dict) and isinstance(item.get("ok"), bool), "a malformed result")
         if not item["ok"]:
@@ -219,11 +237,11 @@ def decode_call_results(header: dict[str, Any], payload: bytes, expected: int) -
         args_after = None
         if after is not None:
             _expect(isinstance(after, list) and len(after) <= 16, "malformed args_after")
-            args_after = tuple(_decode_value(a, payload) for a in after)
+            args_after = tuple(_decode_value(a, payload, budget) for a in after)
         decoded.append(
             CallResult(
                 ok=True,
-                value=_decode_value(item.get("result"), payload),
+                value=_decode_value(item.get("result"), payload, budget),
                 warnings=tuple(parsed_warnings),
                 args_after=args_after,
             )

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
 from kata.grader.sandbox import required_gaps
+from kata.grader.text import clean_text
 
 CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
 ERROR_KINDS = ("syntax", "import", "missing-function", "timeout", "memory", "crash", "internal")
@@ -115,7 +116,7 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
                 lines.append(" " * 11 + line)
     if report.output.strip():
         lines.append("  output of your code:")
-        lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
+        lines.extend("  | " + line for line in clean_text(report.output.rstrip(), 1 << 20).splitlines()[:40])
     gaps = required_gaps(report.sandbox_missing)
     if gaps:
         text = "; ".join(f"{name} ({reason})" for name, reason in gaps.items())

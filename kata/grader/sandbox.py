@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kata.errors import EXIT_INTERNAL, KataError
+from kata.grader.text import clean_text
 
 # Every protection, with what it means, in report order.
 PROTECTIONS: dict[str, str] = {
@@ -61,7 +62,7 @@ class SandboxStatus:
                 continue
             reason = reasons.get(name)
             if name in REQUIRED or isinstance(reason, str):
-                missing[name] = reason[:300] if isinstance(reason, str) and reason else unreported
+                missing[name] = clean_text(reason, 300) if isinstance(reason, str) and reason else unreported
         if "network" in in_force:
             missing.pop("network-tcp", None)
         return cls(in_force, missing)

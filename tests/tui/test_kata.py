@@ -196,3 +196,21 @@ async def test_widen_the_statement_and_go_back(make_app):
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert app.screen is not screen and app.current_mode == "kata"
+
+
+async def test_messages_from_the_submission_are_shown_as_text_not_markup(make_app):
+    """A submission's words reach the table and the status line as plain text: markup
+    in them is shown, not applied (a stray closing tag used to crash the app), and
+    terminal control characters are dropped."""
+    hostile = 'def softmax(x):\n    raise ValueError("[/oops] [bold red]loud[/] \\x1b[2J bell\\x07")\n'
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, hostile)
+        await pilot.press("ctrl+s")
+        await graded(app, pilot)
+        assert app.screen is screen and app.is_running
+        table = screen.query_one("#checks", DataTable)
+        first = str(table.get_row_at(0)[2])
+        assert "[/oops] [bold red]loud[/]" in first
+        assert "\x1b" not in first and "\x07" not in first

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Markdown, Static, TextArea
 
+from kata.grader.text import clean_text
 from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
 
@@ -29,6 +31,12 @@ AUTOSAVE_DELAY = 0.6
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
 STATUS_MARK = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "·", "timeout": "⏱"}
+
+
+def plain(text: str) -> Text:
+    """Words that may come from a submission, shown as they are: markup in them is not
+    applied (a stray closing tag would crash the render) and control characters go."""
+    return Text(clean_text(text, 20000))
 
 
 class KataScreen(Screen):
@@ -218,7 +226,7 @@ class KataScreen(Screen):
         self.query_one("#checks", DataTable).add_row(
             STATUS_MARK.get(result.status, result.status),
             result.id,
-            result.message or result.status,
+            plain(result.message or result.status),
         )
 
     @on(GradeDone)
@@ -239,7 +247,7 @@ class KataScreen(Screen):
                 table.add_row(
                     STATUS_MARK.get(result.status, result.status),
                     result.id,
-                    result.message or result.status,
+                    plain(result.message or result.status),
                 )
         elapsed = time.monotonic() - self.started
         total = len(report.checks)
@@ -368,7 +376,7 @@ class KataScreen(Screen):
             parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         if self.result_text:
             parts.append(self.result_text)
-        status.update("  ·  ".join(parts))
+        status.update(plain("  ·  ".join(parts)))
         status.set_class(self.result_class == "pass", "pass")
         status.set_class(self.result_class == "fail", "fail")
         status.set_class(self.result_class == "running", "running")
