@@ -3,7 +3,10 @@ never a pass, and never crashes or hangs."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -327,3 +330,41 @@ def test_a_restarted_child_runs_the_bytes_that_were_checked(tmp_path, monkeypatc
     )
     passed = [c.id for c in report.checks if c.status == "pass"]
     assert passed == ["hand-written"], [(c.id, c.status) for c in report.checks]
+
+
+def test_memory_in_unmapped_files_is_bounded(tmp_path):
+    """memfd files count against no address-space limit; the open-file limit bounds them."""
+    report, _ = run(
+        tmp_path,
+        """
+        import os
+        fds = []
+        try:
+            while len(fds) < 1000:
+                fd = os.memfd_create("hog")
+                os.posix_fallocate(fd, 0, 16 << 20)
+                fds.append(fd)
+        except OSError:
+            pass
+        print("held", len(fds))
+        def softmax(x):
+            return x
+        """,
+    )
+    held = int(report.output.split("held", 1)[1].split()[0])
+    assert 0 < held < FAST.open_files
+
+
+def test_a_message_that_is_not_valid_unicode_or_has_escapes_is_reported(tmp_path):
+    path = tmp_path / "sub.py"
+    path.write_text('def softmax(x):\n    print("\\x1b[2J\\x1b]0;title\\x07 fake PASS")\n'
+                    '    raise ValueError("bad \\ud800 \\x1b[1A value")\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "kata", "check", str(path), "--json", "--no-record"],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert "bad ? \ufffd[1A value" in report["checks"][0]["message"]
+    human = subprocess.run([sys.executable, "-m", "kata", "check", str(path), "--no-record"],
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert human.returncode == 1 and "\x1b" not in human.stdout and "\x07" not in human.stdout
+    assert "fake PASS" in human.stdout

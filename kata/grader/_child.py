@@ -26,7 +26,7 @@ _MAX_REQUEST_HEADER = 1 << 20
 _SUBMISSION_MODULE = "submission"
 
 
-def _set_limits(memory_bytes, cpu_seconds, file_bytes):
+def _set_limits(memory_bytes, cpu_seconds, file_bytes, open_files):
     def lower(which, value):
         soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:
@@ -37,6 +37,9 @@ def _set_limits(memory_bytes, cpu_seconds, file_bytes):
     lower(resource.RLIMIT_CPU, cpu_seconds)
     lower(resource.RLIMIT_FSIZE, file_bytes)
     lower(resource.RLIMIT_CORE, 0)
+    # Memory in files that are not mapped (memfd, say) escapes RLIMIT_AS: a few files
+    # of at most file_bytes each bound it.
+    lower(resource.RLIMIT_NOFILE, open_files)
 
 
 def _read_exact(fd, n):
@@ -244,7 +247,7 @@ def _setup(header, sandbox):
     """The first request: the limits, set before any submitted code is read; the answer
     says which kernel protections are in force."""
     limits = header["limits"]
-    _set_limits(int(limits["memory"]), int(limits["cpu"]), int(limits["fsize"]))
+    _set_limits(int(limits["memory"]), int(limits["cpu"]), int(limits["fsize"]), int(limits["files"]))
     return {"ok": True, "sandbox": sandbox}
 
 

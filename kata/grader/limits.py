@@ -16,9 +16,15 @@ class Limits:
     shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
     answer_bytes: int = 256 << 20  # the largest answer payload the grader accepts
     file_bytes: int = 16 << 20  # the largest file the child may write
+    open_files: int = 32  # descriptors the child may hold (files outside RLIMIT_AS count here)
     sandbox: str = "auto"  # "strict": refuse to grade unless every kernel protection is in force
 
     def setup_request(self, cpu_seconds: int) -> dict[str, object]:
         """The child's first request: the resource limits it sets on itself."""
-        limits = {"memory": self.memory_mb << 20, "cpu": max(1, cpu_seconds), "fsize": self.file_bytes}
+        limits = {
+            "memory": self.memory_mb << 20,
+            "cpu": max(1, cpu_seconds),
+            "fsize": self.file_bytes,
+            "files": self.open_files,
+        }
         return {"op": "setup", "limits": limits}
