@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kata.grader.checks import CheckContext, CheckFailed, Text, describe, expect_array, expect_close, expect_no_fp_warnings
+from kata.grader.checks import CheckContext, CheckFailed, Lazy, Text, describe, expect_array, expect_close, expect_no_fp_warnings
 from kata.grader.compare import close_mask, fmt, tolerance_for
 from kata.grader.protocol import Call, CallResult
 
@@ -135,9 +135,10 @@ def numerical_jacobian(
         calls += [call(x + step, *extra), call(x - step, *extra)]
     results = ctx.call_many(calls)
     columns = []
+    point = x.copy()
+    what = Lazy(lambda: f"{ctx.function}(x) near x = {fmt(point)}")
     for k in range(x.size):
         plus, minus = results[2 * k], results[2 * k + 1]
-        what = f"{ctx.function}(x) near x = {fmt(x)}"
         fp = expect_array(plus, what, shape=None)
         fm = expect_array(minus, what, shape=fp.shape)
         columns.append((fp.astype(np.float64) - fm.astype(np.float64)).ravel() / (2 * eps))
@@ -278,8 +279,8 @@ def judge_loss_gradient(
         what = describe(fn, **{names[0]: x, names[1]: other})
         _, grad = expect_loss_and_grad(next(results), what, x.shape)
         numeric = np.empty(x.size)
+        near = Lazy(lambda x=x: f"{fn} near {names[0]} = {fmt(x)}")
         for k in range(x.size):
-            near = f"{fn} near {names[0]} = {fmt(x)}"
             plus, _ = expect_loss_and_grad(next(results), near, x.shape)
             minus, _ = expect_loss_and_grad(next(results), near, x.shape)
             numeric[k] = (float(plus) - float(minus)) / (2 * eps)
@@ -385,7 +386,7 @@ def check_backward_gradient(
         cases.append((x, dy, numerical_vjp(forward, x, dy)))
     results = ctx.call_many([call(dy, forward(x)) for x, dy, _ in cases])
     for (x, dy, numeric), res in zip(cases, results, strict=True):
-        what = f"{ctx.function}(dy, {name}(x)) at x = {fmt(x)}, dy = {fmt(dy)}"
+        what = Lazy(lambda x=x, dy=dy: f"{ctx.function}(dy, {name}(x)) at x = {fmt(x)}, dy = {fmt(dy)}")
         got = expect_array(res, what, shape=x.shape)
         if diagnose is not None:
             diagnose(got, dy, forward(x), what)

@@ -7,7 +7,7 @@ import numpy as np
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
 from kata.exercises.softmax import reference as softmax
-from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe, expect_array, expect_close
+from kata.grader.checks import Check, CheckContext, CheckFailed, Lazy, Text, describe, expect_array, expect_close
 from kata.grader.compare import all_close, tolerance_for
 from kata.grader.static import hand_written_check
 
@@ -167,7 +167,7 @@ def check_basic(ctx: CheckContext) -> None:
     expect_close(
         moved,
         got,
-        f"log_softmax(x + c) should equal log_softmax(x) (c = {shift:.3f}, x = {c.fmt(x)})",
+        Lazy(lambda: f"log_softmax(x + c) should equal log_softmax(x) (c = {shift:.3f}, x = {c.fmt(x)})"),
         hint="adding c to every logit adds c to x and to logsumexp(x), so it cancels in x − logsumexp(x).",
     )
 
@@ -278,7 +278,7 @@ def check_gradient(ctx: CheckContext) -> None:
         c.expect_gradient(
             numeric,
             log_softmax_jacobian(softmax(x)),
-            f"the Jacobian of your log_softmax at x = {c.fmt(x)}",
+            Lazy(lambda x=x: f"the Jacobian of your log_softmax at x = {c.fmt(x)}"),
             "I − 1 sᵀ per row (∂ log s_i/∂x_j = δ_ij − s_j)",
             hint="the derivative of x_i − logsumexp(x) is δ_ij − softmax(x)_j: each output moves 1-for-1 "
             "with its own logit, minus the softmax weight of every logit in its row. A result that is "

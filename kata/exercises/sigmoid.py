@@ -6,7 +6,7 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, Text, describe, expect_array, expect_close
+from kata.grader.checks import Check, CheckContext, CheckFailed, Lazy, Text, describe, expect_array, expect_close
 from kata.grader.compare import all_close
 from kata.grader.static import hand_written_check
 
@@ -95,7 +95,7 @@ def check_basic(ctx: CheckContext) -> None:
     expect_close(
         mirrored,
         1.0 - got.astype(np.float64),
-        f"sigmoid(-x) should equal 1 - sigmoid(x) (x = {c.fmt(x)})",
+        Lazy(lambda: f"sigmoid(-x) should equal 1 - sigmoid(x) (x = {c.fmt(x)})"),
         hint="σ(−x) = 1 − σ(x) exactly, and in float64 both sides agree to ~1e-16. A larger gap "
         "means precision is lost somewhere: a float32 temporary, a rounded constant, or an "
         "approximation of exp.",
@@ -173,7 +173,7 @@ def check_gradient(ctx: CheckContext) -> None:
         c.expect_gradient(
             numeric,
             np.diag(s * (1 - s)),
-            f"the derivative of your sigmoid at x = {c.fmt(x)}",
+            Lazy(lambda x=x: f"the derivative of your sigmoid at x = {c.fmt(x)}"),
             "σ(x)(1 − σ(x)) on the diagonal",
             hint="σ'(x) = σ(x)(1 − σ(x)), and each output depends only on its own input. A function can "
             "be right at a point and still have the wrong derivative: computing in float32, rounding, "

@@ -6,7 +6,7 @@ import numpy as np
 
 from kata.exercises import _common as c
 from kata.exercises.base import Example, Kata
-from kata.grader.checks import Check, CheckContext, CheckFailed, describe, expect_array, expect_close
+from kata.grader.checks import Check, CheckContext, CheckFailed, Lazy, describe, expect_array, expect_close
 from kata.grader.static import hand_written_check
 
 FN = "softmax"
@@ -66,7 +66,7 @@ def check_basic(ctx: CheckContext) -> None:
     expect_close(
         moved,
         got,
-        f"softmax(x + c) should equal softmax(x) (c = {shift:.3f}, x = {c.fmt(x)})",
+        Lazy(lambda: f"softmax(x + c) should equal softmax(x) (c = {shift:.3f}, x = {c.fmt(x)})"),
         hint="softmax is invariant to adding a constant to every logit, because e^(x+c) = e^c·e^x "
         "and e^c cancels between numerator and denominator.",
     )
@@ -171,7 +171,7 @@ def check_gradient(ctx: CheckContext) -> None:
         c.expect_gradient(
             numeric,
             analytic,
-            f"the Jacobian of your softmax at x = {c.fmt(x)}",
+            Lazy(lambda x=x: f"the Jacobian of your softmax at x = {c.fmt(x)}"),
             "diag(s) − s sᵀ",
             hint="a function can be right at a point and still have the wrong derivative: rounding, "
             "computing in float32, or a piecewise shortcut all show up here. Each output must depend "

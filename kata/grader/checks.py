@@ -71,31 +71,48 @@ def show_input(x: np.ndarray, limit: int = 120) -> str:
     return f"an array of shape {x.shape} ({x.dtype})"
 
 
-class Described:
-    """``fn(x) with x = [...] (float64)``, rendered only when a message needs it.
+class Lazy:
+    """Message text made only when a message needs it: most calls pass, so arrays are
+    formatted on first use, not up front. Behaves as a string in f-strings, ``str()``
+    and ``+``."""
 
-    Most calls pass, so the arrays are formatted on first use, not up front. Behaves as
-    a string in f-strings, ``str()`` and ``+``."""
+    __slots__ = ("_make", "_suffix", "_text")
 
-    __slots__ = ("_args", "_call", "_suffix", "_text")
-
-    def __init__(self, call: str, args: dict[str, np.ndarray | str], suffix: str = "") -> None:
-        self._call = call
-        self._args = args
+    def __init__(self, make: Callable[[], str], suffix: str = "") -> None:
+        self._make = make
         self._suffix = suffix
         self._text: str | None = None
 
     def __str__(self) -> str:
         if self._text is None:
-            shown = "; ".join(
-                f"{name} = {value if isinstance(value, str) else show_input(value)}"
-                for name, value in self._args.items()
-            )
-            self._text = f"{self._call} with {shown}{self._suffix}"
+            self._text = self._make() + self._suffix
         return self._text
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
+
+    def __add__(self, other: str) -> Lazy:
+        return Lazy(self._make, self._suffix + other)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
+class Described(Lazy):
+    """``fn(x) with x = [...] (float64)``, rendered only when a message needs it."""
+
+    __slots__ = ("_args", "_call")
+
+    def __init__(self, call: str, args: dict[str, np.ndarray | str], suffix: str = "") -> None:
+        super().__init__(self._render, suffix)
+        self._call = call
+        self._args = args
+
+    def _render(self) -> str:
+        shown = "; ".join(
+            f"{name} = {value if isinstance(value, str) else show_input(value)}" for name, value in self._args.items()
+        )
+        return f"{self._call} with {shown}"
 
     def __add__(self, other: str) -> Described:
         return Described(self._call, self._args, self._suffix + other)
@@ -104,12 +121,9 @@ class Described:
         """The same arguments, shown after another call expression (``f(x, 0.5)``)."""
         return Described(call, self._args, self._suffix)
 
-    def __repr__(self) -> str:
-        return repr(str(self))
 
-
-# What a message may say a check tried: a string, or a call described lazily.
-Text = str | Described
+# What a message may say a check tried: a string, or text made when it is needed.
+Text = str | Lazy
 
 
 def describe(fn: str, **args: np.ndarray) -> Described:
