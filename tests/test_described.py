@@ -29,3 +29,15 @@ def test_large_inputs_are_named_by_shape_without_being_copied():
     big = np.zeros((50, 40), dtype=np.float32)
     what = describe("log_softmax", x=big, y=np.ones(2))
     assert str(what) == "log_softmax(x, y) with x = an array of shape (50, 40) (float32); y = [1., 1.] (float64)"
+
+
+def test_lazy_text_is_made_once_and_only_when_read():
+    from kata.grader.checks import Lazy
+
+    calls = []
+    text = Lazy(lambda: calls.append(1) or "the Jacobian at x")
+    longer = text + " (row 2)"
+    assert calls == []
+    assert f"{text}: wrong" == "the Jacobian at x: wrong" and str(text) == "the Jacobian at x"
+    assert str(longer) == "the Jacobian at x (row 2)"
+    assert len(calls) == 2  # once for each text, however often it is read
