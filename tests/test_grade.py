@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kata.errors import UsageError
+from tests.conftest import stray_process_code
 from kata.grader import gradebook
 from kata.grader.batch import Submission, discover, parse_shard, shard
 
@@ -330,15 +332,24 @@ def test_grade_and_merge_never_import_textual():
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_submission_that_kills_its_grader_process_does_not_stop_the_batch(tmp_path, jobs, monkeypatch):
+def test_a_submission_that_kills_its_grader_process_does_not_stop_the_batch(
+    tmp_path, jobs, monkeypatch, assert_no_process_with
+):
     # As on a kernel with no sandbox: the submission can reach its grader, and the
     # batch must survive it (with the sandbox it cannot: see test_sandbox.py).
     monkeypatch.setenv("KATA_SANDBOX_SKIP", "namespaces,landlock")
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    monkeypatch.setenv("TMPDIR", str(runs))
     root = tmp_path / "subs"
     root.mkdir()
     # The fork's parent is the zygote; the zygote's parent is the driver grading it.
+    # It also leaves a process behind in its group: with its driver dead, its zygote
+    # must end it (nobody else would, at any deadline).
+    marker = f"kata-stray-{os.urandom(4).hex()}"
     (root / "a_killer.py").write_text(
-        "import os\n"
+        stray_process_code(marker)
+        + "import os\n"
         "zygote = os.getppid()\n"
         "driver = int(open(f'/proc/{zygote}/stat').read().rsplit(')', 1)[1].split()[1])\n"
         "os.kill(driver, 9)\n" + WRONG
@@ -351,3 +362,5 @@ def test_a_submission_that_kills_its_grader_process_does_not_stop_the_batch(tmp_
     assert set(by_id) == {"a_killer.py", "ok0.py", "ok1.py", "ok2.py", "ok3.py"}
     assert by_id["a_killer.py"]["status"] == "error" and by_id["a_killer.py"]["error"]["kind"] == "crash"
     assert all(by_id[f"ok{i}.py"]["status"] == "pass" for i in range(4))
+    assert list(runs.iterdir()) == []  # the dead driver's work folders are removed too
+    assert_no_process_with(marker)

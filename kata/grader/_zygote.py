@@ -87,6 +87,9 @@ def _fork(child, child_path, request, fds, sock, wake):
     return pid
 
 
+_LIVE = set()  # the forks not reaped yet
+
+
 def _reap(sock):
     while True:
         try:
@@ -95,7 +98,21 @@ def _reap(sock):
             return
         if pid == 0:
             return
-        sock.send(f"exit {pid} {os.waitstatus_to_exitcode(status)}".encode())
+        _LIVE.discard(pid)
+        try:
+            sock.send(f"exit {pid} {os.waitstatus_to_exitcode(status)}".encode())
+        except OSError:
+            pass  # the grader is gone; main() ends the rest
+
+
+def _end_forks():
+    """The grader is gone (killed, say): nobody would end the running fork at its
+    deadline, so end it, and its whole group, now."""
+    for pid in _LIVE:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def main():
@@ -122,14 +139,19 @@ def main():
         _reap(sock)
         if sock not in readable:
             continue
-        message, fds, _, _ = socket.recv_fds(sock, 4096, 4)
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, 4096, 4)
+        except OSError:
+            message, fds = b"", []
         if not message:
+            _end_forks()
             return  # the grader is gone
         try:
             request = json.loads(message)
             if request.get("op") != "spawn" or len(fds) != 4:
                 raise ValueError("bad request")
             pid = _fork(child, child_path, request, fds, sock, (wake_r, wake_w))
+            _LIVE.add(pid)
             sock.send(f"pid {pid}".encode())
         except (ValueError, OSError) as err:
             sock.send(f"fail {type(err).__name__}".encode())

@@ -335,6 +335,8 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
     import selectors
     import signal
 
+    from kata.grader.spawn import private_folder, remove_workdir
+
     drivers: dict[int, dict] = {}  # result fd -> {pid, task_w, buffer, current}
     selector = selectors.DefaultSelector()
     queue_ = list(range(len(todo)))[::-1]
@@ -356,6 +358,9 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                 driver["task_w"] = None
 
     def start_driver() -> dict:
+        # The driver's work folders go in a folder of its own, which this process
+        # removes once the driver is gone, however it went.
+        home = private_folder("kata-grade")
         task_r, task_w = os.pipe()
         result_r, result_w = os.pipe()
         sys.stdout.flush()
@@ -364,6 +369,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
         if pid == 0:  # pragma: no cover - runs in the driver
             code = 3
             try:
+                os.environ["TMPDIR"] = str(home)
                 os.close(task_w)
                 os.close(result_r)
                 for fd, other in drivers.items():
@@ -376,7 +382,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                 os._exit(code)
         os.close(task_r)
         os.close(result_w)
-        drivers[result_r] = {"pid": pid, "task_w": task_w, "buffer": b"", "current": None}
+        drivers[result_r] = {"pid": pid, "task_w": task_w, "buffer": b"", "current": None, "home": home}
         selector.register(result_r, selectors.EVENT_READ)
         return drivers[result_r]
 
@@ -398,6 +404,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                     if driver["task_w"] is not None:
                         os.close(driver["task_w"])
                     os.waitpid(driver["pid"], 0)
+                    remove_workdir(driver["home"])
                     if driver["current"] is not None:
                         sub = todo[driver["current"]]
                         _record(result, _problem_entry(sub, kata_id or "", seed, "crash",
@@ -427,6 +434,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                 pass
         for driver in drivers.values():
             os.waitpid(driver["pid"], 0)
+            remove_workdir(driver["home"])
     finally:
         for fd, driver in drivers.items():
             for d in (fd, driver["task_w"]):

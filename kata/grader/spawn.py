@@ -134,11 +134,18 @@ def spawn(workdir: Path) -> Spawned:
 
 
 def new_workdir() -> Path:
-    """A private (0700) folder for one submission's child, with its scratch folder;
-    ``tempfile`` is avoided because its import alone costs more than this module."""
+    """A private (0700) folder for one submission's child, with its scratch folder."""
+    path = private_folder("kata-run")
+    scratch_of(path).mkdir(mode=0o700)
+    return path
+
+
+def private_folder(prefix: str) -> Path:
+    """A new 0700 folder in $TMPDIR; ``tempfile`` is avoided because its import alone
+    costs more than this module."""
     base = Path(os.environ.get("TMPDIR") or "/tmp")
     for _ in range(100):
-        path = base / f"kata-run-{os.urandom(6).hex()}"
+        path = base / f"{prefix}-{os.urandom(6).hex()}"
         try:
             path.mkdir(mode=0o700)
         except FileExistsError:
@@ -149,7 +156,6 @@ def new_workdir() -> Path:
             raise InternalError(
                 f"cannot make a work folder in {base} ({err.strerror}); set TMPDIR to a writable folder"
             ) from None
-        scratch_of(path).mkdir(mode=0o700)
         return path
     raise FileExistsError(f"cannot create a work folder in {base}")
 
