@@ -129,8 +129,10 @@ def run(args: argparse.Namespace) -> int:
     print(summary, file=sys.stderr)
     gaps = _sandbox_gaps(result.entries)
     if gaps:
-        print("kata grade: graded without " + "; ".join(f"{k} ({v})" for k, v in gaps.items())
-              + " (see the README's security section)", file=sys.stderr)
+        from kata.grader.sandbox import describe_gaps
+
+        print(f"kata grade: graded without {describe_gaps(gaps)} (see the README's security section)",
+              file=sys.stderr)
     if result.interrupted:
         print("kata grade: interrupted; the gradebook holds what was finished (rerun with --resume)",
               file=sys.stderr)

@@ -102,7 +102,7 @@ class ForkedChild:
 
 
 def _zygote_env() -> dict[str, str]:
-    # Each fork sets its own HOME and TMPDIR (its work folder) before it loads anything.
+    # Each fork sets its own HOME and TMPDIR (its scratch folder) before it loads anything.
     return {**child_env("/nonexistent"), "TMPDIR": os.environ.get("TMPDIR") or "/tmp"}
 
 

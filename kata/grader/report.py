@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
-from kata.grader.sandbox import required_gaps
+from kata.grader.sandbox import describe_gaps, required_gaps
 from kata.grader.text import clean_text
 
 CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
@@ -119,8 +119,7 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
         lines.extend("  | " + line for line in clean_text(report.output.rstrip(), 1 << 20).splitlines()[:40])
     gaps = required_gaps(report.sandbox_missing)
     if gaps:
-        text = "; ".join(f"{name} ({reason})" for name, reason in gaps.items())
-        lines.append(paint(f"  sandbox: graded without {text}", "skipped"))
+        lines.append(paint(f"  sandbox: graded without {describe_gaps(gaps)}", "skipped"))
     total = len(report.checks)
     verdict = paint(report.status.upper(), report.status)
     summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"

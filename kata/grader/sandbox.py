@@ -91,12 +91,17 @@ def required_gaps(missing: list[dict[str, str]]) -> dict[str, str]:
     return gaps
 
 
+def describe_gaps(gaps: dict[str, str]) -> str:
+    """``network (why); processes (why)``: for messages."""
+    return "; ".join(f"{name} ({reason})" for name, reason in gaps.items())
+
+
 def require(status: SandboxStatus, mode: str) -> None:
     """Raise ``SandboxIncomplete`` if ``mode`` is strict and a protection is missing."""
     if mode == "strict" and not status.complete:
-        gaps = "; ".join(f"{name}: {reason}" for name, reason in status.missing.items() if name in REQUIRED)
+        gaps = describe_gaps(required_gaps(status.missing_list()))
         raise SandboxIncomplete(
             f"refusing to grade with --sandbox strict: this machine cannot give the submission "
-            f"every protection ({gaps}). Grade in a VM or on a newer kernel, or use --sandbox auto "
+            f"every protection: {gaps}. Grade in a VM or on a newer kernel, or use --sandbox auto "
             "to grade with the protections that are available."
         )

@@ -18,13 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.protocol import (
-    HEADER,
-    MAX_ANSWER_HEADER,
-    ProtocolError,
-    decode_header,
-    encode_frame,
-)
+from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
 
 __all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "Worker"]
