@@ -93,11 +93,19 @@ _LIVE = set()  # the forks not reaped yet
 def _reap(sock):
     while True:
         try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
         except ChildProcessError:
             return
-        if pid == 0:
+        if ended is None:
             return
+        pid = ended.si_pid
+        # Before it is reaped its pid is still held, so this is its own group for sure:
+        # whatever it left there (its grader may be gone, and nobody else would) ends too.
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
         _LIVE.discard(pid)
         try:
             sock.send(f"exit {pid} {os.waitstatus_to_exitcode(status)}".encode())
