@@ -80,6 +80,8 @@ class Session:
         self._worker: Worker | None = None
         self._outputs: list[tuple[str, str]] = []
         self.sandbox: SandboxStatus | None = None  # the weakest of its children's
+        self._check_deadline: float | None = None  # while a check runs: the end of its window
+        self._check_budget = 0.0  # what was left of the budget when that check began
 
     # -- lifecycle
 
@@ -87,7 +89,25 @@ class Session:
         return self.deadline - time.monotonic()
 
     def _request_deadline(self) -> float:
+        if self._check_deadline is not None:
+            return self._check_deadline
         return min(self.deadline, time.monotonic() + self.limits.check_timeout)
+
+    def begin_check(self) -> None:
+        """A check gets ``check_timeout`` for all its calls together (less if the budget
+        has less left)."""
+        self._check_budget = self.remaining()
+        self._check_deadline = min(self.deadline, time.monotonic() + self.limits.check_timeout)
+
+    def end_check(self, *, full_charge: bool = False) -> None:
+        """``full_charge``: the check ended by running out of time or memory, and costs
+        the budget its whole window, however long it really took. How fast a machine
+        faults in pages then decides no later verdict: the same seed gives the same
+        checks run, and the budget still bounds the wall-clock time."""
+        if full_charge:
+            window = min(self.limits.check_timeout, max(self._check_budget, 0.0))
+            self.deadline = min(self.deadline, time.monotonic() + self._check_budget - window)
+        self._check_deadline = None
 
     def start(self) -> None:
         """Start a child, set its limits and import the submission in it.
@@ -340,10 +360,10 @@ def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:
             record(CheckResult(check.id, "skipped", f"not run: {failed.error.kind} error"))
         return
     for check in checks:
+        if check.needs_child and session.remaining() <= 0.05:
+            record(CheckResult(check.id, "skipped", _budget_message(session)))
+            continue
         if check.needs_child and not session.alive:
-            if session.remaining() <= 0.05:
-                record(CheckResult(check.id, "skipped", _budget_message(session)))
-                continue
             try:
                 session.start()
             except _SetupFailed as failed:
@@ -353,10 +373,21 @@ def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:
 
 
 def _budget_message(session: Session) -> str:
-    return f"not run: your code used up its time budget of {session.limits.timeout:g} s"
+    window = min(session.limits.check_timeout, session.limits.timeout)
+    return (
+        f"not run: your code used up its time budget of {session.limits.timeout:g} s "
+        f"(a check that runs out of time or memory costs its whole {window:g} s)"
+    )
 
 
 def _run_one(session: Session, kata: KataSpec, check: Check, seed: int, source: str) -> CheckResult:
+    session.begin_check()
+    result = _judge_one(session, kata, check, seed, source)
+    session.end_check(full_charge=result.status in ("timeout", "memory"))
+    return result
+
+
+def _judge_one(session: Session, kata: KataSpec, check: Check, seed: int, source: str) -> CheckResult:
     ctx = CheckContext(session, kata.function, check_rng(seed, check.id), source)
     try:
         check.run(ctx)
@@ -364,6 +395,9 @@ def _run_one(session: Session, kata: KataSpec, check: Check, seed: int, source: 
         return CheckResult(check.id, "fail", str(failed))
     except MemoryLimit as err:
         return CheckResult(check.id, "memory", f"{err}\nyour code ran out of memory (limit {session.limits.memory_mb} MiB)")
+    except ChildMemory as err:
+        session.stop()
+        return CheckResult(check.id, "memory", f"{err}; look for arrays or lists that grow without bound")
     except ChildTimeout:
         session.stop()
         limit = min(session.limits.check_timeout, session.limits.timeout)
