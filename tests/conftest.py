@@ -11,11 +11,28 @@ from pathlib import Path
 import pytest
 
 
+# What the caller's shell may set that changes how kata or Textual behave: a test must
+# not depend on it. Terminal size and colour, locale, and every KATA_* variable.
+_CALLER_VARIABLES = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TEXTUAL", "PYTHONIOENCODING",
+                     "LANGUAGE", "LC_MESSAGES", "LC_CTYPE", "TZ")  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own data directory and temporary folder, never the real ones,
+    and an environment that does not depend on the shell that started pytest."""
+    for name in list(os.environ):
+        if name.startswith("KATA_") or name in _CALLER_VARIABLES:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("TERM", "xterm-256color")
     home = tmp_path_factory.mktemp("kata-home")
     monkeypatch.setenv("KATA_HOME", str(home))
-    monkeypatch.delenv("KATA_DEBUG", raising=False)
+    # The grader's run folders go here: a test that counts what is left behind sees only
+    # its own, whatever else runs on the machine (another pytest worker, say).
+    tmp = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setenv("TMPDIR", str(tmp))
     return home
 
 
@@ -74,3 +91,26 @@ def assert_no_process_with() -> Callable[[str], None]:
         assert not left, f"processes {left} outlived the grading"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def _warm_pool():
+    from kata.grader.pool import Pool
+
+    pool = Pool(1)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def grade_warm(_warm_pool) -> Callable[..., object]:
+    """``grade`` with children forked from a warm zygote, as ``kata grade`` runs them:
+    the same checks and verdicts as a cold child, without an interpreter start and a
+    numpy import per submission. For tests that grade many files."""
+    from kata.grader import grade
+
+    def run(path, kata, **kwargs):
+        with _warm_pool.slot() as spawner:
+            return grade(path, kata, spawner=spawner, **kwargs)
+
+    return run

@@ -267,14 +267,15 @@ def test_what_it_writes_stays_inside_and_is_gone_afterwards(run, tmp_path):
     """Scratch is its own tmpfs: nothing it writes is seen outside, or left on disk,
     however deep it nests folders; and it is capped."""
     run.needs("mounts")
-    before = set(Path(tmp_path.parent).glob("kata-run-*"))
+    runs = Path(os.environ["TMPDIR"])  # the autouse fixture's, this test's own
+    before = set(runs.glob("kata-run-*"))
     report = run(attacks(
         ("fill-disk", "open('big', 'wb').write(b'x' * (100 << 20))"),
         imports="os",
     ).replace("DONE = []", "DONE = []\nfor i in range(1500):\n    os.mkdir('d')\n    os.chdir('d')\n"
               "open('deep.txt', 'w').write('x')\nos.chdir(os.environ['HOME'])", 1))
     assert_all_blocked(report, ["fill-disk"])
-    assert set(Path(tmp_path.parent).glob("kata-run-*")) == before
+    assert set(runs.glob("kata-run-*")) == before
 
 
 def test_its_own_folder_and_python_still_work(run):
