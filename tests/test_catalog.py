@@ -10,32 +10,32 @@ import pytest
 
 from kata.exercises import catalog, defined_functions, detect
 from kata.exercises.base import LANGS, render_statement
-from kata.grader import Limits, grade
+from kata.grader import Limits
 
 KATAS = list(catalog().values())
 IDS = [k.id for k in KATAS]
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=IDS)
-def test_reference_solution_passes(kata) -> None:
+def test_reference_solution_passes(kata, grade_warm) -> None:
     for seed in (1, 2, 3):
-        report = grade(kata.solution_path, kata, seed=seed, limits=Limits(timeout=30))
+        report = grade_warm(kata.solution_path, kata, seed=seed, limits=Limits(timeout=30))
         assert report.status == "pass", [(c.id, c.message) for c in report.checks if c.status != "pass"]
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=IDS)
-def test_starter_fails(kata) -> None:
-    report = grade(kata.starter_path, kata, seed=1)
+def test_starter_fails(kata, grade_warm) -> None:
+    report = grade_warm(kata.starter_path, kata, seed=1)
     assert report.status != "pass"
     assert report.passed < len(kata.checks)
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=IDS)
-def test_visible_examples_pass_with_the_solution_and_fail_with_the_starter(kata) -> None:
+def test_visible_examples_pass_with_the_solution_and_fail_with_the_starter(kata, grade_warm) -> None:
     checks = kata.example_checks()
     assert 2 <= len(checks) <= 4
-    assert grade(kata.solution_path, kata, seed=1, checks=checks).status == "pass"
-    assert grade(kata.starter_path, kata, seed=1, checks=checks).status == "fail"
+    assert grade_warm(kata.solution_path, kata, seed=1, checks=checks).status == "pass"
+    assert grade_warm(kata.starter_path, kata, seed=1, checks=checks).status == "fail"
 
 
 @pytest.mark.parametrize("kata", KATAS, ids=IDS)

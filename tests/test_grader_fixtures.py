@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kata.exercises import get_kata
-from kata.grader import Limits, grade
+from kata.grader import Limits
 
 FIXTURES = Path(__file__).parent / "fixtures" / "submissions"
 SEEDS = (7, 20261125)
@@ -32,9 +32,9 @@ CASES = sorted(FIXTURES.glob("*/*.py"))
 
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.stem}" for p in CASES])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_fixture_fails_exactly_the_declared_checks(path: Path, seed: int) -> None:
+def test_fixture_fails_exactly_the_declared_checks(path: Path, seed: int, grade_warm) -> None:
     kata = get_kata(path.parent.name)
-    report = grade(path, kata, seed=seed, limits=Limits(timeout=20))
+    report = grade_warm(path, kata, seed=seed, limits=Limits(timeout=20))
     assert report.error is None, report.error
     failed = {c.id for c in report.checks if c.status != "pass"}
     assert failed == _expected(path), {c.id: c.message for c in report.checks if c.status != "pass"}
