@@ -166,6 +166,9 @@ class KataApp(App[int]):
         ]:
             yield SystemCommand(title, f"Start a {mode} session", lambda m=mode: self._quiz(m))
         yield SystemCommand(
+            "Quiz: choose the banks", "Pick the banks a quiz draws from", lambda: self._quiz(None)
+        )
+        yield SystemCommand(
             "Language: English / 中文", "Switch the language", self.action_toggle_lang
         )
         yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
@@ -184,9 +187,13 @@ class KataApp(App[int]):
         self.switch_mode("explore")
         self.call_after_refresh(lambda: self.screen.show_figure(figure))  # type: ignore[attr-defined]
 
-    def _quiz(self, mode: str) -> None:
+    def _quiz(self, mode: str | None) -> None:
+        """Open the quiz and start a ``mode`` session, or (None) choose its banks."""
         self.switch_mode("quiz")
-        self.call_after_refresh(lambda: self.screen.action_start(mode))  # type: ignore[attr-defined]
+        if mode is None:
+            self.call_after_refresh(lambda: self.screen.action_banks())  # type: ignore[attr-defined]
+        else:
+            self.call_after_refresh(lambda: self.screen.action_start(mode))  # type: ignore[attr-defined]
 
     def open_kata(self, kata_id: str) -> None:
         from kata.tui.screens.kata import KataScreen

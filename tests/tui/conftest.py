@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from kata.grader.limits import Limits
@@ -22,3 +24,14 @@ def make_app(tmp_path):
 
 def first_of(app, kind: QuestionType, where=lambda q: True) -> Question:
     return next(q for q in app.catalog if q.type is kind and where(q))
+
+
+async def wait_for(pilot, condition, what: str, ceiling: float = 60.0) -> None:
+    """Let the app run until ``condition()`` holds. The ceiling only turns a hang into a
+    failure; it is far above what any machine needs, busy or not."""
+    deadline = time.monotonic() + ceiling
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not seen within {ceiling:g} s")
+        await pilot.pause(0.02)
+    await pilot.pause()

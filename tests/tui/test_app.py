@@ -5,16 +5,27 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from kata.store import Store
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, wait_for
+
+
+def _palette_offers(app, title: str) -> bool:
+    """The command palette's highlighted match is ``title`` (its search runs in a task)."""
+    from textual.command import CommandList
+
+    lists = app.screen.query(CommandList)
+    if not lists:
+        return False
+    options = lists.first()
+    index = options.highlighted
+    return index is not None and title in str(options.get_option_at_index(index).prompt)
 
 
 async def test_home_lists_the_areas_and_opens_each(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)  # the due count loads just after the first paint
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         menu = app.screen.query_one("#menu", OptionList)
+        # the due count loads in a worker just after the first paint
+        await wait_for(pilot, lambda: "due" in str(menu.get_option("review").prompt), "the due count")
         ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
         assert ids == ["quiz", "kata", "review", "stats", "explore"]
         assert "0 due" in str(menu.get_option("review").prompt)
@@ -84,10 +95,9 @@ async def test_command_palette_reaches_the_areas(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Explore")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _palette_offers(app, "Explore"), "the palette's match")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert app.current_mode == "explore"
+        await wait_for(pilot, lambda: app.current_mode == "explore", "the Explore area")
 
 
 async def test_ctrl_q_quits(make_app):
@@ -105,11 +115,14 @@ async def test_command_palette_starts_an_exam(make_app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"new exam")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: _palette_offers(app, "Quiz: new exam"), "the palette's match")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app.current_mode == "quiz"
-        assert app.screen.session.mode.value == "exam"
+        await wait_for(
+            pilot,
+            lambda: app.current_mode == "quiz" and getattr(app.screen, "session", None) is not None
+            and app.screen.session.mode.value == "exam",
+            "the exam",
+        )
 
 
 def test_kata_alone_without_a_terminal_prints_the_overview():

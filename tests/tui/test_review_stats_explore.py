@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable
 from kata.quiz import Mode, QuestionType, SelfRating, Session
 from kata.tui.screens.explore import ExploreScreen, softmax
 from kata.tui.screens.review import ReviewScreen
-from tests.tui.conftest import SIZE, first_of
+from tests.tui.conftest import SIZE, first_of, wait_for
 
 
 def make_due(app, question) -> None:
@@ -24,12 +24,11 @@ async def test_rate_a_due_card_and_undo(make_app):
     async with app.run_test(size=SIZE) as pilot:
         card = first_of(app, QuestionType.CARD)
         make_due(app, card)
-        await pilot.pause(0.1)  # let the first count finish
+        menu = app.screen.query_one("#menu")
+        await wait_for(pilot, lambda: "due" in str(menu.get_option("review").prompt), "the first count")
         await app.workers.wait_for_complete()
         app.screen.load_counts()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "1 due" in str(app.screen.query_one("#menu").get_option("review").prompt)
+        await wait_for(pilot, lambda: "1 due" in str(menu.get_option("review").prompt), "the new count")
         await pilot.press("3")
         await pilot.pause()
         screen = app.screen

@@ -24,6 +24,9 @@ EXAM_COUNT = 10
 EXAM_SECONDS = 10 * 60
 
 
+#: The store setting that remembers the banks a quiz draws from.
+BANKS_SETTING = "quiz.banks"
+
 class QuizScreen(SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
@@ -54,6 +57,7 @@ class QuizScreen(SessionActions, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.banks = self._saved_banks()
         self.action_start("practice")
         self.set_interval(1.0, self._tick)
 
@@ -93,9 +97,18 @@ class QuizScreen(SessionActions, Screen):
         def chosen(banks: tuple[str, ...] | None) -> None:
             if banks is not None:
                 self.banks = banks
+                self.app.store.set_setting(BANKS_SETTING, list(banks))
                 self.action_start("practice")
 
         self.app.push_screen(BankDialog(self.app.catalog, self.banks, self.app.lang), chosen)
+
+    def _saved_banks(self) -> tuple[str, ...]:
+        """The banks chosen last time that still exist (none left: every bank)."""
+        saved = self.app.store.get_setting(BANKS_SETTING, [])
+        known = {bank.id for bank in self.app.catalog.banks}
+        if not isinstance(saved, list):
+            return ()
+        return tuple(b for b in saved if isinstance(b, str) and b in known)
 
     def begin(self, session: Session) -> None:
         """Drive ``session`` from its current question."""

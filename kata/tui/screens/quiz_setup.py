@@ -47,7 +47,9 @@ class BankDialog(ModalScreen[tuple[str, ...] | None]):
                 yield Button(t("cancel", self.lang) + " (esc)", id="bank-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#banks").focus()
+        banks = self.query_one("#banks", SelectionList)
+        banks.highlighted = 0  # a visible cursor from the start: space toggles what it shows
+        banks.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "bank-ok":
