@@ -293,7 +293,13 @@ def test_ctrl_c_writes_what_was_finished(tmp_path):
         [sys.executable, "-m", "kata", "grade", str(root), "--out", str(out), "-j", "2", "--timeout", "20"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
     )
-    time.sleep(3)  # not a timing assertion: only lets the batch start before the interrupt
+    # The interrupt comes once both grading processes are at work (each has a run folder
+    # for the submission it grades, in this test's own TMPDIR).
+    runs = Path(os.environ["TMPDIR"])
+    deadline = time.monotonic() + 120
+    while len(list(runs.glob("kata-grade-*/kata-run-*"))) < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline, "the batch never started"
+        time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
