@@ -37,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(os.environ, SUBMISSION=str(SOLUTION))
     kata_cmd = [sys.executable, "-m", "kata", "check", str(SOLUTION), "--kata", "softmax", "--seed", "1"]
-    pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(EQUIVALENT.parent),
+    pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(EQUIVALENT.parent),
                   "-c", os.devnull, str(EQUIVALENT)]
     timed(kata_cmd, env), timed(pytest_cmd, env)  # warm the file cache
     kata_times, pytest_times = [], []

@@ -80,7 +80,7 @@ def bench_pytest(sample: list[Path], timeout: float) -> list[float]:
     times = []
     for path in sample:
         env = dict(os.environ, SUBMISSION=str(path))
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(EQUIVALENT.parent),
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--rootdir", str(EQUIVALENT.parent),
                "-c", os.devnull, str(EQUIVALENT)]
         started = time.perf_counter()
         try:
