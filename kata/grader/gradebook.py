@@ -19,6 +19,7 @@ from typing import Any
 
 from kata.errors import UsageError
 from kata.grader.sandbox import REQUIRED
+from kata.grader.text import clean_line, clean_text
 
 FORMATS = ("json", "csv", "junit")
 Entry = dict[str, Any]
@@ -55,8 +56,21 @@ def score(entry: Entry) -> str:
 # ---------------------------------------------------------------- writing
 
 
+def safe(value: Any, key: str = "") -> Any:
+    """An entry with every string in it made safe (``text.clean_text``): entries read
+    back from someone's gradebook (``kata merge``) are as untrusted as a submission.
+    File names (``id``, ``file``) stay on one line."""
+    if isinstance(value, dict):
+        return {safe(k): safe(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe(v) for v in value]
+    if isinstance(value, str):
+        return clean_line(value, None) if key in ("id", "file") else clean_text(value, None)
+    return value
+
+
 def write(entries: list[Entry], fmt: str) -> str:
-    entries = sort_entries(entries)
+    entries = sort_entries(safe(e) for e in entries)
     if fmt == "json":
         return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

@@ -8,10 +8,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
 from kata.grader.sandbox import describe_gaps, required_gaps
-from kata.grader.text import clean_text
+from kata.grader.text import clean_line, clean_text
 
 CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
 ERROR_KINDS = ("syntax", "import", "missing-function", "timeout", "memory", "crash", "internal")
+
+
+# Messages quote what the submission said and printed: they are made safe once, here,
+# for every face that shows them and every gradebook that keeps them.
 
 
 @dataclass
@@ -22,6 +26,7 @@ class CheckResult:
 
     def __post_init__(self) -> None:
         assert self.status in CHECK_STATUSES, self.status
+        self.message = clean_text(self.message, None)
 
 
 @dataclass
@@ -31,6 +36,7 @@ class ReportError:
 
     def __post_init__(self) -> None:
         assert self.kind in ERROR_KINDS, self.kind
+        self.message = clean_text(self.message, None)
 
 
 @dataclass
@@ -44,6 +50,11 @@ class Report:
     file: str | None = None
     sandbox: list[str] = field(default_factory=list)  # kernel protections in force for the child
     sandbox_missing: list[dict[str, str]] = field(default_factory=list)  # {"protection", "reason"}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "output" or (name == "file" and value is not None):  # printed by, or named by, the submitter
+            value = clean_text(value, None) if name == "output" else clean_line(value, None)
+        super().__setattr__(name, value)
 
     @property
     def status(self) -> str:
@@ -103,7 +114,7 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
     lines = []
     title = f"{report.kata}"
     if file_label:
-        title = f"{file_label}: {title}"
+        title = f"{clean_line(file_label, None)}: {title}"
     lines.append(f"{title}  (seed {report.seed})")
     if report.error is not None:
         lines.append(paint(f"  ERROR  {report.error.kind}", "error"))
@@ -116,7 +127,7 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
                 lines.append(" " * 11 + line)
     if report.output.strip():
         lines.append("  output of your code:")
-        lines.extend("  | " + line for line in clean_text(report.output.rstrip(), 1 << 20).splitlines()[:40])
+        lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
     gaps = required_gaps(report.sandbox_missing)
     if gaps:
         lines.append(paint(f"  sandbox: graded without {describe_gaps(gaps)}", "skipped"))
