@@ -417,7 +417,7 @@ def test_a_message_that_is_not_valid_unicode_or_has_escapes_is_reported(tmp_path
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
-    assert "bad ? \ufffd[1A value" in report["checks"][0]["message"]
+    assert "bad \\ud800 \\x1b[1A value" in report["checks"][0]["message"]
     human = subprocess.run([sys.executable, "-m", "kata", "check", str(path), "--no-record"],
                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert human.returncode == 1 and "\x1b" not in human.stdout and "\x07" not in human.stdout
