@@ -87,6 +87,13 @@ def command_name(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # A terminal or a pipe that cannot show every character (PYTHONIOENCODING=ascii, a
+    # C locale) gets escapes, never an encoding error in place of the report.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     from kata.grader.spawn import single_threaded_numpy
 
     single_threaded_numpy()

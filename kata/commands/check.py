@@ -40,27 +40,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def choose_katas(path: Path, kata_arg: str | None, source: str):
-    """The katas to grade ``path`` against, and a note saying how they were chosen."""
-    from kata.errors import UsageError
-    from kata.exercises import catalog, detect, detect_all, get_kata
+    """The katas to grade ``path`` against, and a note saying how they were chosen.
+    Raises ``NoKata`` (a usage error) when the file names no single kata."""
+    from kata.exercises import NoKata, catalog, detect_all, get_kata, pick
 
     if kata_arg and kata_arg != "all":
         return [get_kata(kata_arg)], None
     if kata_arg == "all":
         found = detect_all(source)
         if not found:
-            raise UsageError(f"{path} defines none of the kata functions ({_functions(catalog())})")
+            raise NoKata("missing-function", f"{path} defines none of the kata functions ({_functions(catalog())})")
         return found, "checking against every kata it defines: " + ", ".join(k.id for k in found)
-    found = detect(source)
-    if len(found) == 1:
-        return found, f"checking {path} as `{found[0].id}` (it defines {found[0].function})"
-    if not found:
-        raise UsageError(
-            f"{path} defines none of the kata functions ({_functions(catalog())}); "
-            "name your function as the kata asks, or pass --kata ID"
-        )
-    ids = ", ".join(k.id for k in found)
-    raise UsageError(f"{path} defines functions of several katas ({ids}); pass --kata ID or --kata all")
+    try:
+        kata = pick(source, path.name)
+    except NoKata as err:
+        raise NoKata(err.kind, f"{path} {err}") from None
+    return [kata], f"checking {path} as `{kata.id}` (it defines {kata.function})"
 
 
 def _functions(katas) -> str:
@@ -75,14 +70,22 @@ def run(args: argparse.Namespace) -> int:
     prestarted = getattr(args, "prestarted", None) or prestart()
     limits = limits_from(args)
     from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK
+    from kata.exercises import NoKata
     from kata.grader import grade, new_seed
-    from kata.grader.engine import read_source
+    from kata.grader.source import read_source
     from kata.grader.report import print_report
 
     path = Path(args.file)
     try:
         raw = read_source(path)
-        katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+        try:
+            katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
+        except NoKata as err:
+            if err.kind != "syntax":
+                raise
+            # No kata to name, but the file's own problem is worth a full report.
+            prestarted.discard()
+            return _syntax_report(path, raw, args)
         if limits.sandbox == "strict":  # refuse before anything, whatever the file holds
             from kata.grader.engine import probe_sandbox
             from kata.grader.sandbox import require
@@ -119,6 +122,23 @@ def run(args: argparse.Namespace) -> int:
     if any(r.error is not None and r.error.kind == "internal" for r in reports):
         return EXIT_INTERNAL
     return EXIT_OK if all(r.status == "pass" for r in reports) else EXIT_FAIL
+
+
+def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
+    """A file that does not parse and whose name names no kata: its syntax error, as a
+    report (``--json`` too), exit status 1."""
+    from kata.errors import EXIT_FAIL
+    from kata.grader.engine import parse_source
+    from kata.grader.report import Report, print_report
+
+    _, _, problem = parse_source(raw)
+    report = Report(kata="", seed=0 if args.seed is None else args.seed, error=problem)
+    report.file = str(path)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report, sys.stdout, file_label=str(path))
+    return EXIT_FAIL
 
 
 def _record(reports, raw: bytes, data_dir: str | None) -> None:

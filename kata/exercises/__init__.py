@@ -17,7 +17,7 @@ import pkgutil
 from kata.errors import UsageError
 from kata.exercises.base import Kata
 
-__all__ = ["Kata", "catalog", "defined_functions", "detect", "detect_all", "get_kata"]
+__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "get_kata", "pick"]
 
 
 @functools.cache
@@ -93,6 +93,50 @@ def detect(source: str) -> list[Kata]:
     }
     answers = [k for k in found if k.function not in helpers]
     return answers or found
+
+
+class NoKata(UsageError):
+    """No single kata for a file. ``kind``: ``missing-function`` (it defines none),
+    ``ambiguous`` (several) or ``syntax`` (it does not parse, and its name says nothing);
+    the message says which functions it defines."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def pick(source: str, filename: str = "") -> Kata:
+    """The one kata a file is an answer to, as ``kata check`` and ``kata grade`` both
+    choose it. A file that does not parse is taken for the kata its name says
+    (``softmax.py``), so that its report can say where the syntax error is."""
+    if not defined_functions(source):
+        import re
+        from pathlib import PurePath
+
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+            # What the text says it defines (a ``def`` at the start of a line), else its name.
+            written = set(re.findall(r"^(?:async\s+)?def\s+(\w+)", source, re.MULTILINE))
+            by_def = [k for k in catalog().values() if k.function in written]
+            stem = PurePath(filename).stem.replace("_", "-")
+            by_name = [k for k in catalog().values() if stem in (k.id, k.function.replace("_", "-"))]
+            if len(by_def) == 1:
+                return by_def[0]
+            if by_name:
+                return by_name[0]
+            where = f" (line {err.lineno})" if isinstance(err, SyntaxError) and err.lineno else ""
+            raise NoKata("syntax", f"has a syntax error{where}, so the kata it answers cannot be told; "
+                                   "fix it, or pass --kata ID to see the checks") from None
+    found = detect(source)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        functions = ", ".join(k.function for k in catalog().values())
+        raise NoKata("missing-function", f"defines none of the kata functions ({functions}); "
+                                         "name your function as the kata asks, or pass --kata ID")
+    ids = ", ".join(f"{k.id} ({k.function})" for k in found)
+    raise NoKata("ambiguous", f"defines functions of several katas: {ids}; pass --kata ID or --kata all")
 
 
 def detect_all(source: str) -> list[Kata]:

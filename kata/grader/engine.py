@@ -18,18 +18,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from kata.errors import SubmissionError
 from kata.grader.checks import Check, CheckContext, CheckFailed, MemoryLimit
 from kata.grader.limits import Limits
 from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
 from kata.grader.rng import InputRng
 from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
+from kata.grader.source import read_source
 from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir
 from kata.grader.text import clean_text
 from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
-MAX_SOURCE_BYTES = 1 << 20
 
 
 class KataSpec(Protocol):
@@ -251,22 +250,6 @@ def probe_sandbox(limits: Limits | None = None) -> SandboxStatus:
         remove_workdir(spawned.workdir)
 
 
-def read_source(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise SubmissionError(f"{path} is a folder; give the path of one .py file")
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SubmissionError(f"{path} is {size} bytes; a submission is at most {MAX_SOURCE_BYTES} bytes")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SubmissionError(f"{path}: no such file") from None
-    except PermissionError:
-        raise SubmissionError(f"{path}: permission denied") from None
-    except OSError as err:
-        raise SubmissionError(f"{path}: cannot read it ({err.strerror})") from None
-
-
 def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None]:
     try:
         source = raw.decode("utf-8-sig")
@@ -301,9 +284,12 @@ def grade(
     on_check: ProgressCallback | None = None,
     prestarted: Spawned | None = None,
     spawner: Spawner | None = None,
+    raw: bytes | None = None,
 ) -> Report:
     """Grade the file at ``path``. Raises ``SubmissionError`` if it cannot be read, and
     ``SandboxIncomplete`` if ``limits.sandbox`` is strict and the kernel falls short.
+    ``raw``: the file's bytes, read already (``source.read_source``): then they are what
+    is checked and run, and ``path`` only names the file.
 
     ``prestarted`` is a child started ahead with ``spawn.prestart``; grade takes it over
     (and disposes of it, even if the file never gets to run). ``spawner`` starts every
@@ -316,7 +302,8 @@ def grade(
     checks = list(kata.checks if checks is None else checks)
     report = Report(kata=kata.id, seed=seed)
     try:
-        raw = read_source(Path(path))
+        if raw is None:
+            raw = read_source(Path(path))
         source, tree, problem = parse_source(raw)
         if problem is not None:
             report.error = problem

@@ -11,7 +11,7 @@ from kata.grader.sandbox import describe_gaps, required_gaps
 from kata.grader.text import clean_line, clean_text
 
 CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
-ERROR_KINDS = ("syntax", "import", "missing-function", "timeout", "memory", "crash", "internal")
+ERROR_KINDS = ("syntax", "import", "missing-function", "ambiguous", "refused", "timeout", "memory", "crash", "internal")
 
 
 # Messages quote what the submission said and printed: they are made safe once, here,
@@ -112,10 +112,10 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
     lines = []
-    title = f"{report.kata}"
+    title = f"{report.kata}  (seed {report.seed})" if report.kata else "no kata to check it against"
     if file_label:
         title = f"{clean_line(file_label, None)}: {title}"
-    lines.append(f"{title}  (seed {report.seed})")
+    lines.append(title)
     if report.error is not None:
         lines.append(paint(f"  ERROR  {report.error.kind}", "error"))
         lines.extend("         " + line for line in report.error.message.splitlines())
@@ -134,6 +134,8 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
     total = len(report.checks)
     verdict = paint(report.status.upper(), report.status)
     summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"
+    if not total:
+        summary = f"{verdict}: the file could not be graded"
     lines.append(summary)
     return "\n".join(lines)
 
