@@ -74,13 +74,15 @@ def stable(entries: list[dict]) -> list[tuple]:
 
 
 def test_discovery_ids_student_folders_and_order(simple):
-    subs = discover([simple])
+    found = discover([simple], hashes=True)
+    subs = found.submissions
     assert [s.id for s in subs] == ["alice", "ann.py", "ben.py", "bob", "cat.py", "dan.py", "empty"]
     by_id = {s.id: s for s in subs}
-    assert by_id["alice"].path.name == "answer.py"  # the file that defines a kata function
-    assert by_id["bob"].path.name == "mine.py"  # the only .py file, however deep
-    assert by_id["empty"].path is None and "no .py file" in by_id["empty"].problem
+    assert by_id["alice"].parts[-1] == "answer.py"  # the file that defines a kata function
+    assert by_id["bob"].parts[-1] == "mine.py"  # the only .py file, however deep
+    assert not by_id["empty"].gradable and "no .py file" in by_id["empty"].problem
     assert len(by_id["ann.py"].sha256) == 64
+    assert found.skipped == 2  # notes.txt and .git, counted, not graded
 
 
 def test_json_gradebook_statuses_and_reports(simple):

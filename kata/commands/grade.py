@@ -59,15 +59,22 @@ def _jobs(text: str | None) -> int:
 
 
 def write_output(text: str, out: str | None) -> None:
-    """To stdout, or atomically to ``out`` (a half-written gradebook is never left behind)."""
+    """To stdout, or atomically to ``out``: the old file, or the whole new one, never
+    a half-written one, and no temporary file left behind whatever happens."""
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    path = Path(out)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    from kata.fileio import atomic_write
+
+    atomic_write(Path(out), text.encode("utf-8", errors="backslashreplace"), label="--out")
+
+
+def check_writable(out: str) -> None:
+    """Refuse an --out that cannot be written, before anything is graded."""
+    from kata.fileio import check_writable as check
+
+    check(Path(out), label="--out")
 
 
 def _sandbox_gaps(entries) -> dict[str, str]:
@@ -95,10 +102,14 @@ def run(args: argparse.Namespace) -> int:
         get_kata(kata_id)  # an unknown id is a usage error before any work
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
-    if args.out and not Path(args.out).resolve().parent.is_dir():
-        raise UsageError(f"--out {args.out}: its folder does not exist")
     fmt = gradebook.format_for(args.out, args.format)
-    submissions = shard(discover(args.paths, kata_id), which)
+    if args.out:
+        check_writable(args.out)  # before any grading: a result is never graded to be lost
+    found = discover(args.paths, kata_id, hashes=args.resume)
+    if not found.submissions:
+        raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders"
+                         f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
+    submissions = shard(found.submissions, which)
     reuse = {}
     if args.resume and Path(args.out).exists():
         text = Path(args.out).read_text(encoding="utf-8")
@@ -120,9 +131,11 @@ def run(args: argparse.Namespace) -> int:
     progress.finish()
     write_output(gradebook.write(result.entries, fmt), args.out)
     statuses = [e.get("status") for e in result.entries]
+    refused = sum((e.get("error") or {}).get("kind") == "refused" for e in result.entries)
     summary = (
         f"kata grade: {len(result.entries)} of {len(submissions)} submissions"
-        f" ({result.graded} graded, {result.reused} unchanged and kept): "
+        f" ({result.graded - refused} graded, {result.reused} unchanged and kept, {refused} refused"
+        f", {found.skipped} other entries skipped): "
         f"{statuses.count('pass')} pass, {statuses.count('fail')} fail, {statuses.count('error')} error"
         f" (seed {seed})"
     )

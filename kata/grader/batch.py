@@ -19,91 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kata.errors import SubmissionError, UsageError
+from kata.errors import UsageError
+from kata.grader.discovery import Discovered, Submission, discover
 from kata.grader.gradebook import Entry
 from kata.grader.limits import Limits
 
-_SKIP_DIRS = {"__pycache__", "node_modules"}
-_MAX_SOURCE = 1 << 20
-
-
-@dataclass
-class Submission:
-    id: str
-    path: Path | None  # None: a student folder with no file to grade
-    sha256: str = ""
-    problem: str = ""  # why there is no path
-
-
-# ---------------------------------------------------------------- discovery
-
-
-def _hidden(path: Path) -> bool:
-    return path.name.startswith(".") or path.name in _SKIP_DIRS
-
-
-def _sha(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _defines_kata(path: Path, kata_id: str | None) -> bool:
-    from kata.exercises import defined_functions, detect, get_kata
-
-    try:
-        if path.stat().st_size > _MAX_SOURCE:
-            return False
-        source = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    if kata_id:
-        return get_kata(kata_id).function in defined_functions(source)
-    return bool(detect(source))
-
-
-def _student(folder: Path, sid: str, kata_id: str | None) -> Submission:
-    files = sorted(
-        (p for p in folder.rglob("*.py")
-         if p.is_file() and not any(_hidden(Path(part)) for part in p.relative_to(folder).parts)),
-        key=lambda p: (len(p.relative_to(folder).parts), str(p)),
-    )
-    if not files:
-        return Submission(sid, None, problem="the folder holds no .py file")
-    if len(files) == 1:
-        return Submission(sid, files[0], _sha(files[0]))
-    chosen = [p for p in files if _defines_kata(p, kata_id)]
-    if not chosen:
-        what = f"`{kata_id}`'s function" if kata_id else "a kata function"
-        return Submission(sid, None, problem=f"none of the folder's {len(files)} .py files defines {what}")
-    return Submission(sid, chosen[0], _sha(chosen[0]))
-
-
-def discover(paths: Sequence[str | Path], kata_id: str | None = None) -> list[Submission]:
-    """Every submission under ``paths``, sorted by id. A folder holds .py files and/or
-    one sub-folder per student; a file given directly is its own submission."""
-    found: dict[str, Submission] = {}
-    for given in paths:
-        root = Path(given)
-        if root.is_file():
-            sid = root.as_posix()
-            found[sid] = Submission(sid, root, _sha(root))
-        elif root.is_dir():
-            for child in sorted(root.iterdir()):
-                if _hidden(child):
-                    continue
-                sid = child.relative_to(root).as_posix()
-                if len(paths) > 1:
-                    sid = f"{root.as_posix().rstrip('/')}/{sid}"
-                if child.is_dir():
-                    found[sid] = _student(child, sid, kata_id)
-                elif child.suffix == ".py" and child.is_file():
-                    found[sid] = Submission(sid, child, _sha(child))
-        else:
-            raise UsageError(f"{given}: no such file or folder")
-    return [found[k] for k in sorted(found)]
-
+__all__ = ["BatchResult", "Discovered", "Progress", "Submission", "discover", "grade_one", "parse_shard",
+           "reusable", "run_batch", "shard"]  # fmt: skip
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
     if text is None:
@@ -129,7 +51,7 @@ def shard(submissions: list[Submission], which: tuple[int, int] | None) -> list[
 def reusable(previous: Iterable[Entry], submissions: list[Submission], *, strict: bool = False) -> dict[str, Entry]:
     """Entries of an earlier gradebook whose file is unchanged (same id, same sha256);
     with ``strict``, only those graded with every protection in force (or not run at all)."""
-    current = {s.id: s.sha256 for s in submissions if s.path is not None}
+    current = {s.id: s.sha256 for s in submissions if s.gradable and s.sha256}
     return {
         e["id"]: e
         for e in previous
@@ -155,7 +77,11 @@ def _problem_entry(sub: Submission, kata: str, seed: int, kind: str, message: st
     from kata.grader.report import Report, ReportError
 
     report = Report(kata=kata, seed=seed, error=ReportError(kind, message))
-    return {"id": sub.id, **report.to_dict(), "file": str(sub.path) if sub.path else None, "sha256": sub.sha256}
+    return {"id": sub.id, **report.to_dict(), "file": sub.label, "sha256": sub.sha256}
+
+
+def _refused(reason: str, detail: str) -> str:
+    return f"refused: {reason} ({detail})"
 
 
 def grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, spawner=None) -> Entry:
@@ -171,28 +97,32 @@ def grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, s
 
 
 def _grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, spawner) -> Entry:
-    from kata.exercises import detect, get_kata
-    from kata.grader.engine import grade, parse_source, read_source
+    from kata.exercises import NoKata, get_kata, pick
+    from kata.grader.engine import grade, parse_source
+    from kata.grader.source import Refused
 
-    if sub.path is None:
+    if sub.refused:
+        return _problem_entry(sub, kata_id or "", seed, "refused", _refused(sub.refused, sub.problem))
+    if sub.problem:
         return _problem_entry(sub, kata_id or "", seed, "missing-function", sub.problem)
     try:
-        raw = read_source(sub.path)
-    except SubmissionError as err:
-        return _problem_entry(sub, kata_id or "", seed, "import", str(err))
+        raw = sub.read()  # the bytes that are hashed, detected, parsed and run: read once
+    except Refused as err:
+        return _problem_entry(sub, kata_id or "", seed, "refused", _refused(err.reason, str(err)))
+    sub.sha256 = hashlib.sha256(raw).hexdigest()
     if kata_id:
         kata = get_kata(kata_id)
     else:
-        found = detect(raw.decode("utf-8", errors="replace"))
-        if not found:
+        try:
+            kata = pick(raw.decode("utf-8", errors="replace"), sub.parts[-1])
+        except NoKata as err:
             _, _, problem = parse_source(raw)
-            if problem is not None:
+            if err.kind == "syntax" and problem is not None:
                 return _problem_entry(sub, "", seed, problem.kind, problem.message)
-            return _problem_entry(sub, "", seed, "missing-function", "the file defines none of the kata functions")
-        kata = found[0]
-    report = grade(sub.path, kata, seed=seed, limits=limits, spawner=spawner)
-    report.file = str(sub.path)
-    return {"id": sub.id, **report.to_dict(), "sha256": hashlib.sha256(raw).hexdigest()}
+            return _problem_entry(sub, "", seed, err.kind, f"the file {err}")
+    report = grade(Path(sub.label), kata, seed=seed, limits=limits, spawner=spawner, raw=raw)
+    report.file = sub.label
+    return {"id": sub.id, **report.to_dict(), "sha256": sub.sha256}
 
 
 # ---------------------------------------------------------------- the batch

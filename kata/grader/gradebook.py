@@ -92,15 +92,33 @@ def _write_csv(entries: list[Entry]) -> str:
     checks = _check_columns(entries)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox"])
+    header = ["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox"]
+    writer.writerow([csv_cell(cell) for cell in header])
     for e in entries:
         by_id = {str(c["id"]): c["status"] for c in e.get("checks") or []}
         error = (e.get("error") or {}).get("kind", "")
-        writer.writerow(
-            [e["id"], e.get("kata", ""), e.get("status", ""), score(e), *(by_id.get(c, "") for c in checks),
-             error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", ""), _words(e.get("sandbox"))]
-        )
+        writer.writerow([csv_cell(cell) for cell in (
+            e["id"], e.get("kata", ""), e.get("status", ""), score(e), *(by_id.get(c, "") for c in checks),
+            error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", ""), _words(e.get("sandbox"))
+        )])  # fmt: skip
     return out.getvalue()
+
+
+# A cell a spreadsheet would evaluate as a formula (OWASP's CSV injection): its text is
+# kept, behind an apostrophe, which spreadsheets show as text. Read back, it is removed.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
 
 
 def _words(names: object) -> str:
@@ -208,7 +226,8 @@ def _sandbox_fields(in_force: str | None, missing: str | None) -> Entry:
 
 
 def _read_csv(text: str) -> list[Entry]:
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [{_csv_text(k): _csv_text(v) for k, v in row.items() if k is not None and isinstance(v, str)}
+            for row in csv.DictReader(io.StringIO(text))]
     if rows and "id" not in rows[0]:
         raise ValueError("no id column")
     entries = []
