@@ -294,6 +294,9 @@ def test_ctrl_c_writes_what_was_finished(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "kata", "grade", str(root), "--out", str(out), "-j", "2", "--timeout", "20"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        # As in a terminal: Ctrl-C is not ignored (pytest-xdist's workers, or a shell's
+        # background job, may have passed SIGINT on ignored).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # The interrupt comes once both grading processes are at work (each has a run folder
     # for the submission it grades, in this test's own TMPDIR).

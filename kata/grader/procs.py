@@ -46,13 +46,18 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def resident_bytes(root: int) -> int:
-    """Resident memory of ``root``'s whole tree, in bytes (0 where nothing is readable)."""
+def peak_resident_bytes(root: int) -> int:
+    """The peak resident memory (VmHWM) of ``root``'s whole tree, summed, in bytes (0
+    where nothing is readable). A peak never goes down: memory that grows shows here,
+    temporaries that come and go do not, whenever the samples are taken."""
     total = 0
     for pid in tree(root):
         try:
-            with open(f"/proc/{pid}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"VmHWM:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except (OSError, IndexError, ValueError):
             continue
     return total

@@ -18,23 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.procs import resident_bytes
+from kata.grader.procs import peak_resident_bytes
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
 
 __all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "Worker"]
 
-# In the last half second before a deadline the grader samples the resident memory of
-# the child's process tree. Memory that only grows, by at least GROWTH_BYTES, means the
-# code was still allocating: on a machine where page faults are slow (a busy virtual
-# machine), a memory bomb reaches the time limit before the memory limit, and its
-# verdict must not depend on that. Code that only computes, or whose temporaries come
-# and go, keeps the verdict ``timeout``.
-MEMORY_WINDOW = 0.5
-MEMORY_SAMPLES = 5
-GROWTH_BYTES = 4 << 20
-STEP_BYTES = 256 << 10
-
+# In the last second before a deadline the grader samples the peak resident memory of
+# the child's process tree. A peak that rose by GROWTH_BYTES means the code was still
+# allocating: where page faults are slow (a busy virtual machine), a memory bomb reaches
+# its time limit before its memory limit, and its verdict must not depend on that. Code
+# that only computes, or whose temporaries come and go, leaves the peak where it was
+# and keeps the verdict ``timeout``.
+MEMORY_WINDOW = 1.0
+GROWTH_BYTES = 8 << 20
 
 class ChildFailure(Exception):
     """The child did not produce a complete answer."""
@@ -146,12 +143,11 @@ class Worker:
                 if remaining <= 0:
                     self._out_of_time(samples)
                 wait = min(remaining, 0.5)
-                if remaining <= MEMORY_WINDOW:
-                    next_sample = deadline - MEMORY_WINDOW * (1 - len(samples) / MEMORY_SAMPLES)
-                    if now >= next_sample:
-                        samples.append(resident_bytes(self.proc.pid))
-                        next_sample += MEMORY_WINDOW / MEMORY_SAMPLES
-                    wait = max(0.0, min(wait, next_sample - now))
+                if not samples:
+                    if remaining <= MEMORY_WINDOW:
+                        samples.append(peak_resident_bytes(self.proc.pid))
+                    else:
+                        wait = min(wait, remaining - MEMORY_WINDOW)
                 for key, _ in self._selector.select(wait):
                     fd = key.fd
                     if fd == self._req_w:
@@ -176,12 +172,9 @@ class Worker:
 
     def _out_of_time(self, samples: list[int]) -> None:
         """The deadline passed without an answer: kill the child and say why."""
-        samples.append(resident_bytes(self.proc.pid))
+        samples.append(peak_resident_bytes(self.proc.pid))
         self.kill()
-        steps = [b - a for a, b in zip(samples, samples[1:])]
-        # Only ever up, and up in most steps: temporaries that come and go rise once at most.
-        rising = sum(step >= STEP_BYTES for step in steps)
-        if all(step >= 0 for step in steps) and rising >= 3 and samples[-1] - samples[0] >= GROWTH_BYTES:
+        if len(samples) >= 2 and samples[-1] - samples[0] >= GROWTH_BYTES:
             raise ChildMemory(
                 f"your code was still allocating memory when its time ran out "
                 f"({samples[-1] >> 20} MiB and growing; the limit is {self.limits.memory_mb} MiB)"
