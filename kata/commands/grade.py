@@ -23,8 +23,11 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import os
+import signal
 import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kata.commands._options import add_limit_options, limits_from
@@ -77,6 +80,47 @@ def check_writable(out: str) -> None:
     check(Path(out), label="--out")
 
 
+def _previous_entries(out: Path) -> list[dict]:
+    """What --resume continues: the gradebook, then what a killed run journalled."""
+    from kata.grader import gradebook
+    from kata.grader.journal import journal_path, read_journal
+
+    entries = gradebook.read_file(out, f"--out {out}") if out.exists() else []
+    return entries + read_journal(journal_path(out))
+
+
+def _seed_of(entries: list[dict]) -> int | None:
+    """The seed an earlier run used, so that --resume alone continues it."""
+    seeds = Counter(e["run"].get("seed") for e in entries if isinstance(e.get("run"), dict))
+    seed = seeds.most_common(1)[0][0] if seeds else None
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+class _Stop:
+    signal: int | None = None
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[_Stop]:
+    """SIGTERM and SIGHUP stop the batch as Ctrl-C does: what was finished is written.
+    A signal that was ignored when kata started (nohup) stays ignored."""
+    stop = _Stop()
+
+    def handler(signum: int, _frame: object) -> None:
+        stop.signal = signum
+        raise KeyboardInterrupt
+
+    saved = {}
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            saved[sig] = signal.signal(sig, handler)
+    try:
+        yield stop
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, old)
+
+
 def _sandbox_gaps(entries) -> dict[str, str]:
     """Protections missing for any submission that ran, with the first reason given."""
     from kata.grader.sandbox import required_gaps
@@ -89,9 +133,10 @@ def _sandbox_gaps(entries) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, UsageError
+    from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, KataError, UsageError
     from kata.grader import gradebook
     from kata.grader.batch import Progress, discover, parse_shard, reusable, run_batch, shard
+    from kata.grader.journal import Journal, journal_path, run_key
 
     which = parse_shard(args.shard)
     jobs = _jobs(args.jobs)
@@ -110,26 +155,52 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders"
                          f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
     submissions = shard(found.submissions, which)
-    reuse = {}
-    if args.resume and Path(args.out).exists():
-        text = Path(args.out).read_text(encoding="utf-8")
-        reuse = reusable(gradebook.read(text, source=args.out), submissions, strict=args.sandbox == "strict")
+    out = Path(args.out) if args.out else None
+    previous = _previous_entries(out) if args.resume else []
+    seed = args.seed if args.seed is not None else _seed_of(previous)
+    if seed is None:
+        from kata.grader import new_seed
 
-    from kata.grader import new_seed
-
-    seed = new_seed() if args.seed is None else args.seed
+        seed = new_seed()
     limits = limits_from(args)
     if limits.sandbox == "strict":  # refuse before any submission runs
         from kata.grader.engine import probe_sandbox
         from kata.grader.sandbox import require
 
         require(probe_sandbox(limits), "strict")
+    key = run_key(kata_id, seed, limits)
+    reuse, stale = reusable(previous, submissions, key, strict=limits.sandbox == "strict")
+    if stale:
+        reasons = Counter(stale.values())
+        said = "; ".join(f"{n} because {why}" for why, n in reasons.most_common(3))
+        print(f"kata grade: grading {len(stale)} earlier entries again: {said}", file=sys.stderr)
+    journal = Journal(journal_path(out), keep=args.resume) if out else None
+
+    def finished(entry: dict) -> None:
+        entry["run"] = key
+        if journal is not None:
+            journal.add(entry)
+        progress.update(entry)
+
     progress = Progress(len(submissions) - len(reuse))
-    result = run_batch(
-        submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=progress.update
-    )
+    with _stopped_by_signals() as stopped:
+        result = run_batch(
+            submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=finished
+        )
     progress.finish()
-    write_output(gradebook.write(result.entries, fmt), args.out)
+    try:
+        write_output(gradebook.write(result.entries, fmt), args.out)
+    except KataError:
+        if journal is not None and journal.failed is None:
+            journal.close()
+            print(f"kata grade: every finished result is kept in {journal.path}; "
+                  "free some space and rerun with --resume", file=sys.stderr)
+        raise
+    if journal is not None:
+        if journal.failed:
+            print(f"kata grade: warning: the journal could not be written ({journal.failed}); "
+                  "the gradebook is complete", file=sys.stderr)
+        journal.remove()
     statuses = [e.get("status") for e in result.entries]
     refused = sum((e.get("error") or {}).get("kind") == "refused" for e in result.entries)
     summary = (
@@ -149,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
     if result.interrupted:
         print("kata grade: interrupted; the gradebook holds what was finished (rerun with --resume)",
               file=sys.stderr)
-        return 130
+        return 128 + (stopped.signal or signal.SIGINT)
     if any((e.get("error") or {}).get("kind") == "internal" for e in result.entries):
         return EXIT_INTERNAL
     return EXIT_OK if all(s == "pass" for s in statuses) else EXIT_FAIL

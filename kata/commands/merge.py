@@ -29,20 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kata.commands.grade import write_output
-    from kata.errors import EXIT_FAIL, EXIT_OK, UsageError
+    from kata.errors import EXIT_FAIL, EXIT_OK
     from kata.grader import gradebook
 
-    if args.out and not Path(args.out).resolve().parent.is_dir():
-        raise UsageError(f"--out {args.out}: its folder does not exist")
+    if args.out:
+        from kata.commands.grade import check_writable
+
+        check_writable(args.out)
     merged: dict[str, dict] = {}
     for name in args.files:
-        try:
-            text = Path(name).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{name}: no such file") from None
-        except (OSError, UnicodeDecodeError) as err:
-            raise UsageError(f"{name}: cannot read it ({err})") from None
-        for entry in gradebook.read(text, source=name):
+        for entry in gradebook.read_file(Path(name)):
             if entry["id"] in merged:
                 print(f"kata merge: warning: {entry['id']} is in several gradebooks; keeping the one in {name}",
                       file=sys.stderr)

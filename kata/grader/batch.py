@@ -48,17 +48,39 @@ def shard(submissions: list[Submission], which: tuple[int, int] | None) -> list[
     return [s for k, s in enumerate(submissions) if k % n == i - 1]
 
 
-def reusable(previous: Iterable[Entry], submissions: list[Submission], *, strict: bool = False) -> dict[str, Entry]:
-    """Entries of an earlier gradebook whose file is unchanged (same id, same sha256);
-    with ``strict``, only those graded with every protection in force (or not run at all)."""
+def reusable(
+    previous: Iterable[Entry], submissions: list[Submission], key: dict | None = None, *, strict: bool = False
+) -> tuple[dict[str, Entry], dict[str, str]]:
+    """Entries of an earlier run that can stand: the same id and the same file (sha256),
+    graded the same way (``journal.run_key``; not checked when ``key`` is None); with
+    ``strict``, only those graded with every protection in force (or not run at all).
+    Also returns, for each id of the batch that had an entry but is graded again, why."""
+    from kata.grader.journal import stale_because
+
     current = {s.id: s.sha256 for s in submissions if s.gradable and s.sha256}
-    return {
-        e["id"]: e
-        for e in previous
-        if e.get("sha256") and current.get(e["id"]) == e.get("sha256")
-        and (e.get("error") or {}).get("kind") != "internal"
-        and (not strict or _fully_sandboxed(e))
-    }
+    wanted = {s.id for s in submissions}
+    reuse: dict[str, Entry] = {}
+    stale: dict[str, str] = {}
+    for e in previous:  # later entries (the journal) win over earlier ones
+        sid = e["id"]
+        if sid not in wanted:
+            continue
+        why = None
+        if not e.get("sha256") or current.get(sid) != e.get("sha256"):
+            why = "the file changed"
+        elif (e.get("error") or {}).get("kind") == "internal":
+            why = "it ended in an internal error"
+        elif strict and not _fully_sandboxed(e):
+            why = "it was graded without every protection (--sandbox strict)"
+        elif key is not None:
+            why = stale_because(e, key)
+        if why is None:
+            reuse[sid] = e
+            stale.pop(sid, None)
+        else:
+            reuse.pop(sid, None)
+            stale[sid] = why
+    return reuse, stale
 
 
 def _fully_sandboxed(entry: Entry) -> bool:
@@ -233,6 +255,21 @@ def _run_here(todo, kata_id, seed, limits, result, on_entry) -> None:
 # grader code: the submissions still run in the zygotes' forks.
 
 
+def _die_with(parent: int) -> None:
+    """SIGTERM when the batch's process dies, however it dies (SIGKILL included), so
+    the driver ends its children and removes its folders instead of grading on."""
+    import signal
+
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
     import json
     import signal
@@ -246,6 +283,7 @@ def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
         raise SystemExit(1)
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # so is a closed terminal
     signal.signal(signal.SIGTERM, stop)
     tasks = os.fdopen(task_r, "r", encoding="ascii")
     out = os.fdopen(result_w, "w", encoding="utf-8")
@@ -295,10 +333,13 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
         result_r, result_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the driver
             code = 3
             try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+                _die_with(parent)
                 os.environ["TMPDIR"] = str(home)
                 os.close(task_w)
                 os.close(result_r)
@@ -309,6 +350,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                 _driver(task_r, result_w, todo, kata_id, seed, limits)
                 code = 0
             finally:
+                remove_workdir(home)  # if the batch's process is gone, nobody else will
                 os._exit(code)
         os.close(task_r)
         os.close(result_w)

@@ -24,7 +24,7 @@ from kata.grader.text import clean_line, clean_text
 FORMATS = ("json", "csv", "junit")
 Entry = dict[str, Any]
 
-_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256", "sandbox")
+_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256", "sandbox", "run")
 # Characters XML 1.0 cannot carry at all, escaped or not.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -38,7 +38,15 @@ def format_for(path: str | None, chosen: str | None) -> str:
 
 def sniff(text: str) -> str:
     head = text.lstrip()[:1]
-    return "json" if head == "[" else "junit" if head == "<" else "csv"
+    if head in ("[", "{"):
+        return "json"
+    if head == "<":
+        return "junit"
+    try:
+        json.loads(text)  # null, a number, a string: JSON, though not a gradebook
+    except ValueError:
+        return "csv"
+    return "json"
 
 
 def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
@@ -92,14 +100,15 @@ def _write_csv(entries: list[Entry]) -> str:
     checks = _check_columns(entries)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    header = ["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox"]
+    header = ["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox", "run"]
     writer.writerow([csv_cell(cell) for cell in header])
     for e in entries:
         by_id = {str(c["id"]): c["status"] for c in e.get("checks") or []}
         error = (e.get("error") or {}).get("kind", "")
         writer.writerow([csv_cell(cell) for cell in (
             e["id"], e.get("kata", ""), e.get("status", ""), score(e), *(by_id.get(c, "") for c in checks),
-            error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", ""), _words(e.get("sandbox"))
+            error, e.get("duration_ms", 0), e.get("seed", ""), e.get("sha256", ""), _words(e.get("sandbox")),
+            _run_cell(e.get("run")),
         )])  # fmt: skip
     return out.getvalue()
 
@@ -119,6 +128,26 @@ def _csv_text(value: str) -> str:
     if value.startswith("'") and value[1:].startswith(_FORMULA_START):
         return value[1:]
     return value
+
+
+def _run_cell(run: object) -> str:
+    """How an entry was graded (``journal.run_key``), as one cell: ``key=value`` words."""
+    if not isinstance(run, dict):
+        return ""
+    return " ".join(f"{k}={json.dumps(v)}" for k, v in run.items())
+
+
+def _run_fields(cell: str | None) -> Entry:
+    if not cell:
+        return {}
+    run: Entry = {}
+    for word in cell.split(" "):
+        key, _, value = word.partition("=")
+        try:
+            run[key] = json.loads(value)
+        except ValueError:
+            return {}
+    return {"run": run}
 
 
 def _words(names: object) -> str:
@@ -150,6 +179,8 @@ def _write_junit(entries: list[Entry]) -> str:
         for key in ("kata", "status", "seed", "sha256", "file"):
             if e.get(key) is not None:
                 ET.SubElement(props, "property", name=key, value=xml_text(e[key]))
+        if isinstance(e.get("run"), dict):
+            ET.SubElement(props, "property", name="run", value=xml_text(_run_cell(e["run"])))
         if "sandbox" in e:
             ET.SubElement(props, "property", name="sandbox", value=xml_text(_words(e.get("sandbox"))))
             ET.SubElement(props, "property", name="sandbox_missing", value=xml_text(_missing_names(e)))
@@ -189,21 +220,79 @@ def _write_junit(entries: list[Entry]) -> str:
 # ---------------------------------------------------------------- reading
 
 
+_STATUSES = ("pass", "fail", "error")
+
+
+def entry_problem(entry: object) -> str | None:
+    """What is wrong with one entry read from a file (None: it is a gradebook entry)."""
+    if not isinstance(entry, dict):
+        return "an entry is not an object"
+    if not isinstance(entry.get("id"), str) or not entry["id"]:
+        return "an entry has no id"
+    where = f"entry {entry['id']!r}"
+    if entry.get("status") not in _STATUSES:
+        return f"{where} has no status (pass, fail or error)"
+    checks = entry.get("checks", [])
+    if not isinstance(checks, list) or not all(
+        isinstance(c, dict) and isinstance(c.get("id"), str) and isinstance(c.get("status"), str) for c in checks
+    ):
+        return f"{where}: checks must be a list of {{id, status}}"
+    error = entry.get("error")
+    if error is not None and not (isinstance(error, dict) and isinstance(error.get("kind"), str)):
+        return f"{where}: error must be null or {{kind, message}}"
+    for key, kinds in (("seed", (int, type(None))), ("duration_ms", (int, float)), ("sha256", str),
+                       ("output", str), ("kata", str), ("run", (dict, type(None)))):  # fmt: skip
+        if key in entry and not isinstance(entry[key], kinds) or isinstance(entry.get(key), bool):
+            return f"{where}: {key} has the wrong type"
+    return None
+
+
+def valid_entry(entry: object) -> bool:
+    return entry_problem(entry) is None
+
+
 def read(text: str, fmt: str | None = None, source: str = "gradebook") -> list[Entry]:
+    """The entries of a gradebook's text. Raises ``UsageError`` (one line naming
+    ``source``) for anything that is not a whole, well-formed gradebook."""
+    if not text.strip():
+        raise UsageError(f"{source} is empty, not a gradebook")
     fmt = fmt or sniff(text)
     try:
         if fmt == "json":
             entries = json.loads(text)
-            if not isinstance(entries, list) or not all(isinstance(e, dict) and "id" in e for e in entries):
-                raise ValueError("expected a list of reports with an id")
-            return entries
-        if fmt == "csv":
-            return _read_csv(text)
-        if fmt == "junit":
-            return _read_junit(text)
-    except (ValueError, KeyError, ET.ParseError, csv.Error) as err:
-        raise UsageError(f"{source} is not a {fmt} gradebook: {err}") from None
-    raise UsageError(f"unknown format `{fmt}`")
+            if not isinstance(entries, list):
+                raise ValueError("expected a list of entries")
+        elif fmt == "csv":
+            entries = _read_csv(text)
+        elif fmt == "junit":
+            entries = _read_junit(text)
+        else:
+            raise UsageError(f"unknown format `{fmt}`")
+        for entry in entries:
+            problem = entry_problem(entry)
+            if problem:
+                raise ValueError(problem)
+    except (ValueError, KeyError, TypeError, ET.ParseError, csv.Error, RecursionError) as err:
+        raise UsageError(f"{source} is not a {fmt} gradebook: {clean_line(str(err), 300)}") from None
+    return entries
+
+
+def read_file(path: Path, label: str = "") -> list[Entry]:
+    """A gradebook file's entries; any problem reading it is one ``UsageError`` line."""
+    label = label or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{label} is a folder, not a gradebook") from None
+    except OSError as err:
+        raise UsageError(f"{label}: cannot read it ({err.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{label} is not UTF-8 text, so not a kata gradebook") from None
+    return read(text, source=label)
 
 
 def _int(text: str | None) -> int | None:
@@ -226,10 +315,11 @@ def _sandbox_fields(in_force: str | None, missing: str | None) -> Entry:
 
 
 def _read_csv(text: str) -> list[Entry]:
-    rows = [{_csv_text(k): _csv_text(v) for k, v in row.items() if k is not None and isinstance(v, str)}
-            for row in csv.DictReader(io.StringIO(text))]
-    if rows and "id" not in rows[0]:
+    reader = csv.DictReader(io.StringIO(text))
+    if "id" not in [_csv_text(name) for name in reader.fieldnames or ()]:
         raise ValueError("no id column")
+    rows = [{_csv_text(k): _csv_text(v) for k, v in row.items() if k is not None and isinstance(v, str)}
+            for row in reader]
     entries = []
     for row in rows:
         checks = [{"id": k, "status": v, "message": ""} for k, v in row.items() if k not in _FIXED and v]
@@ -246,6 +336,7 @@ def _read_csv(text: str) -> list[Entry]:
                 "duration_ms": _int(row.get("duration_ms")) or 0,
                 "sha256": row.get("sha256", ""),
                 **_sandbox_fields(row.get("sandbox"), None),
+                **_run_fields(row.get("run")),
             }
         )
     return entries
@@ -280,6 +371,7 @@ def _read_junit(text: str) -> list[Entry]:
             "duration_ms": round(float(suite.get("time") or 0) * 1000),
             "sha256": props.get("sha256", ""),
             **_sandbox_fields(props.get("sandbox"), props.get("sandbox_missing")),
+            **_run_fields(props.get("run")),
         }
         if props.get("file"):
             entry["file"] = props["file"]
