@@ -114,3 +114,32 @@ def grade_warm(_warm_pool) -> Callable[..., object]:
             return grade(path, kata, spawner=spawner, **kwargs)
 
     return run
+
+
+def ours() -> list[int]:
+    """Processes this test started, however deep: the autouse fixture's TMPDIR (or a
+    folder in it) is in the environment they started with."""
+    marker = f"TMPDIR={os.environ['TMPDIR']}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                environ = (entry / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if any(part.startswith(marker) for part in environ):
+                found.append(int(entry.name))
+    return found
+
+
+def gone_within(ceiling: float = 30.0) -> list[int]:
+    """Waits until no process of this test is left; returns (and kills) those that are."""
+    deadline = time.monotonic() + ceiling
+    while (left := ours()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return left

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import gone_within
 from tests.test_grade import CORRECT, WRONG
 
 LOOP = "def softmax(x):\n    while True:\n        pass\n"
@@ -23,33 +24,6 @@ LOOP = "def softmax(x):\n    while True:\n        pass\n"
 def kata(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kata", *args], capture_output=True, text=True, check=False,
                           stdin=subprocess.DEVNULL, timeout=300, **kwargs)
-
-
-def ours() -> list[int]:
-    """Processes started by this test (its TMPDIR is in their environment)."""
-    marker = f"TMPDIR={os.environ['TMPDIR']}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                environ = (entry / "environ").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if any(part.startswith(marker) for part in environ):
-                found.append(int(entry.name))
-    return found
-
-
-def gone_within(ceiling: float = 30.0) -> list[int]:
-    deadline = time.monotonic() + ceiling
-    while (left := ours()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    for pid in left:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    return left
 
 
 def start(*args: str) -> subprocess.Popen[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import textwrap
 
+from pathlib import Path
+
 import pytest
 
 from kata.exercises import get_kata
@@ -70,3 +72,29 @@ def test_nothing_the_child_wrote_is_left_behind(tmp_path, monkeypatch, skip):
     report = grade(path, get_kata("softmax"), seed=1, limits=Limits(timeout=6.0, check_timeout=3.0))
     assert report.error is None or report.error.kind != "internal"
     assert list(runs.iterdir()) == []
+
+
+def test_a_folder_left_by_a_killed_grader_is_swept_and_a_live_one_is_not(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+
+    from kata.grader import spawn
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    code = ("import sys, time; from kata.grader.spawn import new_workdir; "
+            "print(new_workdir(), flush=True); time.sleep(600)")
+    dead = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        left, used = Path(dead.stdout.readline().strip()), Path(alive.stdout.readline().strip())
+        (left / "submission.py").write_text("a copy of someone's code")
+        dead.send_signal(signal.SIGKILL)
+        dead.wait()
+        assert left.is_dir()
+        assert spawn.sweep(tmp_path) == 1
+        assert not left.exists() and used.is_dir()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert spawn.sweep(tmp_path) == 1 and list(tmp_path.iterdir()) == []

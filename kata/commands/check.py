@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
 from kata.commands._options import add_limit_options, limits_from
+from kata.commands._signals import stopped_by_signals
 
 NAME = "check"
 
@@ -98,10 +100,18 @@ def run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     seed = new_seed() if args.seed is None else args.seed
     reports = []
-    for kata in katas:
-        checks = kata.example_checks() if args.examples else None
-        reports.append(grade(path, kata, seed=seed, limits=limits, checks=checks, prestarted=prestarted))
-        prestarted = None
+    with stopped_by_signals() as stopped:
+        try:
+            for kata in katas:
+                checks = kata.example_checks() if args.examples else None
+                reports.append(grade(path, kata, seed=seed, limits=limits, checks=checks, prestarted=prestarted,
+                                     raw=raw))
+                prestarted = None
+        except KeyboardInterrupt:  # grade() has ended the child and removed its folder
+            if prestarted is not None:
+                prestarted.discard()
+            print("kata: interrupted", file=sys.stderr)
+            return 128 + (stopped.signal or signal.SIGINT)
     for report in reports:
         report.file = str(path)
     if args.json:

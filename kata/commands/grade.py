@@ -26,11 +26,10 @@ import argparse
 import signal
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from kata.commands._options import add_limit_options, limits_from
+from kata.commands._signals import stopped_by_signals
 
 NAME = "grade"
 
@@ -96,31 +95,6 @@ def _seed_of(entries: list[dict]) -> int | None:
     return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
-class _Stop:
-    signal: int | None = None
-
-
-@contextmanager
-def _stopped_by_signals() -> Iterator[_Stop]:
-    """SIGTERM and SIGHUP stop the batch as Ctrl-C does: what was finished is written.
-    A signal that was ignored when kata started (nohup) stays ignored."""
-    stop = _Stop()
-
-    def handler(signum: int, _frame: object) -> None:
-        stop.signal = signum
-        raise KeyboardInterrupt
-
-    saved = {}
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) is not signal.SIG_IGN:
-            saved[sig] = signal.signal(sig, handler)
-    try:
-        yield stop
-    finally:
-        for sig, old in saved.items():
-            signal.signal(sig, old)
-
-
 def _sandbox_gaps(entries) -> dict[str, str]:
     """Protections missing for any submission that ran, with the first reason given."""
     from kata.grader.sandbox import required_gaps
@@ -183,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         progress.update(entry)
 
     progress = Progress(len(submissions) - len(reuse))
-    with _stopped_by_signals() as stopped:
+    with stopped_by_signals() as stopped:
         result = run_batch(
             submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=finished
         )

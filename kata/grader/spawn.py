@@ -140,10 +140,22 @@ def new_workdir() -> Path:
     return path
 
 
+# Each folder made here holds a lock for as long as the process that made it (or a fork
+# of it) lives: the kernel releases it however the process ends, SIGKILL included. A
+# folder whose lock can be taken was left by a process that is gone, and is removed
+# the next time kata makes one (``sweep``): a killed grader leaves nothing for long.
+LOCK = ".kata-lock"
+_LOCKS: dict[str, int] = {}
+_swept: set[str] = set()
+
+
 def private_folder(prefix: str) -> Path:
-    """A new 0700 folder in $TMPDIR; ``tempfile`` is avoided because its import alone
-    costs more than this module."""
+    """A new 0700 folder in $TMPDIR, locked while this process lives; ``tempfile`` is
+    avoided because its import alone costs more than this module."""
     base = Path(os.environ.get("TMPDIR") or "/tmp")
+    if str(base) not in _swept:
+        _swept.add(str(base))
+        sweep(base)
     for _ in range(100):
         path = base / f"{prefix}-{os.urandom(6).hex()}"
         try:
@@ -156,8 +168,55 @@ def private_folder(prefix: str) -> Path:
             raise InternalError(
                 f"cannot make a work folder in {base} ({err.strerror}); set TMPDIR to a writable folder"
             ) from None
+        _lock(path)
         return path
     raise FileExistsError(f"cannot create a work folder in {base}")
+
+
+def _lock(path: Path) -> None:
+    import fcntl
+
+    # Locked under another name, then renamed: a sweep never sees the lock unlocked.
+    try:
+        fd = os.open(path / (LOCK + ".new"), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW,
+                     0o600)
+    except OSError:
+        return  # no lock: no sweep will ever take the folder for a leftover
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(path / (LOCK + ".new"), path / LOCK)
+    except OSError:
+        os.close(fd)
+        return
+    _LOCKS[os.fspath(path)] = fd
+
+
+def sweep(base: Path) -> int:
+    """Remove the kata work folders in ``base`` that no living process holds; returns
+    how many. Folders of other users, and any folder without kata's lock, are left."""
+    import fcntl
+
+    removed = 0
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(("kata-run-", "kata-grade-"))]
+    except OSError:
+        return 0
+    for name in names:
+        path = base / name
+        try:
+            if os.lstat(path).st_uid != os.geteuid():
+                continue
+            fd = os.open(path / LOCK, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # in use
+        finally:
+            os.close(fd)
+        removed += remove_workdir(path)
+    return removed
 
 
 def remove_workdir(path: Path) -> bool:
@@ -173,6 +232,10 @@ def remove_workdir(path: Path) -> bool:
         return _remove_tree(os.fspath(path))
     except OSError:
         return False
+    finally:
+        fd = _LOCKS.pop(os.fspath(path), None)
+        if fd is not None:
+            os.close(fd)
 
 
 def _retry_writable(fd: int, remove) -> None:
