@@ -97,19 +97,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kata.grader.spawn import single_threaded_numpy
 
     single_threaded_numpy()
-    prestarted = None
-    if command_name(argv) in _PRESTART:
-        from kata.grader.spawn import prestart
+    command = command_name(argv)
+    if command is None:  # the app handles its own signals
+        return _run(argv, None)
+    from kata.commands._signals import stopped_by_signals
 
+    prestarted = None
+    # From the first moment: Ctrl-C, SIGTERM or a closed terminal end the command with
+    # one line, after its child is ended and its folder removed.
+    with stopped_by_signals() as stopped:
         try:
-            prestarted = prestart()
-        except Exception:  # noqa: BLE001 - the command starts one itself, and reports the problem
-            prestarted = None
-    try:
-        return _run(argv, prestarted)
-    finally:
-        if prestarted is not None and not prestarted.taken:
-            prestarted.discard()
+            if command in _PRESTART:
+                from kata.grader.spawn import prestart
+
+                try:
+                    prestarted = prestart()
+                except Exception:  # noqa: BLE001 - the command starts one itself, and reports the problem
+                    prestarted = None
+            return _run(argv, prestarted)
+        except KeyboardInterrupt:
+            print("kata: interrupted", file=sys.stderr)
+            return 128 + (stopped.signal or 2)
+        finally:
+            if prestarted is not None and not prestarted.taken:
+                prestarted.discard()
 
 
 def _run(argv: list[str], prestarted) -> int:
@@ -125,14 +136,15 @@ def _run(argv: list[str], prestarted) -> int:
     except KataError as err:
         print(f"kata: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("kata: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # `kata list | head`: the reader went away; nothing more to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as err:  # a bug in kata: one line, unless asked for the traceback
+        from kata.commands._signals import received
+
+        if received() is not None or _interrupted(err):  # a signal came mid-import, and was wrapped
+            raise KeyboardInterrupt from None
         if os.environ.get("KATA_DEBUG"):
             raise
         print(
@@ -141,6 +153,16 @@ def _run(argv: list[str], prestarted) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _interrupted(err: BaseException) -> bool:
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, KeyboardInterrupt):
+            return True
+        seen.add(id(err))
+        err = err.__cause__ or err.__context__  # type: ignore[assignment]
+    return False
 
 
 def entry() -> NoReturn:

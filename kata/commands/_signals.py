@@ -13,6 +13,15 @@ class Stop:
     signal: int | None = None
 
 
+_received: int | None = None
+
+
+def received() -> int | None:
+    """The signal that stopped this process's command, if one did (a KeyboardInterrupt
+    raised in the middle of an import may come out as another exception)."""
+    return _received
+
+
 @contextmanager
 def stopped_by_signals() -> Iterator[Stop]:
     """Within the block, SIGTERM and SIGHUP (a closed terminal) raise KeyboardInterrupt
@@ -22,7 +31,8 @@ def stopped_by_signals() -> Iterator[Stop]:
     stop = Stop()
 
     def handler(signum: int, _frame: object) -> None:
-        stop.signal = signum
+        global _received
+        stop.signal = _received = signum
         raise KeyboardInterrupt
 
     saved = {}
