@@ -188,6 +188,11 @@ def _open_app(args: argparse.Namespace) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         build_parser().print_help()
         return 0
+    from kata.store import Store
+
+    # A progress store that cannot be opened (damaged, newer, unwritable, a file where
+    # the folder should be) is one line here, before the app takes the terminal.
+    Store.open(args.data_dir).close()
     from kata.tui.app import run_app
 
     return run_app(data_dir=args.data_dir, lang=args.lang)

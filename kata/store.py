@@ -179,36 +179,85 @@ class KataBest:
 class Store:
     """The progress database. Safe to share between threads; one write at a time."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        """Open (or create) the store at ``path``. ``read_only``: for commands that only
+        read (``kata stats``): nothing is created, and a read-only folder is fine."""
         self.path = Path(path)
         self._lock = threading.RLock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StoreError(
-                f"cannot create the data folder {self.path.parent}: {err.strerror or err}; "
-                "point KATA_HOME or --data-dir at a writable folder"
-            ) from None
+        self.read_only = read_only
+        self._check_file()
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    f"cannot create the data folder {self.path.parent}: {err.strerror or err}; "
+                    "point KATA_HOME or --data-dir at a writable folder"
+                ) from None
         with self._guard():
-            self._db = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=10
-            )
+            self._db = self._connect()
         try:
             with self._guard():
                 self._db.execute("PRAGMA foreign_keys = ON")
                 self._db.execute("PRAGMA busy_timeout = 10000")
                 self._check_identity()
-                self._db.execute("PRAGMA journal_mode = WAL")
-                self._db.execute("PRAGMA synchronous = FULL")
-                self._migrate()
+                self._check_health()
+                if not read_only:
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                    self._db.execute("PRAGMA synchronous = FULL")
+                    self._migrate()
         except BaseException:
             self._db.close()
             raise
 
+    def _connect(self) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # A folder nobody may write to: the WAL's shared memory cannot be made, so
+            # read the file as it is (no other kata can be writing it there either).
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+    def _check_file(self) -> None:
+        """Refuse what cannot be kata's progress before SQLite touches it."""
+        try:
+            info = self.path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            if self.read_only:
+                raise StoreError(f"{self.path} does not exist yet: there is no progress to show") from None
+            return  # a new store; a folder that cannot be made is said below
+        except OSError as err:
+            raise StoreError(f"cannot read {self.path}: {err.strerror or err}") from None
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not kata's progress file: move it aside")
+        if info.st_size == 0:
+            raise StoreError(
+                f"{self.path} is empty (0 bytes), so the progress it held is gone: restore it from a "
+                "backup, or delete it to start afresh"
+            )
+
+    def _check_health(self) -> None:
+        """A file damaged in the middle is refused at once, not found out by a later read."""
+        if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            return
+        verdict = self._db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({verdict})")
+
     @classmethod
-    def open(cls, data_directory: str | os.PathLike[str] | None = None) -> Store:
+    def empty(cls) -> Store:
+        """A store in memory, with nothing in it: what there is to show before any progress."""
+        return cls(":memory:")
+
+    @classmethod
+    def open(cls, data_directory: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
         """The store of the data directory (``--data-dir``, ``$KATA_HOME`` or the platform's)."""
-        return cls(data_dir(data_directory) / FILE_NAME)
+        return cls(data_dir(data_directory) / FILE_NAME, read_only=read_only)
 
     def close(self) -> None:
         with self._lock:

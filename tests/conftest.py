@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -143,3 +145,15 @@ def gone_within(ceiling: float = 30.0) -> list[int]:
         except OSError:
             pass
     return left
+
+
+def in_own_mount(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` (sh) in a mount namespace of its own, as root of a user namespace,
+    so that it can mount small or read-only file systems that nobody else sees."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no user namespaces here: {probe.stderr.decode().strip()}")
+    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import gone_within
+from tests.conftest import gone_within, in_own_mount
 from tests.test_grade import CORRECT, WRONG
 
 LOOP = "def softmax(x):\n    while True:\n        pass\n"
@@ -121,18 +120,6 @@ def test_a_bad_gradebook_to_resume_or_merge_is_one_line(tmp_path, content):
     assert out.read_bytes() == content  # never overwritten
 
 
-def _in_own_mount(script: str) -> subprocess.CompletedProcess[str]:
-    """Run ``script`` (sh) in a mount namespace of its own, as root of a user namespace,
-    so that it can mount small or read-only file systems that nobody else sees."""
-    if shutil.which("unshare") is None:
-        pytest.skip("unshare (util-linux) is not installed")
-    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip(f"no user namespaces here: {probe.stderr.decode().strip()}")
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script],
-                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
-
-
 @pytest.mark.parametrize("mount, why", [("-o size=64k", "the disk is full"),
                                         ("-o ro", "the file system is read-only")])
 def test_an_out_that_cannot_be_written_is_refused_before_grading(tmp_path, mount, why):
@@ -142,7 +129,7 @@ def test_an_out_that_cannot_be_written_is_refused_before_grading(tmp_path, mount
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     kata_cmd = f"{sys.executable} -m kata grade {root} --out {mnt}/grades.json --timeout 60"
-    proc = _in_own_mount(f"mount -t tmpfs {mount} tmpfs {mnt} && {kata_cmd}; echo status=$?; ls -a {mnt}")
+    proc = in_own_mount(f"mount -t tmpfs {mount} tmpfs {mnt} && {kata_cmd}; echo status=$?; ls -a {mnt}")
     assert "status=2" in proc.stdout, proc.stderr
     [line] = proc.stderr.strip().splitlines()
     assert why in line and "--out" in line

@@ -46,7 +46,12 @@ def run(args: argparse.Namespace) -> int:
             "run `kata validate` to see them",
             file=sys.stderr,
         )
-    with Store.open(data_dir) as store:
+    from kata.paths import data_dir as resolve_data_dir
+    from kata.store import FILE_NAME
+
+    # Only reading: a read-only data folder is fine, and no progress yet is nothing to show.
+    exists = (resolve_data_dir(data_dir) / FILE_NAME).exists()
+    with Store.open(data_dir, read_only=True) if exists else Store.empty() as store:
         stats = collect_stats(store, catalog)
         lang = getattr(args, "lang", None) or store.get_setting("lang") or "en"
     if args.json:

@@ -259,3 +259,48 @@ def test_a_killed_writer_loses_no_committed_answer(tmp_path: Path) -> None:
     # Every reported answer is there; at most one more (committed, not yet reported).
     assert stored[:reported] == [f"q{n}" for n in range(reported)]
     assert len(stored) - reported in (0, 1)
+
+
+def test_an_empty_progress_file_is_refused_not_taken_for_a_new_store(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(StoreError, match="is empty \\(0 bytes\\).*restore it from a backup, or delete it"):
+        Store(path)
+    assert path.read_bytes() == b""  # untouched
+
+
+def test_a_file_damaged_in_the_middle_is_refused_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    with Store(path) as store:
+        for i in range(400):
+            store.record_kata_attempt("softmax", status="fail", passed=i % 8, total=8, seed=i)
+        store.set_setting("note", "x" * 20000)
+    data = bytearray(path.read_bytes())
+    assert len(data) > 8 * 4096
+    data[3 * 4096 : 3 * 4096 + 600] = b"\xa5" * 600  # a page in the middle
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="damaged"):
+        Store(path)
+
+
+def test_reading_needs_no_write_access(tmp_path: Path) -> None:
+    """`kata stats` only reads: a data folder mounted read-only still shows the progress."""
+    import subprocess
+    import sys
+
+    from tests.conftest import in_own_mount
+
+    home = tmp_path / "home"
+    with Store(home / "progress.sqlite3") as store:
+        store.record_kata_attempt("softmax", status="pass", passed=8, total=8, elapsed_s=90)
+    stats = f"KATA_HOME={home} {sys.executable} -m kata stats --json"
+    proc = in_own_mount(f"mount --bind {home} {home} && mount -o remount,ro,bind {home} {home} && "
+                        f"touch {home}/probe 2>/dev/null || echo read-only; {stats}")
+    assert "read-only" in proc.stdout, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert '"softmax"' in proc.stdout
+    assert not (home / "probe").exists()
+    fresh = subprocess.run([sys.executable, "-m", "kata", "stats", "--json", "--data-dir", str(tmp_path / "new")],
+                           capture_output=True, text=True, check=False)
+    assert fresh.returncode == 0, fresh.stderr  # no progress yet: nothing to show, and no file made
+    assert not (tmp_path / "new").exists()

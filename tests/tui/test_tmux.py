@@ -21,7 +21,8 @@ TIMEOUT = 20.0
 
 
 class Terminal:
-    def __init__(self, tmp_path, home) -> None:
+    def __init__(self, tmp_path, home, *, hold: bool = False) -> None:
+        """``hold``: the pane stays after kata exits, to read what it printed."""
         self.socket = tmp_path / "tmux.sock"  # a server of its own, not the user's
         self.session = "kata"
         self.status_file = tmp_path / "exit-status"
@@ -32,6 +33,7 @@ class Terminal:
         command = (
             f"env -i {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} "
             f"{shlex.quote(sys.executable)} -m kata; echo $? > {shlex.quote(str(self.status_file))}"
+            + ("; sleep 600" if hold else "")
         )
         self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "40", command)
 
@@ -122,3 +124,19 @@ def test_one_quiz_answer_and_one_kata_check_then_quit(terminal):
     assert "example-1" in pane and "✗" in pane
     terminal.keys("C-q")
     assert terminal.exit_status() == 0
+
+
+def test_a_store_that_cannot_be_opened_is_one_line_and_a_failing_exit(tmp_path):
+    """A real terminal: the app never starts on a progress file it cannot use, and never
+    shows a traceback; it says what is wrong and exits non-zero."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "progress.sqlite3").write_bytes(b"")  # emptied: the progress it held is gone
+    term = Terminal(tmp_path, home, hold=True)
+    try:
+        status = term.exit_status()
+        pane = term.screen()
+    finally:
+        term.close()
+    assert status == 1
+    assert "is empty (0 bytes)" in pane and "Traceback" not in pane
