@@ -26,6 +26,7 @@ from kata.quiz.model import (
     Text,
     Tolerance,
 )
+from kata.quiz.patterns import pattern_problem
 from kata.quiz.yamltree import Mapping, Node, Scalar, Sequence
 
 BANK_KEYS = ("bank", "title", "tags", "questions")
@@ -348,10 +349,16 @@ class _Checker(FieldChecker):
                 if source is None:
                     continue
                 try:
-                    patterns.append(re.compile(source, re.IGNORECASE))
+                    compiled = re.compile(source, re.IGNORECASE)
                 except re.error as err:
                     where = f" at position {err.pos}" if err.pos is not None else ""
                     self.problem(item, f"invalid regular expression: {err.msg}{where}")
+                    continue
+                slow = pattern_problem(source)
+                if slow:
+                    self.problem(item, f"pattern {source!r}: {slow}")
+                    continue
+                patterns.append(compiled)
         for name in ("accept", "patterns"):
             listed = found[name][1] if name in found else None
             if isinstance(listed, Sequence) and not listed.items:

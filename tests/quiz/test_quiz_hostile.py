@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,30 @@ def test_a_folder_or_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> No
     folder.mkdir()
     assert only_problem(folder)[2] == "cannot read the file: it is not a regular file"
     assert only_problem(tmp_path / "absent.yaml")[2].startswith("cannot read the file")
+
+
+@pytest.mark.parametrize("pattern", [r"^(a+)+$", r"^(a|ab)*$", r"^(\w*\s?)*$", r"^(a?){25}$", r"(x+x+)+y"])
+def test_a_pattern_that_backtracks_exponentially_is_refused(tmp_path, pattern):
+    from kata.errors import BankError
+    from kata.quiz import load_bank
+
+    bank = tmp_path / "slow.yaml"
+    bank.write_text(
+        "bank: slow\ntitle: {en: Slow}\nquestions:\n"
+        "  - id: slow-1\n    type: short\n    difficulty: 1\n"
+        "    prompt: {en: Type a}\n"
+        f"    patterns: [{json.dumps(pattern)}]\n"
+        "    explanation: {en: It is a.}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BankError, match="exponential time") as caught:
+        load_bank(bank)
+    assert "slow.yaml:8:" in str(caught.value)  # the line of the pattern
+
+
+def test_patterns_that_cannot_blow_up_are_kept():
+    from kata.quiz.patterns import pattern_problem
+
+    for pattern in (r"^(the )?(log[- ]?sum[- ]?exp|lse)( trick| 技巧)?$", r"^[^0-9]*4[^0-9]+10[^0-9]*$",
+                    r"^(ab)+$", r"^(?>a+)+$", r"^(a++)+$", r"^soft[- ]?(targets?|labels?)$"):
+        assert pattern_problem(pattern) is None, pattern
