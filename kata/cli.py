@@ -29,22 +29,45 @@ def _load_commands():
     return [importlib.import_module(f"kata.commands.{name}") for name in COMMAND_MODULES]
 
 
+def _parser_class():
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        """Bad arguments are one line naming the command, and where to read more."""
+
+        def error(self, message: str) -> NoReturn:
+            sys.stderr.write(f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+            raise SystemExit(2)
+
+    return Parser
+
+
+def _data_dir(text: str) -> str:
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the folder to keep progress in")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from kata import __version__
 
-    parser = argparse.ArgumentParser(
+    Parser = _parser_class()
+    parser = Parser(
         prog="kata",
         description="A terminal dojo for machine-learning interview practice: "
         "hand-written numpy katas graded in an isolated process, and question banks.",
     )
     parser.add_argument("--version", action="version", version=f"kata {__version__}")
     # Options that every command accepts, before or after the command name.
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
+        type=_data_dir,
         default=argparse.SUPPRESS,
         help="where progress and workspaces are kept (default: $KATA_HOME or the platform's data dir)",
     )
@@ -54,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="language of statements and questions (default: en, or the app's saved choice)",
     )
-    parser.add_argument("--data-dir", metavar="DIR", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", metavar="DIR", type=_data_dir, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--lang", choices=("en", "zh"), default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _load_commands():
@@ -126,10 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: list[str], prestarted) -> int:
     from kata.errors import EXIT_INTERNAL, KataError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.prestarted = prestarted
     try:
+        args = build_parser().parse_args(argv)  # bad arguments: one line and SystemExit(2)
+        args.prestarted = prestarted
         if args.command is None:
             return _open_app(args)
         return int(args._run(args) or 0)

@@ -236,3 +236,24 @@ def test_check_output_is_complete_when_piped(tmp_path):
     proc = kata("check", str(SOLUTION), "--kata", "all", "--json", "--seed", "1", "--no-record")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "pass"
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["check", "--timeout", "0", "x.py"], "--timeout: must be more than 0 and at most 3600 seconds, got 0"),
+        (["check", "--memory", "lots", "x.py"], "--memory: expected a number of MiB"),
+        (["check", "--bogus", "x.py"], "unrecognized arguments: --bogus"),
+        (["--data-dir", "", "list"], "--data-dir: is empty"),
+        (["list", "--data-dir", ""], "--data-dir: is empty"),
+        (["frob"], "invalid choice: 'frob'"),
+        (["check"], "the following arguments are required: FILE"),
+        (["grade", "x", "--shard", "9/2"], "--shard takes I/N"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(args, said):
+    proc = kata(*args)
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert said in line
+    assert proc.stdout == ""
