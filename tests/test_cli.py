@@ -34,7 +34,7 @@ def test_check_json_report_has_the_documented_shape():
         "basic", "overflow", "underflow", "shape", "dtype", "no-mutation", "gradient", "hand-written"
     ]
     for check in report["checks"]:
-        assert set(check) == {"id", "status", "message"}
+        assert set(check) == {"id", "status", "message", "hint", "tried", "got", "expected", "mismatch"}
 
 
 def test_check_failing_file_exits_1_and_seed_reproduces_the_run():

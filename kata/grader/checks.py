@@ -24,12 +24,28 @@ if TYPE_CHECKING:
 
 
 class CheckFailed(Exception):
-    """The submission did something wrong; ``str()`` is the message for the learner."""
+    """The submission did something wrong. ``message`` says what; ``hint`` how to fix it;
+    where a call was compared with the reference, ``tried`` is the call, ``got`` and
+    ``expected`` the two results (as text) and ``mismatch`` the first differing index.
+    ``str()`` is the message with its hint, as a terminal shows it."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        if hint:
-            message = f"{message}\nHint: {hint}"
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        tried: object = None,
+        got: str = "",
+        expected: str = "",
+        mismatch: tuple[int, ...] | None = None,
+    ) -> None:
+        self.message = str(message)
+        self.hint = hint or ""
+        self.tried = "" if tried is None else str(tried)
+        self.got = got
+        self.expected = expected
+        self.mismatch = mismatch
+        super().__init__(f"{self.message}\nHint: {self.hint}" if self.hint else self.message)
 
 
 @dataclass(frozen=True)
@@ -205,7 +221,8 @@ def expect_array(
             hint = "you returned a single number; the result has one value per input element."
         elif returned.kind == "none":
             hint = "did you forget the return statement?"
-        raise CheckFailed(f"{what} returned {returned.describe()}, not an ndarray", hint)
+        raise CheckFailed(f"{what} returned {returned.describe()}, not an ndarray", hint, tried=what,
+                          got=returned.describe())
     arr = returned.array
     assert arr is not None
     if shape is not None and arr.shape != tuple(shape):
@@ -237,7 +254,8 @@ def expect_close(
         return
     idx = first_mismatch(got, want, atol, rtol)
     assert idx is not None
-    message = f"{what}\n  got      {fmt(got)}\n  expected {fmt(want)}"
+    got_text, want_text = fmt(got), fmt(want)
+    message = f"{what}\n  got      {got_text}\n  expected {want_text}"
     if got.ndim:
         message += (
             f"\n  first difference at index {list(idx)}: "
@@ -249,7 +267,7 @@ def expect_close(
             hint = "NaN appears when inf/inf or 0/0 is computed: look for overflowing exp() or an all-zero sum."
         elif np.isinf(got).any() and not np.isinf(want).any():
             hint = "an inf appears: exp() of a large number overflows."
-    raise CheckFailed(message, hint)
+    raise CheckFailed(message, hint, tried=what, got=got_text, expected=want_text, mismatch=idx)
 
 
 def expect_no_fp_warnings(res: CallResult, what: Text, hint: str) -> None:

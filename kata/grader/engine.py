@@ -379,7 +379,8 @@ def _judge_one(session: Session, kata: KataSpec, check: Check, seed: int, source
     try:
         check.run(ctx)
     except CheckFailed as failed:
-        return CheckResult(check.id, "fail", str(failed))
+        return CheckResult(check.id, "fail", str(failed), hint=failed.hint, tried=failed.tried, got=failed.got,
+                           expected=failed.expected, mismatch=failed.mismatch)
     except MemoryLimit as err:
         return CheckResult(check.id, "memory", f"{err}\nyour code ran out of memory (limit {session.limits.memory_mb} MiB)")
     except ChildMemory as err:

@@ -20,13 +20,27 @@ ERROR_KINDS = ("syntax", "import", "missing-function", "ambiguous", "refused", "
 
 @dataclass
 class CheckResult:
+    """One check's verdict. ``message`` says what happened, with the hint on its last
+    line (``Hint: ...``), as a terminal and a gradebook show it; the other fields are
+    its parts, for faces that lay them out (the app's details pane): the hint alone,
+    the call that was tried, what came back and what was expected (as text), and the
+    index of the first entry that differs."""
+
     id: str
     status: str  # one of CHECK_STATUSES
     message: str = ""
+    hint: str = ""
+    tried: str = ""
+    got: str = ""
+    expected: str = ""
+    mismatch: list[int] | None = None
 
     def __post_init__(self) -> None:
         assert self.status in CHECK_STATUSES, self.status
-        self.message = clean_text(self.message, None)
+        for name in ("message", "hint", "tried", "got", "expected"):
+            setattr(self, name, clean_text(getattr(self, name), None))
+        if self.mismatch is not None:
+            self.mismatch = [int(i) for i in self.mismatch]
 
 
 @dataclass
