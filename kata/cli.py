@@ -131,19 +131,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     with stopped_by_signals() as stopped:
         try:
             if command in _PRESTART:
-                from kata.grader.spawn import prestart
+                from kata.grader.spawn import prestart, shielded
 
-                try:
-                    prestarted = prestart()
-                except Exception:  # noqa: BLE001 - the command starts one itself, and reports the problem
-                    prestarted = None
+                with shielded():  # a signal now waits until the child has a name to be ended by
+                    try:
+                        prestarted = prestart()
+                    except Exception:  # noqa: BLE001 - the command starts one itself, and reports the problem
+                        prestarted = None
             return _run(argv, prestarted)
         except KeyboardInterrupt:
             print("kata: interrupted", file=sys.stderr)
             return 128 + (stopped.signal or 2)
         finally:
             if prestarted is not None and not prestarted.taken:
-                prestarted.discard()
+                from kata.grader.spawn import shielded
+
+                with shielded():
+                    prestarted.discard()
 
 
 def _run(argv: list[str], prestarted) -> int:

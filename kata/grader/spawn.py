@@ -31,6 +31,27 @@ THREAD_VARS = (
 )
 
 
+_STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class shielded:
+    """Hold back Ctrl-C, SIGTERM and SIGHUP while a child or its folder is being made or
+    taken apart, so that the KeyboardInterrupt they raise comes just after, when there
+    is a name to clean up, never halfway. Only the main thread gets signals; elsewhere
+    this does nothing. (A plain class: ``contextlib`` costs an import here.)"""
+
+    def __enter__(self) -> None:
+        import threading
+
+        self._held = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
+        if self._held:
+            self._old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self._old)
+
+
 def single_threaded_numpy() -> None:
     """Before this process imports numpy: one BLAS/OpenMP thread. The grader's own
     arrays are tiny, and extra threads would only compete with the child for cores."""
