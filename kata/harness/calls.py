@@ -1,0 +1,59 @@
+"""What a check hands the submission and what comes back, as plain data.
+
+``Call`` is one call to make; ``CallResult`` what it did: the value it returned
+(``Returned``, rebuilt as arrays from raw bytes by the runner's protocol, never
+unpickled) or the exception it raised. The runner turns these into frames on the pipe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What a submitted function returned, as rebuilt on the grader's side."""
+
+    kind: str  # "array" | "scalar" | "tuple" | "none" | "other"
+    type_name: str = ""
+    array: np.ndarray | None = None
+    items: tuple[Returned, ...] = ()
+    repr: str = ""
+
+    def describe(self) -> str:
+        """In English; checks say it in the reader's language (``checks.describe_returned``)."""
+        from kata.harness.checks import describe_returned
+
+        return str(describe_returned(self))
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One call of the submitted function: its return value or the exception it raised."""
+
+    ok: bool
+    value: Returned | None = None
+    warnings: tuple[tuple[str, str], ...] = ()
+    args_after: tuple[Returned, ...] | None = None
+    exc_type: str = ""
+    exc_msg: str = ""
+    traceback: str = ""
+
+    @property
+    def fp_warnings(self) -> list[str]:
+        """Floating-point warnings (overflow, invalid value, divide by zero) raised by the call."""
+        return [msg for cat, msg in self.warnings if cat == "RuntimeWarning"]
+
+
+@dataclass
+class Call:
+    """One call to make in the child."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    fn: str | None = None  # default: the kata's function
+    return_args: bool = False
+    fortran: bool = False  # pass array arguments in Fortran (column-major) order

@@ -1,0 +1,198 @@
+"""How a kata's derivative is checked (``contract.Kata.gradient``).
+
+- ``Jacobian``: the submitted function's own derivative, by central differences of
+  calls to it, against the analytic Jacobian. For a function of each row on its own
+  (``rows=True``), an output that moves with another row's input is named as such: a
+  max or a sum over the whole batch.
+- ``VJP``: a backward pass ``fn(dy, y)`` with ``y = forward(x)``, against the numerical
+  gradient of L = Σ dy·forward(x), with the grader's own forward.
+- ``LossGradient``: a ``(loss, grad)`` function whose grad is the derivative of its own
+  loss (central differences of the returned loss) and equals the formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kata.harness.calls import Call
+from kata.harness.checks import Check, CheckContext, CheckFailed, Lazy, expect_array, expect_close
+from kata.harness.compare import close_mask, fmt
+from kata.harness.messages import Msg, render
+
+if TYPE_CHECKING:
+    from kata.harness.contract import Kata
+
+# gradcheck-style tolerance for finite differences: |analytic - numeric| <= atol + rtol*|numeric|
+ATOL = 1e-5
+RTOL = 1e-3
+EPS = 1e-6
+
+Shapes = tuple[tuple[int, ...], ...]
+
+
+def _steps(x: np.ndarray, eps: float) -> list[np.ndarray]:
+    steps = []
+    for k in range(x.size):
+        step = np.zeros(x.size)
+        step[k] = eps
+        steps.append(step.reshape(x.shape))
+    return steps
+
+
+def numerical_jacobian(ctx: CheckContext, x: np.ndarray, *, extra: tuple[Any, ...] = (), eps: float = EPS) -> np.ndarray:
+    """d f(x).ravel() / d x.ravel() by central differences of the SUBMITTED function."""
+    calls = []
+    for step in _steps(x, eps):
+        calls += [Call(args=(x + step, *extra)), Call(args=(x - step, *extra))]
+    results = ctx.call_many(calls)
+    point = x.copy()
+    what = Lazy(lambda lang: render(Msg("near-point", fn=ctx.function, x=fmt(point)), lang))
+    columns = []
+    for k in range(x.size):
+        fp = expect_array(results[2 * k], what)
+        fm = expect_array(results[2 * k + 1], what, shape=fp.shape)
+        columns.append((fp.astype(np.float64) - fm.astype(np.float64)).ravel() / (2 * eps))
+    return np.stack(columns, axis=1)
+
+
+def row_blocks(shape: tuple[int, ...]) -> np.ndarray:
+    """Which entries of a Jacobian over flattened indices stay inside one row."""
+    n = shape[-1] if shape else 1
+    rows = np.arange(int(np.prod(shape))) // max(n, 1)
+    return rows[:, None] == rows[None, :]
+
+
+@dataclass(frozen=True)
+class Jacobian:
+    """``analytic(x)``: the Jacobian over flattened indices; ``formula``: its key in the
+    kata's messages; ``hint``: the key of the hint."""
+
+    analytic: Callable[[np.ndarray], np.ndarray]
+    formula: str
+    hint: str
+    points: Shapes = ((3,), (4,), (6,), (2, 4))
+    scale: float = 1.5
+    rows: bool = True  # each row of the input is computed on its own
+
+    def check(self, kata: Kata) -> Check:
+        def run(ctx: CheckContext) -> None:
+            for shape in self.points:
+                x = ctx.rng.normal(0, self.scale, size=shape)
+                numeric = numerical_jacobian(ctx, x)
+                analytic = self.analytic(x)
+                what = Lazy(lambda lang, x=x: render(Msg("jacobian-at", fn=kata.function, x=fmt(x)), lang))
+                if numeric.shape != analytic.shape:
+                    raise CheckFailed(Msg("jacobian-shape", what=what, got=numeric.shape, want=analytic.shape),
+                                      kata.msg(self.hint), tried=what)
+                ok = close_mask(analytic, numeric, ATOL, RTOL)
+                if np.all(ok):
+                    continue
+                i, j = (int(v) for v in np.argwhere(~ok)[0])
+                hint: Any = kata.msg(self.hint)
+                outside = ~row_blocks(x.shape)
+                if self.rows and x.ndim >= 2 and np.any(np.abs(numeric[outside]) > ATOL):
+                    i, j = (int(v) for v in np.argwhere(outside & (np.abs(numeric) > ATOL))[0])
+                    n = x.shape[-1]
+                    hint = Msg("hint-rows-coupled", out_row=i // n, in_row=j // n)
+                raise CheckFailed(
+                    Msg("jacobian-differs", what=what, formula=kata.msg(self.formula), i=i, j=j,
+                        numeric=f"{numeric[i, j]:.6g}", analytic=f"{analytic[i, j]:.6g}", eps=f"{EPS:g}",
+                        atol=f"{ATOL:g}", rtol=f"{RTOL:g}"),
+                    hint, tried=what, got=fmt(numeric), expected=fmt(analytic), mismatch=(i, j))
+
+        return Check("gradient", run)
+
+
+def numerical_vjp(forward: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dy: np.ndarray,
+                  eps: float = EPS) -> np.ndarray:
+    """∂/∂x of L = Σ dy·forward(x), by central differences of the grader's own ``forward``."""
+    numeric = np.zeros(x.size)
+    for k, step in enumerate(_steps(x, eps)):
+        numeric[k] = (np.sum(dy * forward(x + step)) - np.sum(dy * forward(x - step))) / (2 * eps)
+    return numeric.reshape(x.shape)
+
+
+@dataclass(frozen=True)
+class VJP:
+    """A backward pass ``fn(dy, y)`` of ``forward`` (named ``name`` in messages)."""
+
+    forward: Callable[[np.ndarray], np.ndarray]
+    name: str
+    hint: str
+    points: Shapes = ((4,), (6,), (2, 4), (3, 3))
+    scale: float = 1.5
+
+    def check(self, kata: Kata) -> Check:
+        def run(ctx: CheckContext) -> None:
+            cases = []
+            for shape in self.points:
+                x = ctx.rng.normal(0, self.scale, size=shape)
+                dy = ctx.rng.normal(0, 1, size=shape)
+                cases.append((x, dy, numerical_vjp(self.forward, x, dy)))
+            results = ctx.call_many([Call(args=(dy, self.forward(x))) for x, dy, _ in cases])
+            for (x, dy, numeric), res in zip(cases, results, strict=True):
+                what = Lazy(lambda lang, x=x, dy=dy: render(
+                    Msg("backward-at", fn=kata.function, forward=self.name, x=fmt(x), dy=fmt(dy)), lang))
+                got = expect_array(res, what, shape=x.shape)
+                from kata.harness.contract import Case
+
+                kata.wrong_answer(got, Case((dy, self.forward(x))), what)
+                against = Msg("against-numerical-vjp", what=what, forward=self.name, eps=f"{EPS:g}")
+                expect_close(got, numeric, against, tolerance=(ATOL, RTOL), hint=kata.msg(self.hint))
+
+        return Check("gradient", run)
+
+
+@dataclass(frozen=True)
+class LossGradient:
+    """The returned gradient of a ``(loss, grad)`` function is the derivative of its
+    returned loss, and equals ``formula`` (a key of the kata's messages)."""
+
+    formula: str
+    hint: str
+    draw: Callable[[Any], list[tuple[np.ndarray, np.ndarray]]] = field(default=lambda rng: [])
+
+    def check(self, kata: Kata) -> Check:
+        def run(ctx: CheckContext) -> None:
+            cases = self.draw(ctx.rng)
+            calls = []
+            for x, other in cases:
+                calls.append(Call(args=(x, other)))
+                for step in _steps(x, EPS):
+                    calls += [Call(args=(x + step, other)), Call(args=(x - step, other))]
+            results = iter(ctx.call_many(calls))
+            from kata.harness.contract import Case
+
+            for x, other in cases:
+                case = Case((x, other))
+                what = kata.describe(case)
+                _, grad = kata.result.accept(kata, next(results), what, case)
+                numeric = np.empty(x.size)
+                for k in range(x.size):
+                    plus, _ = kata.result.accept(kata, next(results), what, case)
+                    minus, _ = kata.result.accept(kata, next(results), what, case)
+                    numeric[k] = (float(plus) - float(minus)) / (2 * EPS)
+                numeric = numeric.reshape(x.shape)
+                grad = grad.astype(np.float64)
+                want = np.asarray(kata.reference(x, other)[1], dtype=np.float64)
+                own = close_mask(grad, numeric, ATOL, RTOL)
+                if not np.all(own):
+                    idx = tuple(int(i) for i in np.argwhere(~own)[0])
+                    if np.all(close_mask(grad, want, ATOL, RTOL)):
+                        verdict = Msg("verdict-loss-off")
+                    elif np.all(close_mask(numeric, want, ATOL, RTOL)):
+                        verdict = Msg("verdict-grad-off")
+                    else:
+                        verdict = Msg("verdict-neither", formula=kata.msg(self.formula))
+                    raise CheckFailed(
+                        Msg("grad-not-derivative", what=what, eps=f"{EPS:g}", returned=fmt(grad), numeric=fmt(numeric),
+                            index=list(idx), got=f"{grad[idx]:.6g}", num=f"{numeric[idx]:.6g}", verdict=verdict),
+                        kata.msg(self.hint), tried=what, got=fmt(grad), expected=fmt(numeric), mismatch=idx)
+                expect_close(grad, want, Msg("grad-against", what=what, formula=kata.msg(self.formula)),
+                             hint=kata.msg(self.hint))
+
+        return Check("gradient", run)

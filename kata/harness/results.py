@@ -1,0 +1,248 @@
+"""What a kata's function returns, and how an answer of that kind is judged.
+
+Each kind has ``accept`` (the answer has the right form: an ndarray of the right shape,
+a ``(loss, grad)`` tuple...; else a failure that names the mistake), ``compare`` (the
+values, after the kata's classic mistakes and diagnoses have had their say), and
+``dtype_of`` (the dtype the answer must have, for the dtype check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kata.harness.checks import CheckFailed, describe_returned, expect_array, expect_close, expect_value, mismatch
+from kata.harness.compare import all_close, close_mask, fmt, tolerance_for
+from kata.harness.messages import Msg
+
+if TYPE_CHECKING:
+    from kata.harness.calls import CallResult
+    from kata.harness.checks import CheckContext
+    from kata.harness.contract import Case, Kata
+
+
+def _arg(kata: Kata, case: Case, name: str) -> Any:
+    for spec, value in zip(kata.args, case.args, strict=False):
+        if spec.name == name:
+            return value
+    return case.kwargs.get(name)
+
+
+@dataclass(frozen=True)
+class Like:
+    """An array shaped like the argument ``arg`` (or ``shape(*args)``), in its dtype."""
+
+    arg: str = "x"
+    shape: Callable[..., tuple[int, ...]] | None = None
+    shape_hints: Callable[[tuple[int, ...], Case], Any] | None = None
+    dtype_values = True  # the dtype check also judges the values, to that dtype's precision
+
+    def dtype_failure(self, what: Any, have: np.dtype, want: np.dtype) -> Msg:
+        return Msg("dtype-not-kept", what=what, got=str(have), want=str(want))
+
+    def shape_of(self, kata: Kata, case: Case) -> tuple[int, ...]:
+        if self.shape is not None:
+            return tuple(self.shape(*case.args, **case.kwargs))
+        return tuple(np.shape(_arg(kata, case, self.arg)))
+
+    def dtype_of(self, kata: Kata, case: Case) -> np.dtype:
+        return np.asarray(_arg(kata, case, self.arg)).dtype
+
+    def answer_dtype(self, got: np.ndarray) -> np.dtype:
+        return got.dtype
+
+    def returned(self, kata: Kata, res: CallResult, what: Any, case: Case) -> Any:
+        """An answer of this kind, its shape aside (for checks about something else)."""
+        return expect_array(res, what)
+
+    def accept(self, kata: Kata, res: CallResult, what: Any, case: Case) -> np.ndarray:
+        hints = (lambda got: self.shape_hints(got, case)) if self.shape_hints else None
+        return expect_array(res, what, shape=self.shape_of(kata, case), shape_hints=hints)
+
+    def compare(self, ctx: CheckContext, kata: Kata, got: np.ndarray, case: Case, what: Any, hint: Any,
+                *, loose: bool = False) -> None:
+        kata.wrong_answer(got, case, what)
+        for diagnose in kata.diagnoses:
+            diagnose(kata, got, case, what, loose)
+        dtype = np.dtype(np.float32) if loose else self.dtype_of(kata, case)
+        want = np.asarray(kata.reference(*case.args, **case.kwargs), dtype=np.float64)
+        expect_close(got, want, what, tol_dtype=dtype, tolerance=kata.tolerance_for(case, dtype), hint=hint)
+
+
+@dataclass(frozen=True)
+class Mask:
+    """A boolean array shaped like ``arg``, compared exactly. 0/1 numbers are read as a
+    mask (the dtype check insists on bool); ``probabilities(*args)``, if given, names
+    the mistake of returning them instead of the decisions."""
+
+    arg: str = "logits"
+    shape_hints: Callable[[tuple[int, ...], Case], Any] | None = None
+    probabilities: Callable[..., np.ndarray] | None = None
+    explain: Callable[..., Any] | None = None  # (index, case, got, want) -> words about one difference
+    dtype_values = False  # the dtype check is about the type of the answer only
+
+    def dtype_failure(self, what: Any, have: np.dtype, want: np.dtype) -> Msg:
+        return Msg("mask-dtype", what=what, got=str(have))
+
+    def dtype_of(self, kata: Kata, case: Case) -> np.dtype:
+        return np.dtype(np.bool_)
+
+    def answer_dtype(self, got: np.ndarray) -> np.dtype:
+        return got.dtype
+
+    def returned(self, kata: Kata, res: CallResult, what: Any, case: Case) -> Any:
+        return expect_array(res, what)
+
+    def accept(self, kata: Kata, res: CallResult, what: Any, case: Case) -> np.ndarray:
+        like = np.asarray(_arg(kata, case, self.arg))
+        hints = (lambda got: self.shape_hints(got, case)) if self.shape_hints else None
+        got = expect_array(res, what, shape=like.shape, shape_hints=hints)
+        if got.dtype == np.bool_ or (got.dtype.kind in "iuf" and np.all((got == 0) | (got == 1))):
+            return got  # as returned: the dtype check reads its dtype, compare its truth
+        if (self.probabilities is not None and got.dtype.kind == "f" and np.all(np.isfinite(got))
+                and np.allclose(got, self.probabilities(*case.args, **case.kwargs), atol=1e-6)):
+            raise CheckFailed(Msg("mask-got-probabilities", what=what, got=fmt(got)), Msg("hint-mask-decisions"),
+                              tried=what, got=fmt(got))
+        raise CheckFailed(Msg("mask-not-boolean", what=what, dtype=str(got.dtype), got=fmt(got)),
+                          Msg("hint-mask-boolean"), tried=what, got=fmt(got))
+
+    def compare(self, ctx: CheckContext, kata: Kata, got: np.ndarray, case: Case, what: Any, hint: Any,
+                *, loose: bool = False) -> None:
+        got = got.astype(bool)
+        want = np.asarray(kata.reference(*case.args, **case.kwargs))
+        if np.array_equal(got, want):
+            return
+        hint = next((kata.msg(f"mistake.{m.key}") for m in kata.mistakes for w in m.candidates(case)
+                     if np.array_equal(got, np.asarray(w))), hint)
+        idx = tuple(int(v) for v in np.argwhere(got != want)[0])
+        parts: list[Any] = [Msg("values-differ", what=what, got=fmt(got), want=fmt(want))]
+        if self.explain is not None:
+            parts += ["\n", self.explain(idx, case, got, want)]
+        raise CheckFailed(_joined(parts), hint, tried=what, got=fmt(got), expected=fmt(want), mismatch=idx)
+
+
+def _joined(parts: list[Any]) -> Any:
+    from kata.harness.messages import Joined
+
+    return Joined(tuple(parts))
+
+
+def _is_number(value: Any) -> bool:
+    arr = value.array
+    return value.kind in ("scalar", "array") and arr is not None and arr.shape == () and arr.dtype.kind in "biuf"
+
+
+def scaled_tolerance(x: np.ndarray, dtype: Any = None) -> tuple[float, float]:
+    """The dtype's tolerance, plus 4·eps·max|x|. Log-space results (a loss, logsumexp − x,
+    max(x, 0) − x·t) subtract numbers as large as the inputs, so they carry a rounding error
+    of a few ulps of max|x| (about 1e-5 for float32 logits of 100), whatever the method."""
+    dtype = np.dtype(dtype if dtype is not None else x.dtype)
+    atol, rtol = tolerance_for(dtype)
+    finite = np.abs(x[np.isfinite(x)]) if x.size else x
+    scale = float(finite.max()) if finite.size else 0.0
+    return max(atol, 4 * float(np.finfo(dtype).eps) * scale), rtol
+
+
+@dataclass(frozen=True)
+class LossAndGrad:
+    """A tuple ``(loss, grad)``: the loss a real scalar, the gradient shaped like ``arg``.
+    A kata's mistakes say which part they are about: their ``wrong`` returns a loss (a
+    number) or a gradient (an array)."""
+
+    arg: str = "logits"
+    grad_name: str = "dlogits"
+    loss_hint: str | None = None  # keys of the kata's messages: what to say when the loss
+    grad_hint: str | None = None  # (or the gradient) is off and the check has no hint of its own
+    dtype_values = True
+
+    def dtype_failure(self, what: Any, have: np.dtype, want: np.dtype) -> Msg:
+        return Msg("grad-dtype", what=what, grad=self.grad_name, got=str(have), want=str(want))
+
+    def dtype_of(self, kata: Kata, case: Case) -> np.dtype:
+        return np.asarray(_arg(kata, case, self.arg)).dtype
+
+    def answer_dtype(self, got: tuple[np.ndarray, np.ndarray]) -> np.dtype:
+        return got[1].dtype  # the gradient flows back into the model's weights; the loss may be any float
+
+    def returned(self, kata: Kata, res: CallResult, what: Any, case: Case) -> Any:
+        return self.accept(kata, res, what, case)
+
+    def accept(self, kata: Kata, res: CallResult, what: Any, case: Case) -> tuple[np.ndarray, np.ndarray]:
+        shape = tuple(np.shape(_arg(kata, case, self.arg)))
+        value = expect_value(res, what)
+        g = self.grad_name
+        if value.kind != "tuple":
+            arr = value.array
+            if value.kind == "none":
+                hint = Msg("hint-loss-return-none", grad=g)
+            elif value.kind == "scalar" or (arr is not None and arr.shape == ()):
+                hint = Msg("hint-loss-alone", grad=g)
+            elif arr is not None and arr.shape == shape:
+                hint = Msg("hint-grad-alone", grad=g)
+            elif value.type_name == "list":
+                hint = Msg("hint-loss-list", grad=g)
+            else:
+                hint = Msg("hint-loss-tuple", grad=g)
+            raise CheckFailed(Msg("loss-not-tuple", what=what, returned=describe_returned(value), grad=g), hint,
+                              tried=what, cause=("returned", value.kind, value.type_name))
+        if len(value.items) != 2:
+            raise CheckFailed(Msg("loss-tuple-length", what=what, n=len(value.items), grad=g),
+                              Msg("hint-loss-two", grad=g), tried=what)
+        loss, grad = value.items
+        if _is_number(grad) and loss.kind == "array" and loss.array is not None and loss.array.shape == shape:
+            raise CheckFailed(Msg("loss-swapped", what=what, shape=loss.array.shape, grad=g),
+                              Msg("hint-loss-order", grad=g), tried=what)
+        if not _is_number(loss):
+            got_shape = loss.array.shape if loss.array is not None and loss.kind == "array" else None
+            hint = Msg("hint-loss-shape-1" if got_shape == (1,) else
+                       "hint-loss-per-element" if got_shape is not None else "hint-loss-number")
+            raise CheckFailed(Msg("loss-not-scalar", what=what, loss=describe_returned(loss)), hint, tried=what)
+        if grad.kind != "array" or grad.array is None:
+            raise CheckFailed(Msg("grad-not-array", what=what, grad=g, returned=describe_returned(grad), shape=shape),
+                              Msg("hint-grad-shape"), tried=what)
+        if grad.array.shape != shape:
+            raise CheckFailed(Msg("grad-wrong-shape", what=what, grad=g, got=grad.array.shape, want=shape),
+                              Msg("hint-grad-shape"), tried=what)
+        if grad.array.dtype.kind not in "biuf":
+            raise CheckFailed(Msg("grad-not-real", what=what, grad=g, dtype=str(grad.array.dtype)), tried=what)
+        assert loss.array is not None
+        return loss.array, grad.array
+
+    def compare(self, ctx: CheckContext, kata: Kata, got: Any, case: Case, what: Any, hint: Any,
+                *, loose: bool = False) -> None:
+        loss, grad = got
+        x = np.asarray(_arg(kata, case, self.arg))
+        want_loss, want_grad = kata.reference(*case.args, **case.kwargs)
+        tol = kata.tolerance_for(case, np.float32 if loose else x.dtype) or scaled_tolerance(
+            x, np.float32 if loose else x.dtype)
+        got_loss = np.asarray(loss, dtype=np.float64)
+        loss_ok = all_close(got_loss, np.asarray(want_loss, dtype=np.float64), *tol)
+        grad_ok = grad.shape == np.shape(want_grad) and bool(np.all(close_mask(grad, np.asarray(want_grad), *tol)))
+        if not (loss_ok and grad_ok):
+            self._mistake(kata, loss, grad, case, what, loss_ok, grad_ok)
+        parts = (("loss", got_loss, np.asarray(want_loss, dtype=np.float64), "loss"),
+                 ("grad", grad, np.asarray(want_grad, dtype=np.float64), "grad"))
+        for label, value, want, part in parts:
+            if not all_close(value, want, *tol):
+                named = Msg("the-loss" if label == "loss" else "the-grad", what=what, grad=self.grad_name)
+                key = self.loss_hint if part == "loss" else self.grad_hint
+                part_hint = hint if hint is not None else (kata.msg(key) if key else None)
+                raise mismatch(value, want, named, part_hint, *tol) if value.shape == want.shape else CheckFailed(
+                    Msg("wrong-shape", what=named, got=value.shape, want=want.shape), part_hint, tried=what)
+
+    def _mistake(self, kata: Kata, loss: Any, grad: np.ndarray, case: Case, what: Any,
+                 loss_ok: bool, grad_ok: bool) -> None:
+        want_loss, want_grad = kata.reference(*case.args, **case.kwargs)
+        for mistake, wrong in ((m, np.asarray(w, dtype=np.float64)) for m in kata.mistakes for w in m.candidates(case)):
+            if wrong.ndim == 0:
+                value, ok, want = np.asarray(loss, dtype=np.float64), loss_ok, np.asarray(want_loss)
+            else:
+                value, ok, want = np.asarray(grad, dtype=np.float64), grad_ok, np.asarray(want_grad)
+            if not ok and value.shape == wrong.shape and np.isfinite(value).all() and all_close(value, wrong, 1e-7, 1e-4):
+                named = Msg("the-loss" if wrong.ndim == 0 else "the-grad", what=what, grad=self.grad_name)
+                raise CheckFailed(Msg("values-differ", what=named, got=fmt(value), want=fmt(want)),
+                                  kata.msg(f"mistake.{mistake.key}"), tried=what, got=fmt(value),
+                                  expected=fmt(want), cause=("mistake", mistake.key))
