@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kata.exercises.base import Kata
+from kata.harness.contract import Kata
 from kata.paths import data_dir
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from kata.exercises import catalog, defined_functions, detect
-from kata.exercises.base import LANGS, render_statement
+from kata.harness.statement import render_statement
+from kata.lang import LANGS
 from kata.grader import Limits
 
 KATAS = list(catalog().values())

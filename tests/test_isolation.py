@@ -233,7 +233,9 @@ def test_lying_objects_are_not_arrays(tmp_path):
             return Liar()
         """,
     )
-    assert all(s == "fail" for cid, s in statuses(report).items() if cid != "hand-written")
+    # Failed once, and not judged again for the same reason (the same kind of value).
+    others = [s for cid, s in statuses(report).items() if cid != "hand-written"]
+    assert others[0] == "fail" and all(s in ("fail", "skipped") for s in others)
     assert "not an ndarray" in report.checks[0].message
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kata.grader.engine import check_rng
-from kata.grader.rng import InputRng
+from kata.harness.rng import InputRng
 
 
 def test_same_seed_same_inputs_and_checks_get_their_own_streams():

@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from kata.errors import UsageError
     from kata.exercises import get_kata
-    from kata.exercises.base import render_statement
+    from kata.harness.statement import render_statement
 
     if args.hints < 0:
         raise UsageError("--hints takes a number >= 0")

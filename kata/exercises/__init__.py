@@ -1,9 +1,10 @@
 """The kata catalog, read by the CLI and the TUI alike.
 
-Each module in this package (other than ``base`` and private ones) defines ``KATA``.
-Adding a kata means adding its module, its texts (``texts/ID.yaml``), its starter
-(``starters/``) and its reference solution (``solutions/`` at the top of the repo):
-nothing in the CLI or the TUI changes.
+Each kata is a folder here: ``kata.py`` (its contract, ``KATA = Kata(...)``, written with
+``kata.harness``), ``texts.yaml`` (statement, hints and messages in every language) and
+``starter.py``; its reference solution is in the top-level ``solutions/``. Adding a kata
+means adding its folder, its solution and its test fixtures: nothing in the CLI or the
+TUI changes. ``kata dev new ID`` writes the folder to start from.
 """
 
 from __future__ import annotations
@@ -11,41 +12,68 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
-import importlib
-import pkgutil
+import importlib.util
+import sys
+from pathlib import Path
 
 from kata.errors import UsageError
-from kata.exercises.base import Kata
+from kata.harness.contract import Kata
 
-__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "get_kata", "pick"]
+__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "get_kata", "module_of", "pick"]
+
+HERE = Path(__file__).resolve().parent
+TOPICS = ("softmax", "losses", "normalisation", "attention", "detection", "convolution", "clustering",
+          "classic")  # fmt: skip
+
+
+def _load(folder: Path) -> Kata | None:
+    """The kata a folder defines (its ``kata.py``, loaded by path: folder names are ids,
+    which may hold dashes), or None if it is not a kata folder."""
+    path = folder / "kata.py"
+    if not path.is_file():
+        return None
+    name = f"kata.exercises.{folder.name.replace('-', '_')}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    kata = getattr(module, "KATA", None)
+    return kata if isinstance(kata, Kata) else None
+
+
+def _order(kata: Kata) -> tuple[int, int, str]:
+    topic = TOPICS.index(kata.topic) if kata.topic in TOPICS else len(TOPICS)
+    return topic, kata.order, kata.id
 
 
 @functools.cache
 def catalog() -> dict[str, Kata]:
-    """Every kata, by id, in catalog order."""
-    found: list[Kata] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name == "base":
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        kata = getattr(module, "KATA", None)
-        if isinstance(kata, Kata):
-            found.append(kata)
-    found.sort(key=lambda k: (k.order, k.id))
+    """Every kata, by id, grouped by topic (``TOPICS``) and in order within each."""
+    found = [k for folder in sorted(HERE.iterdir()) if folder.is_dir() and (k := _load(folder))]
+    found.sort(key=_order)
     return {k.id: k for k in found}
 
 
+def module_of(kata_id: str):
+    """The module of a kata's ``kata.py`` (its helpers, for tests and other katas)."""
+    get_kata(kata_id)
+    return sys.modules[f"kata.exercises.{kata_id.replace('-', '_')}"]
+
+
 def get_kata(kata_id: str) -> Kata:
-    # Fast path: a kata's module is usually named after its id; import just that one.
-    if catalog.cache_info().currsize == 0:
-        name = kata_id.replace("-", "_")
-        if name.isidentifier() and not name.startswith("_") and name != "base":
-            try:
-                module = importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError:
-                module = None
-            kata = getattr(module, "KATA", None)
-            if isinstance(kata, Kata) and kata.id == kata_id:
+    # Fast path: a kata's folder is named by its id; load just that one.
+    if catalog.cache_info().currsize == 0 and "/" not in kata_id and not kata_id.startswith((".", "_")):
+        folder = HERE / kata_id
+        if folder.is_dir():
+            kata = _load(folder)
+            if kata is not None and kata.id == kata_id:
                 return kata
     katas = catalog()
     if kata_id in katas:

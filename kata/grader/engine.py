@@ -18,15 +18,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from kata.grader.checks import Check, CheckContext, CheckFailed, MemoryLimit
+from kata.harness.checks import Check, CheckContext, CheckFailed, MemoryLimit
 from kata.grader.limits import Limits
 from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
-from kata.grader.rng import InputRng
+from kata.harness.rng import InputRng
 from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
 from kata.grader.source import read_source
-from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir
+from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir, shielded
 from kata.grader.text import clean_text
+from kata.harness.messages import Joined, Msg
 from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
 
@@ -121,14 +122,10 @@ class Session:
         worker = Worker(self.limits, self._workdir, spawned=spawned)
         self._prestarted = None
         self._worker = worker
-        header = self._startup_request(
-            self.limits.setup_request(cpu),
-            "starting the process for your code",
-            "(the machine may be overloaded; try again, or raise --timeout)",
-        )
+        header = self._startup_request(self.limits.setup_request(cpu), "doing-start", "timeout-hint-start")
         if header.get("ok") is not True:
             self.stop()
-            raise _SetupFailed(ReportError("crash", "the process for your code could not set its limits"))
+            raise _SetupFailed(ReportError.said("crash", Msg("setup-refused")))
         status = SandboxStatus.parse(header.get("sandbox"))
         self.sandbox = status if self.sandbox is None else self.sandbox.weakest(status)
         try:
@@ -138,8 +135,8 @@ class Session:
             raise
         header = self._startup_request(
             {"op": "load", "path": str(self._path), "functions": self.functions, "display": self._display},
-            "importing your file",
-            "(is there an endless loop or a long computation at the top level?)",
+            "doing-import",
+            "timeout-hint-import",
         )
         if header.get("ok") is not True:
             self.stop()
@@ -147,27 +144,35 @@ class Session:
             exc_msg = clean_text(str(header.get("exc_msg", "")), 1000)
             tb = clean_text(str(header.get("traceback", "")), 4000).strip()
             if exc_type == "MemoryError":
-                raise _SetupFailed(ReportError("memory", "importing your file ran out of memory"))
-            message = f"importing your file raised {exc_type}: {exc_msg}".rstrip(": ")
+                raise _SetupFailed(ReportError.said("memory", Msg("import-memory")))
+            message: Any = Msg("import-raised", exc=f"{exc_type}: {exc_msg}".rstrip(": "))
             if exc_type == "SystemExit":
-                message = "your file called sys.exit() while being imported; remove the call"
+                message = Msg("import-sys-exit")
+            elif exc_type == "ModuleNotFoundError" and self._missing_module(exc_msg):
+                message = Joined((message, "\n", Msg("import-missing-module", module=self._missing_module(exc_msg))))
+                if tb:
+                    message = Joined((message, "\n" + tb))
             elif tb:
-                message += "\n" + tb
-            raise _SetupFailed(ReportError("import", message))
+                message = Joined((message, "\n" + tb))
+            raise _SetupFailed(ReportError.said("import", message))
         found = header.get("found")
         if not isinstance(found, dict):
             self.stop()
-            raise _SetupFailed(ReportError("crash", "the process running your code sent a malformed answer"))
+            raise _SetupFailed(ReportError.said("crash", Msg("malformed-answer")))
         for name in self.functions:
             state = found.get(name)
             if state == "callable":
                 continue
             self.stop()
-            if state == "not-callable":
-                message = f"`{name}` is defined in your file but is not a function"
-            else:
-                message = f"your file does not define `{name}`; the kata asks for `def {name}(...)`"
-            raise _SetupFailed(ReportError("missing-function", message))
+            message = Msg("not-a-function" if state == "not-callable" else "function-missing", name=name)
+            raise _SetupFailed(ReportError.said("missing-function", message))
+
+    @staticmethod
+    def _missing_module(exc_msg: str) -> str | None:
+        """The module a ModuleNotFoundError names (``No module named 'torch'``), if any."""
+        head, _, rest = exc_msg.partition("'")
+        name = rest.partition("'")[0]
+        return name.split(".")[0] if head.startswith("No module named") and name else None
 
     def _startup_request(self, request: dict[str, Any], doing: str, timeout_hint: str) -> dict[str, Any]:
         assert self._worker is not None
@@ -176,15 +181,15 @@ class Session:
         except ChildTimeout:
             self.stop()
             raise _SetupFailed(
-                ReportError("timeout", f"{doing} did not finish within the time limit {timeout_hint}")
+                ReportError.said("timeout", Msg("setup-timeout", doing=Msg(doing), hint=Msg(timeout_hint)))
             ) from None
         except ChildFailure as err:
             self.stop()
             kind = "memory" if isinstance(err, ChildMemory) else "crash"
-            raise _SetupFailed(ReportError(kind, f"while {doing}, {err}")) from None
+            raise _SetupFailed(ReportError.said(kind, Msg("setup-failed", doing=Msg(doing), how=err.message))) from None
         except ProtocolError as err:
             self.stop()
-            raise _SetupFailed(ReportError("crash", f"while {doing}: {err}")) from None
+            raise _SetupFailed(ReportError.said("crash", Msg("setup-invalid", doing=Msg(doing), detail=str(err)))) from None
         return header
 
     def stop(self) -> None:
@@ -208,7 +213,7 @@ class Session:
 
     def call(self, function: str, calls: list[Call]) -> list[CallResult]:
         if self._worker is None:
-            raise ChildDied("the process running your code is gone")
+            raise ChildDied(Msg("child-gone"))
         header, payload = encode_calls(function, calls)
         answer, data = self._worker.request(header, payload, self._request_deadline())
         return decode_call_results(answer, data, expected=len(calls))
@@ -254,18 +259,19 @@ def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return "", None, ReportError("syntax", f"the file is not UTF-8 text (byte {err.start}); save it as UTF-8")
+        return "", None, ReportError.said("syntax", Msg("not-utf8", byte=err.start))
     try:
         tree = ast.parse(source, filename="submission.py")
     except SyntaxError as err:
-        where = f"line {err.lineno}" + (f", column {err.offset}" if err.offset else "")
+        where = Msg("at-line-column", line=err.lineno, column=err.offset) if err.offset else Msg(
+            "at-line", line=err.lineno)
         line = (err.text or "").rstrip()
-        message = f"{where}: {err.msg}"
+        message: Any = Joined((where, f": {err.msg}"))
         if line:
-            message += f"\n    {line.strip()}"
-        return source, None, ReportError("syntax", message)
+            message = Joined((message, f"\n    {line.strip()}"))
+        return source, None, ReportError.said("syntax", message)
     except (ValueError, RecursionError, MemoryError) as err:
-        return source, None, ReportError("syntax", f"the file cannot be parsed: {err}")
+        return source, None, ReportError.said("syntax", Msg("cannot-parse", detail=str(err)))
     return source, tree, None
 
 
@@ -295,36 +301,39 @@ def grade(
     (and disposes of it, even if the file never gets to run). ``spawner`` starts every
     other child this submission needs (``pool.Pool.slot`` hands out a warm one)."""
     started = time.monotonic()
-    if prestarted is not None:
-        prestarted.taken = True  # from here on, disposing of it is this function's job
     limits = limits or Limits()
     seed = new_seed() if seed is None else seed
     checks = list(kata.checks if checks is None else checks)
     report = Report(kata=kata.id, seed=seed)
-    try:
-        if raw is None:
-            raw = read_source(Path(path))
-        source, tree, problem = parse_source(raw)
-        if problem is not None:
-            report.error = problem
-            report.checks = [CheckResult(c.id, "skipped", "not run: the file has a syntax error") for c in checks]
-            report.duration_ms = round((time.monotonic() - started) * 1000)
+    with shielded():
+        if prestarted is not None:
+            prestarted.taken = True  # from here on, disposing of it is this function's job
+        try:
+            if raw is None:
+                raw = read_source(Path(path))
+            source, tree, problem = parse_source(raw)
+            if problem is None:
+                session = Session(Path(path), raw, [kata.function], limits, prestarted, spawner)
+            elif prestarted is not None:
+                prestarted.discard()
+        except BaseException:
             if prestarted is not None:
                 prestarted.discard()
-            return report
-        session = Session(Path(path), raw, [kata.function], limits, prestarted, spawner)
-    except BaseException:
-        if prestarted is not None:
-            prestarted.discard()
-        raise
+            raise
+    if problem is not None:
+        report.error = problem
+        report.checks = [CheckResult.said(c.id, "skipped", Msg("skipped-syntax")) for c in checks]
+        report.duration_ms = round((time.monotonic() - started) * 1000)
+        return report
     try:
         _run_checks(session, kata, checks, seed, source, report, on_check)
     except SandboxIncomplete:
         raise
     except Exception as err:  # a bug in a check or in the grader: never a pass
-        report.error = ReportError("internal", f"the grader failed: {type(err).__name__}: {err}")
+        report.error = ReportError.said("internal", Msg("grader-failed", error=f"{type(err).__name__}: {err}"))
     finally:
-        session.close()
+        with shielded():
+            session.close()
         report.output = session.output()
         report.duration_ms = round((time.monotonic() - started) * 1000)
         if session.sandbox is not None:
@@ -334,8 +343,12 @@ def grade(
 
 
 def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:
+    earlier: dict[str, str] = {}  # check id -> status, for the checks that come after
+    causes: dict[Any, str] = {}  # what made a check fail -> the first check it made fail
+
     def record(result: CheckResult) -> None:
         report.checks.append(result)
+        earlier[result.id] = str(result.status)
         if on_check is not None:
             on_check(result)
 
@@ -344,64 +357,69 @@ def _run_checks(session, kata, checks, seed, source, report, on_check) -> None:
     except _SetupFailed as failed:
         report.error = failed.error
         for check in checks:
-            record(CheckResult(check.id, "skipped", f"not run: {failed.error.kind} error"))
+            skipped = CheckResult.said(check.id, "skipped", Msg("skipped-setup", kind=str(failed.error.kind)))
+            if check.needs_child:
+                record(skipped)
+                continue
+            # It reads the source only: what it finds (a library import) is worth saying,
+            # but nothing ran, so there is no pass to give.
+            result = _run_one(session, kata, check, seed, source, earlier, causes)
+            record(skipped if result.status == "pass" else result)
         return
     for check in checks:
         if check.needs_child and session.remaining() <= 0.05:
-            record(CheckResult(check.id, "skipped", _budget_message(session)))
+            record(CheckResult.said(check.id, "skipped", _budget_message(session)))
             continue
         if check.needs_child and not session.alive:
             try:
                 session.start()
             except _SetupFailed as failed:
-                record(CheckResult(check.id, "error", f"could not restart your code: {failed.error.message}"))
+                record(CheckResult.said(check.id, "error", Msg("restart-failed", error=failed.error.message)))
                 continue
-        record(_run_one(session, kata, check, seed, source))
+        record(_run_one(session, kata, check, seed, source, earlier, causes))
 
 
-def _budget_message(session: Session) -> str:
+def _budget_message(session: Session) -> Msg:
     window = min(session.limits.check_timeout, session.limits.timeout)
-    return (
-        f"not run: your code used up its time budget of {session.limits.timeout:g} s "
-        f"(a check that runs out of time or memory costs its whole {window:g} s)"
-    )
+    return Msg("skipped-budget", budget=f"{session.limits.timeout:g}", window=f"{window:g}")
 
 
-def _run_one(session: Session, kata: KataSpec, check: Check, seed: int, source: str) -> CheckResult:
+def _run_one(session, kata, check, seed, source, earlier, causes) -> CheckResult:
     session.begin_check()
-    result = _judge_one(session, kata, check, seed, source)
+    result = _judge_one(session, kata, check, seed, source, earlier, causes)
     session.end_check(full_charge=result.status in ("timeout", "memory"))
     return result
 
 
-def _judge_one(session: Session, kata: KataSpec, check: Check, seed: int, source: str) -> CheckResult:
-    ctx = CheckContext(session, kata.function, check_rng(seed, check.id), source)
+def _judge_one(session, kata, check, seed, source, earlier, causes) -> CheckResult:
+    ctx = CheckContext(session, kata.function, check_rng(seed, check.id), source, dict(earlier), check.id)
     try:
         check.run(ctx)
     except CheckFailed as failed:
-        return CheckResult(check.id, "fail", str(failed), hint=failed.hint, tried=failed.tried, got=failed.got,
-                           expected=failed.expected, mismatch=failed.mismatch)
+        if failed.cause is not None and failed.cause in causes:  # said once, where it first showed
+            return CheckResult.said(check.id, "skipped", Msg("same-cause", check=causes[failed.cause]),
+                                    tried=failed.tried)
+        if failed.cause is not None:
+            causes[failed.cause] = check.id
+        return CheckResult.said(check.id, "fail", failed.message, hint=failed.hint, tried=failed.tried,
+                                got=failed.got, expected=failed.expected, mismatch=failed.mismatch)
     except MemoryLimit as err:
-        return CheckResult(check.id, "memory", f"{err}\nyour code ran out of memory (limit {session.limits.memory_mb} MiB)")
+        return CheckResult.said(check.id, "memory", Joined((err.message, "\n", Msg("out-of-memory",
+                                limit=session.limits.memory_mb))))
     except ChildMemory as err:
         session.stop()
-        return CheckResult(check.id, "memory", f"{err}; look for arrays or lists that grow without bound")
+        return CheckResult.said(check.id, "memory", Msg("memory-at-deadline", how=err.message))
     except ChildTimeout:
         session.stop()
         limit = min(session.limits.check_timeout, session.limits.timeout)
-        return CheckResult(
-            check.id,
-            "timeout",
-            f"your code did not finish within the time limit ({limit:g} s for a check); "
-            "look for an endless loop or work that grows too fast with the input",
-        )
+        return CheckResult.said(check.id, "timeout", Msg("check-timeout", limit=f"{limit:g}"))
     except OutputFlood as err:
         session.stop()
-        return CheckResult(check.id, "error", f"{err}; remove the prints from your function")
+        return CheckResult.said(check.id, "error", Msg("check-output-flood", how=err.message))
     except ChildFailure as err:
         session.stop()
-        return CheckResult(check.id, "error", f"{err}; the check could not finish")
+        return CheckResult.said(check.id, "error", Msg("check-child-failed", how=err.message))
     except ProtocolError as err:
         session.stop()
-        return CheckResult(check.id, "error", f"the process running your code sent an invalid answer ({err})")
+        return CheckResult.said(check.id, "error", Msg("check-invalid-answer", detail=str(err)))
     return CheckResult(check.id, "pass", "")

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import math
 import struct
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from kata.grader.text import clean_text
+from kata.harness.calls import Call, CallResult, Returned
 
 HEADER = struct.Struct("<Q")
 MAX_ANSWER_HEADER = 1 << 20  # 1 MiB of JSON is far more than any honest answer needs
@@ -36,56 +36,6 @@ _ALLOWED_DTYPES = {
 
 class ProtocolError(Exception):
     """The child's answer is not a complete, well-formed answer."""
-
-
-@dataclass(frozen=True)
-class Returned:
-    """What a submitted function returned, as rebuilt on the grader's side."""
-
-    kind: str  # "array" | "scalar" | "tuple" | "none" | "other"
-    type_name: str = ""
-    array: np.ndarray | None = None
-    items: tuple[Returned, ...] = ()
-    repr: str = ""
-
-    def describe(self) -> str:
-        if self.kind in ("array", "scalar"):
-            assert self.array is not None
-            return f"{self.type_name or 'ndarray'} of shape {self.array.shape} and dtype {self.array.dtype}"
-        if self.kind == "tuple":
-            return f"a tuple of {len(self.items)}"
-        if self.kind == "none":
-            return "None"
-        return f"a {self.type_name}" if self.type_name else "an unsupported value"
-
-
-@dataclass(frozen=True)
-class CallResult:
-    """One call of the submitted function: its return value or the exception it raised."""
-
-    ok: bool
-    value: Returned | None = None
-    warnings: tuple[tuple[str, str], ...] = ()
-    args_after: tuple[Returned, ...] | None = None
-    exc_type: str = ""
-    exc_msg: str = ""
-    traceback: str = ""
-
-    @property
-    def fp_warnings(self) -> list[str]:
-        """Floating-point warnings (overflow, invalid value, divide by zero) raised by the call."""
-        return [msg for cat, msg in self.warnings if cat == "RuntimeWarning"]
-
-
-@dataclass
-class Call:
-    """One call to make in the child."""
-
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    fn: str | None = None  # default: the kata's function
-    return_args: bool = False
-    fortran: bool = False  # pass array arguments in Fortran (column-major) order
 
 
 def encode_frame(header: dict[str, Any], payload: bytes = b"") -> bytes:

@@ -4,18 +4,51 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
 from typing import Any, TextIO
 
 from kata.grader.sandbox import describe_gaps, required_gaps
 from kata.grader.text import clean_line, clean_text
+from kata.lang import DEFAULT, LANGS
 
-CHECK_STATUSES = ("pass", "fail", "error", "timeout", "memory", "skipped")
-ERROR_KINDS = ("syntax", "import", "missing-function", "ambiguous", "refused", "timeout", "memory", "crash", "internal")
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    SKIPPED = "skipped"
+
+
+class ErrorKind(StrEnum):
+    """Why a submission could not be graded at all."""
+
+    SYNTAX = "syntax"
+    IMPORT = "import"
+    MISSING_FUNCTION = "missing-function"
+    AMBIGUOUS = "ambiguous"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    CRASH = "crash"
+    INTERNAL = "internal"
+
+
+CHECK_STATUSES = tuple(s.value for s in CheckStatus)
+ERROR_KINDS = tuple(k.value for k in ErrorKind)
+_WORDS = ("message", "hint", "tried")  # the parts of a result that are in a language
 
 
 # Messages quote what the submission said and printed: they are made safe once, here,
 # for every face that shows them and every gradebook that keeps them.
+
+
+def _words(value: Any) -> dict[str, str]:
+    """A text (a catalog ``Msg`` or plain words) in every language, made safe."""
+    from kata.harness.messages import render
+
+    return {lang: clean_text(render(value, lang), None) for lang in LANGS}
 
 
 @dataclass
@@ -24,33 +57,81 @@ class CheckResult:
     line (``Hint: ...``), as a terminal and a gradebook show it; the other fields are
     its parts, for faces that lay them out (the app's details pane): the hint alone,
     the call that was tried, what came back and what was expected (as text), and the
-    index of the first entry that differs."""
+    index of the first entry that differs. The words are in English;
+    ``in_lang(lang)`` gives the same result in another language."""
 
     id: str
-    status: str  # one of CHECK_STATUSES
+    status: CheckStatus
     message: str = ""
     hint: str = ""
     tried: str = ""
     got: str = ""
     expected: str = ""
     mismatch: list[int] | None = None
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        assert self.status in CHECK_STATUSES, self.status
+        self.status = CheckStatus(self.status)
         for name in ("message", "hint", "tried", "got", "expected"):
             setattr(self, name, clean_text(getattr(self, name), None))
         if self.mismatch is not None:
             self.mismatch = [int(i) for i in self.mismatch]
 
+    @classmethod
+    def said(cls, check_id: str, status: str, message: Any = "", *, hint: Any = None, tried: Any = None,
+             got: str = "", expected: str = "", mismatch: Any = None) -> CheckResult:
+        """A result whose words are made in every language from catalog messages."""
+        from kata.harness.messages import Msg
+
+        hint_words = _words(hint) if hint else dict.fromkeys(LANGS, "")
+        line = {lang: _words(Msg("hint-line", hint=hint))[lang] if hint else "" for lang in LANGS}
+        body = _words(message)
+        full = {lang: body[lang] + (f"\n{line[lang]}" if hint else "") for lang in LANGS}
+        tried_words = _words(tried) if tried else dict.fromkeys(LANGS, "")
+        result = cls(check_id, status, full[DEFAULT], hint_words[DEFAULT], tried_words[DEFAULT], got, expected,
+                     mismatch)
+        result.translations = {
+            lang: {"message": full[lang], "hint": hint_words[lang], "tried": tried_words[lang]}
+            for lang in LANGS if lang != DEFAULT
+        }
+        return result
+
+    def in_lang(self, lang: str) -> CheckResult:
+        words = self.translations.get(lang)
+        if not words:
+            return self
+        return replace(self, **words)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "translations"}
+        data["status"] = str(self.status)
+        return data
+
 
 @dataclass
 class ReportError:
-    kind: str  # one of ERROR_KINDS
+    kind: ErrorKind
     message: str
+    translations: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        assert self.kind in ERROR_KINDS, self.kind
+        self.kind = ErrorKind(self.kind)
         self.message = clean_text(self.message, None)
+
+    @classmethod
+    def said(cls, kind: str, message: Any) -> ReportError:
+        words = _words(message)
+        error = cls(kind, words[DEFAULT])
+        error.translations = {lang: words[lang] for lang in LANGS if lang != DEFAULT}
+        return error
+
+    def in_lang(self, lang: str) -> ReportError:
+        if lang in self.translations:
+            return replace(self, message=self.translations[lang])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": str(self.kind), "message": self.message}
 
 
 @dataclass
@@ -84,12 +165,20 @@ class Report:
     def passed(self) -> int:
         return sum(c.status == "pass" for c in self.checks)
 
+    def in_lang(self, lang: str) -> Report:
+        """The same report, its words in ``lang``."""
+        if lang == DEFAULT:
+            return self
+        other = replace(self, checks=[c.in_lang(lang) for c in self.checks],
+                        error=self.error.in_lang(lang) if self.error else None)
+        return other
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kata": self.kata,
             "status": self.status,
-            "checks": [asdict(c) for c in self.checks],
-            "error": asdict(self.error) if self.error else None,
+            "checks": [c.to_dict() for c in self.checks],
+            "error": self.error.to_dict() if self.error else None,
             "seed": self.seed,
             "output": self.output,
             "duration_ms": self.duration_ms,

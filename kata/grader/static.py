@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from kata.grader.checks import Check, CheckContext, CheckFailed
+from kata.harness.checks import Check, CheckContext, CheckFailed
 
 # Whole libraries that ship a ready-made softmax, sigmoid, log-softmax or loss.
 FORBIDDEN_MODULES = (

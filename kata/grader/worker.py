@@ -19,6 +19,7 @@ from typing import Any
 
 from kata.grader.limits import Limits
 from kata.grader.procs import peak_resident_bytes
+from kata.harness.messages import Msg
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
 
@@ -34,9 +35,14 @@ MEMORY_WINDOW = 1.0
 GROWTH_BYTES = 8 << 20
 
 class ChildFailure(Exception):
-    """The child did not produce a complete answer."""
+    """The child did not produce a complete answer; ``message`` says how, in words of
+    every language (``str()`` is the English)."""
 
     status = "error"
+
+    def __init__(self, message: object = "") -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 class ChildTimeout(ChildFailure):
@@ -55,24 +61,27 @@ class OutputFlood(ChildFailure):
     status = "error"
 
 
-def describe_exit(returncode: int | None) -> str:
+_SIGNAL_MEANING = {
+    "SIGSEGV": "exit-segfault",
+    "SIGABRT": "exit-abort",
+    "SIGBUS": "exit-bus-error",
+    "SIGFPE": "exit-fpe",
+    "SIGKILL": "exit-kill",
+    "SIGXFSZ": "exit-file-size",
+}
+
+
+def describe_exit(returncode: int | None) -> Msg:
+    """How a process ended, in words (``was killed by SIGSEGV (a segmentation fault)``)."""
     if returncode is None:
-        return "did not exit"
+        return Msg("exit-none")
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        meaning = {
-            "SIGSEGV": "a segmentation fault",
-            "SIGABRT": "an abort",
-            "SIGBUS": "a bus error",
-            "SIGFPE": "a floating-point exception",
-            "SIGKILL": "a kill",
-            "SIGXFSZ": "writing a file past the size limit",
-        }.get(name, "a signal")
-        return f"was killed by {name} ({meaning})"
-    return f"exited with status {returncode}"
+        return Msg("exit-signal", signal=name, meaning=Msg(_SIGNAL_MEANING.get(name, "exit-other-signal")))
+    return Msg("exit-status", code=returncode)
 
 
 class _Stream:
@@ -128,7 +137,7 @@ class Worker:
     def request(self, header: dict[str, Any], payload: bytes, deadline: float) -> tuple[dict[str, Any], bytes]:
         """Send one request and wait for its answer until ``deadline`` (time.monotonic)."""
         if not self.alive:
-            raise ChildDied("the process running your code is gone")
+            raise ChildDied(Msg("child-gone"))
         outgoing = memoryview(encode_frame(header, payload))
         writing = True
         self._selector.register(self._req_w, selectors.EVENT_WRITE)
@@ -175,11 +184,8 @@ class Worker:
         samples.append(peak_resident_bytes(self.proc.pid))
         self.kill()
         if len(samples) >= 2 and samples[-1] - samples[0] >= GROWTH_BYTES:
-            raise ChildMemory(
-                f"your code was still allocating memory when its time ran out "
-                f"({samples[-1] >> 20} MiB and growing; the limit is {self.limits.memory_mb} MiB)"
-            )
-        raise ChildTimeout("time limit")
+            raise ChildMemory(Msg("still-allocating", mib=samples[-1] >> 20, limit=self.limits.memory_mb))
+        raise ChildTimeout(Msg("time-limit"))
 
     def _wait_exit(self, deadline: float) -> None:
         """The answer pipe is closed with no full answer: the child is on its way out."""
@@ -204,9 +210,7 @@ class Worker:
                 self._streams[fd].feed(chunk)
                 if self.stdout.total + self.stderr.total > self.limits.output_bytes:
                     self.kill()
-                    raise OutputFlood(
-                        f"your code printed more than {self.limits.output_bytes >> 20} MiB of output"
-                    )
+                    raise OutputFlood(Msg("output-flood", mib=self.limits.output_bytes >> 20))
         except BlockingIOError:
             return
         except OSError as err:
@@ -255,8 +259,8 @@ class Worker:
         self.alive = False
         code = self.proc.returncode
         if code == -signal.SIGXCPU:
-            raise ChildTimeout("the CPU time limit")
-        raise ChildDied(f"the process running your code {describe_exit(code)} before it answered")
+            raise ChildTimeout(Msg("cpu-limit"))
+        raise ChildDied(Msg("child-died", how=describe_exit(code)))
 
     # ------------------------------------------------------------------ shutdown
 

@@ -101,7 +101,9 @@ async def test_run_examples_fills_the_table_and_records_nothing(make_app):
         await graded(app, pilot)
         table = screen.query_one("#checks", DataTable)
         assert table.row_count == len(get_kata("softmax").examples)
-        assert all(table.get_row_at(i)[0] == "✗" for i in range(table.row_count))
+        # The starter raises: the first example says so, the others are not judged again.
+        marks = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert marks[0] == "✗" and "✓" not in marks
         assert app.store.kata_history() == []
 
 

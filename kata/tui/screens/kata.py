@@ -125,7 +125,7 @@ class KataScreen(Screen):
         self.set_interval(WATCH_INTERVAL, self.pick_up_external_edit)
 
     def refresh_lang(self) -> None:
-        from kata.exercises.base import render_statement
+        from kata.harness.statement import render_statement
 
         lang = self.app.lang
         self.query_one("#statement-md", Markdown).update(
