@@ -38,6 +38,16 @@ class StoreError(KataError):
     exit_code = EXIT_FAIL
 
 
+class NoKata(UsageError):
+    """No single kata for a file. ``kind``: ``missing-function`` (it defines none),
+    ``ambiguous`` (several) or ``syntax`` (it does not parse, and its name says nothing);
+    the message says which functions it defines."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class InternalError(KataError):
     """A bug or an environment problem in kata itself, not in the user's input."""
 

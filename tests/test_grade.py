@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import kata.exercises as catalog
 from kata.errors import UsageError
 from tests.conftest import stray_process_code
 from kata.grader import gradebook
@@ -74,7 +75,7 @@ def stable(entries: list[dict]) -> list[tuple]:
 
 
 def test_discovery_ids_student_folders_and_order(simple):
-    found = discover([simple], hashes=True)
+    found = discover([simple], catalog, hashes=True)
     subs = found.submissions
     assert [s.id for s in subs] == ["alice", "ann.py", "ben.py", "bob", "cat.py", "dan.py", "empty"]
     by_id = {s.id: s for s in subs}

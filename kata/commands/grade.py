@@ -115,16 +115,16 @@ def run(args: argparse.Namespace) -> int:
     which = parse_shard(args.shard)
     jobs = _jobs(args.jobs)
     kata_id = None if args.kata in (None, "auto") else args.kata
-    if kata_id:
-        from kata.exercises import get_kata
+    import kata.exercises as katas  # the catalog the runner is handed (it never imports it)
 
-        get_kata(kata_id)  # an unknown id is a usage error before any work
+    if kata_id:
+        katas.get_kata(kata_id)  # an unknown id is a usage error before any work
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
     fmt = gradebook.format_for(args.out, args.format)
     if args.out:
         check_writable(args.out)  # before any grading: a result is never graded to be lost
-    found = discover(args.paths, kata_id, hashes=args.resume)
+    found = discover(args.paths, katas, kata_id, hashes=args.resume)
     if not found.submissions:
         raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders"
                          f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(len(submissions) - len(reuse))
     with stopped_by_signals() as stopped:
         result = run_batch(
-            submissions, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=finished
+            submissions, katas=katas, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=finished
         )
     progress.finish()
     try:

@@ -16,10 +16,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from kata.errors import UsageError
+from kata.errors import NoKata, UsageError
 from kata.harness.contract import Kata
 
-__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "get_kata", "module_of", "pick"]
+__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "functions", "get_kata", "module_of",
+           "pick"]
 
 HERE = Path(__file__).resolve().parent
 TOPICS = ("softmax", "losses", "normalisation", "attention", "detection", "convolution", "clustering",
@@ -83,6 +84,11 @@ def get_kata(kata_id: str) -> Kata:
     raise UsageError(f"unknown kata `{kata_id}`.{suggestion} `kata list` shows them all.")
 
 
+def functions(kata_id: str | None = None) -> list[str]:
+    """The function name one kata asks for, or every kata's (``kata_id`` None)."""
+    return [get_kata(kata_id).function] if kata_id else [k.function for k in catalog().values()]
+
+
 def defined_functions(source: str) -> set[str]:
     """Names bound at the top level of a module: defs, assignments and imports."""
     try:
@@ -121,16 +127,6 @@ def detect(source: str) -> list[Kata]:
     }
     answers = [k for k in found if k.function not in helpers]
     return answers or found
-
-
-class NoKata(UsageError):
-    """No single kata for a file. ``kind``: ``missing-function`` (it defines none),
-    ``ambiguous`` (several) or ``syntax`` (it does not parse, and its name says nothing);
-    the message says which functions it defines."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def pick(source: str, filename: str = "") -> Kata:

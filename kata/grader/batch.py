@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kata.errors import UsageError
+from kata.errors import NoKata, UsageError
 from kata.grader.discovery import Discovered, Submission, discover
 from kata.grader.gradebook import Entry
+from kata.grader.katas import KataSource
 from kata.grader.limits import Limits
 
 __all__ = ["BatchResult", "Discovered", "Progress", "Submission", "discover", "grade_one", "parse_shard",
@@ -106,20 +107,21 @@ def _refused(reason: str, detail: str) -> str:
     return f"refused: {reason} ({detail})"
 
 
-def grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, spawner=None) -> Entry:
+def grade_one(
+    sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner=None
+) -> Entry:
     """Grade one submission; never raises (a grader bug becomes an ``internal`` error)."""
     from kata.grader.sandbox import SandboxIncomplete
 
     try:
-        return _grade_one(sub, kata_id, seed, limits, spawner)
+        return _grade_one(sub, katas, kata_id, seed, limits, spawner)
     except SandboxIncomplete as err:  # --sandbox strict: not run at all
         return _problem_entry(sub, kata_id or "", seed, "internal", str(err))
     except Exception as err:  # noqa: BLE001 - one submission never stops the batch
         return _problem_entry(sub, kata_id or "", seed, "internal", f"the grader failed: {type(err).__name__}: {err}")
 
 
-def _grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, spawner) -> Entry:
-    from kata.exercises import NoKata, get_kata, pick
+def _grade_one(sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner) -> Entry:
     from kata.grader.engine import grade, parse_source
     from kata.grader.source import Refused
 
@@ -133,10 +135,10 @@ def _grade_one(sub: Submission, kata_id: str | None, seed: int, limits: Limits, 
         return _problem_entry(sub, kata_id or "", seed, "refused", _refused(err.reason, str(err)))
     sub.sha256 = hashlib.sha256(raw).hexdigest()
     if kata_id:
-        kata = get_kata(kata_id)
+        kata = katas.get_kata(kata_id)
     else:
         try:
-            kata = pick(raw.decode("utf-8", errors="replace"), sub.parts[-1])
+            kata = katas.pick(raw.decode("utf-8", errors="replace"), sub.parts[-1])
         except NoKata as err:
             _, _, problem = parse_source(raw)
             if err.kind == "syntax" and problem is not None:
@@ -194,6 +196,7 @@ class Progress:
 def run_batch(
     submissions: list[Submission],
     *,
+    katas: KataSource,
     kata_id: str | None,
     seed: int,
     limits: Limits,
@@ -216,9 +219,9 @@ def run_batch(
         return result
     jobs = max(1, min(jobs, len(todo)))
     if hasattr(os, "fork"):
-        _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry)
+        _run_drivers(todo, katas, kata_id, seed, limits, jobs, result, on_entry)
     else:
-        _run_here(todo, kata_id, seed, limits, result, on_entry)
+        _run_here(todo, katas, kata_id, seed, limits, result, on_entry)
     return result
 
 
@@ -229,7 +232,7 @@ def _record(result: BatchResult, entry: Entry, on_entry: Callable[[Entry], None]
         on_entry(entry)
 
 
-def _run_here(todo, kata_id, seed, limits, result, on_entry) -> None:
+def _run_here(todo, katas, kata_id, seed, limits, result, on_entry) -> None:
     """One slot, in this process."""
     from kata.grader.pool import Pool
 
@@ -237,7 +240,7 @@ def _run_here(todo, kata_id, seed, limits, result, on_entry) -> None:
     try:
         for sub in todo:
             with pool.slot() as spawner:
-                entry = grade_one(sub, kata_id, seed, limits, spawner)
+                entry = grade_one(sub, katas, kata_id, seed, limits, spawner)
             _record(result, entry, on_entry)
     except KeyboardInterrupt:
         result.interrupted = True
@@ -270,7 +273,7 @@ def _die_with(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
+def _driver(task_r: int, result_w: int, todo, katas, kata_id, seed, limits) -> None:
     import json
     import signal
 
@@ -291,14 +294,14 @@ def _driver(task_r: int, result_w: int, todo, kata_id, seed, limits) -> None:
         for line in tasks:
             i = int(line)
             with pool.slot() as spawner:
-                entry = grade_one(todo[i], kata_id, seed, limits, spawner)
+                entry = grade_one(todo[i], katas, kata_id, seed, limits, spawner)
             out.write(json.dumps({"i": i, "entry": entry}) + "\n")
             out.flush()
     finally:
         pool.close()
 
 
-def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
+def _run_drivers(todo, katas, kata_id, seed, limits, jobs, result, on_entry) -> None:
     import json
     import selectors
     import signal
@@ -347,7 +350,7 @@ def _run_drivers(todo, kata_id, seed, limits, jobs, result, on_entry) -> None:
                     os.close(fd)
                     if other["task_w"] is not None:
                         os.close(other["task_w"])
-                _driver(task_r, result_w, todo, kata_id, seed, limits)
+                _driver(task_r, result_w, todo, katas, kata_id, seed, limits)
                 code = 0
             finally:
                 remove_workdir(home)  # if the batch's process is gone, nobody else will

@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kata.errors import UsageError
+from kata.grader.katas import KataSource
 from kata.grader.source import _DIRECTORY, _FLAGS, _NOFOLLOW, Refused, open_beneath, read_fd, read_source
 from kata.grader.text import clean_line
+
 
 _SKIP_DIRS = {"__pycache__", "node_modules"}
 MAX_DEPTH = 8  # folders below a student's folder
@@ -140,7 +142,7 @@ class _Walk:
             os.close(fd)
 
 
-def _student(root: Path, name: str, sid: str, kata_id: str | None) -> Submission:
+def _student(root: Path, name: str, sid: str, kata_id: str | None, katas: KataSource) -> Submission:
     walk = _Walk(root, (name,))
     walk.run()
     files = sorted(walk.files, key=lambda p: (len(p), p))
@@ -154,7 +156,7 @@ def _student(root: Path, name: str, sid: str, kata_id: str | None) -> Submission
         return Submission(sid, root, (name,), problem=f"the folder holds no .py file{limit}")
     if len(files) == 1:
         return Submission(sid, root, (name, *files[0]))
-    chosen = _defining(root, name, files, kata_id)
+    chosen = _defining(root, name, files, kata_id, katas)
     if chosen is None:
         what = f"`{kata_id}`'s function" if kata_id else "a kata function"
         return Submission(sid, root, (name,),
@@ -162,13 +164,13 @@ def _student(root: Path, name: str, sid: str, kata_id: str | None) -> Submission
     return Submission(sid, root, (name, *chosen))
 
 
-def _defining(root: Path, name: str, files: list[tuple[str, ...]], kata_id: str | None) -> tuple[str, ...] | None:
+def _defining(
+    root: Path, name: str, files: list[tuple[str, ...]], kata_id: str | None, katas: KataSource
+) -> tuple[str, ...] | None:
     """The first of ``files`` (shallowest first) that defines the kata's function.
     At most ``MAX_CANDIDATES`` are opened; a file that does not even mention a kata
     function's name is not parsed."""
-    from kata.exercises import catalog, defined_functions, detect, get_kata
-
-    names = [get_kata(kata_id).function] if kata_id else [k.function for k in catalog().values()]
+    names = katas.functions(kata_id)
     needles = [n.encode() for n in names]
     for parts in files[:MAX_CANDIDATES]:
         try:
@@ -179,14 +181,16 @@ def _defining(root: Path, name: str, files: list[tuple[str, ...]], kata_id: str 
             continue
         source = raw.decode("utf-8", errors="replace")
         if kata_id:
-            if names[0] in defined_functions(source):
+            if names[0] in katas.defined_functions(source):
                 return parts
-        elif detect(source):
+        elif katas.detect(source):
             return parts
     return None
 
 
-def discover(paths: Sequence[str | Path], kata_id: str | None = None, *, hashes: bool = False) -> Discovered:
+def discover(
+    paths: Sequence[str | Path], katas: KataSource, kata_id: str | None = None, *, hashes: bool = False
+) -> Discovered:
     """Every submission under ``paths``, sorted by id; ``hashes``: with the sha256 of
     the bytes each would be graded from (for ``--resume``)."""
     found: dict[str, Submission] = {}
@@ -230,7 +234,7 @@ def discover(paths: Sequence[str | Path], kata_id: str | None = None, *, hashes:
                                         problem="a symlink; kata grade grades only the files inside the "
                                                 "folder, never what a link points to")
             elif stat.S_ISDIR(mode):
-                found[sid] = _student(root, entry.name, sid, kata_id)
+                found[sid] = _student(root, entry.name, sid, kata_id, katas)
             elif not stat.S_ISREG(mode):
                 from kata.grader.source import kind_of
 

@@ -114,7 +114,7 @@ def no_mutation(kata: Kata) -> Check | None:
 
 
 def hand_written(kata: Kata) -> Check:
-    from kata.grader.static import hand_written_check
+    from kata.harness.static import hand_written_check
 
     return hand_written_check(kata.hand_written)
 

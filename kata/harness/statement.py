@@ -75,7 +75,7 @@ def validate_texts(path: Path) -> list[str]:
     text in every language and not empty, the Chinese really Chinese, and each message's
     ``{fields}`` the same in every language."""
     from kata.harness.messages import fields_of
-    from kata.quiz.yamltree import Mapping, Scalar, Sequence, YamlRefused, parse, position, read_text
+    from kata.yamltree import Mapping, Scalar, Sequence, YamlRefused, parse, position, read_text
 
     try:
         root = parse(read_text(path))

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from kata.quiz.model import LANGUAGES, Location, Problem, Text
-from kata.quiz.yamltree import Mapping, Node, Scalar, Sequence, position
+from kata.yamltree import Mapping, Node, Scalar, Sequence, position
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")

@@ -25,7 +25,7 @@ from kata.errors import UsageError
 from kata.paths import data_dir, questions_dir
 from kata.quiz.model import Bank, Catalog, InvalidBankError, Location, Problem
 from kata.quiz.schema import build_bank
-from kata.quiz.yamltree import YamlRefused, parse, read_text
+from kata.yamltree import YamlRefused, parse, read_text
 
 BANK_SUFFIXES = (".yaml", ".yml")
 

@@ -27,7 +27,7 @@ from kata.quiz.model import (
     Tolerance,
 )
 from kata.quiz.patterns import pattern_problem
-from kata.quiz.yamltree import Mapping, Node, Scalar, Sequence
+from kata.yamltree import Mapping, Node, Scalar, Sequence
 
 BANK_KEYS = ("bank", "title", "tags", "questions")
 COMMON_KEYS = (

@@ -10,7 +10,7 @@ import pytest
 CORE = [
     "kata.quiz",
     "kata.quiz.model",
-    "kata.quiz.yamltree",
+    "kata.yamltree",
     "kata.quiz.fields",
     "kata.quiz.schema",
     "kata.quiz.loader",

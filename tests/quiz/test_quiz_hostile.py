@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kata.quiz.loader import read_bank
-from kata.quiz.yamltree import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from kata.yamltree import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
 BILLION_LAUGHS = """\
 bank: lol

@@ -1,6 +1,6 @@
-"""Read a bank file into a small node tree, refusing hostile YAML early.
+"""Read a YAML file (a question bank, a kata's texts) into a small node tree, refusing hostile YAML early.
 
-Banks are untrusted input (users share them), so this module never constructs Python
+Banks and texts are untrusted input (users share them), so this module never constructs Python
 objects from YAML tags and never expands aliases. It reads the file's bytes with a size
 bound, decodes them as UTF-8, and builds a tree of :class:`Scalar`, :class:`Mapping` and
 :class:`Sequence` nodes from libyaml's event stream (the pure-Python parser when libyaml
