@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from kata import __version__
+    from kata.lang import LANGS
 
     Parser = _parser_class()
     parser = Parser(
@@ -73,12 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--lang",
-        choices=("en", "zh"),
+        choices=LANGS,
         default=argparse.SUPPRESS,
-        help="language of statements and questions (default: en, or the app's saved choice)",
+        help="language of statements, questions and the grader's messages and hints "
+        "(default: $KATA_LANG, else en; the app: its saved choice)",
     )
     parser.add_argument("--data-dir", metavar="DIR", type=_data_dir, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--lang", choices=("en", "zh"), default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--lang", choices=LANGS, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _load_commands():
         doc = (module.__doc__ or "").strip()

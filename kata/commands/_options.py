@@ -37,6 +37,16 @@ def memory_mb(text: str) -> int:
     return value
 
 
+def language(args: argparse.Namespace) -> str:
+    """The language a command speaks in: ``--lang``, else ``$KATA_LANG``, else English."""
+    import os
+
+    from kata.lang import DEFAULT, LANGS
+
+    chosen = getattr(args, "lang", None) or os.environ.get("KATA_LANG", "")
+    return chosen if chosen in LANGS else DEFAULT
+
+
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=seed, help="seed for the hidden inputs (default: random; the report shows it)")
     parser.add_argument(

@@ -22,7 +22,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kata.commands._options import add_limit_options, limits_from
+from kata.commands._options import add_limit_options, language, limits_from
 from kata.commands._signals import stopped_by_signals
 
 NAME = "check"
@@ -114,19 +114,20 @@ def run(args: argparse.Namespace) -> int:
             return 128 + (stopped.signal or signal.SIGINT)
     for report in reports:
         report.file = str(path)
+    shown = [r.in_lang(language(args)) for r in reports]
     if args.json:
         if len(reports) == 1:
-            payload = reports[0].to_dict()
+            payload = shown[0].to_dict()
         else:
             payload = {
                 "file": str(path),
                 "status": "pass" if all(r.status == "pass" for r in reports) else "fail",
-                "reports": [r.to_dict() for r in reports],
+                "reports": [r.to_dict() for r in shown],
             }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for report in reports:
-            print_report(report, sys.stdout, file_label=str(path))
+            print_report(report, sys.stdout, file_label=str(path), lang=language(args))
     if not args.examples and not args.no_record:
         _record(reports, raw, getattr(args, "data_dir", None))
     if any(r.error is not None and r.error.kind == "internal" for r in reports):
@@ -145,9 +146,9 @@ def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
     report = Report(kata="", seed=0 if args.seed is None else args.seed, error=problem)
     report.file = str(path)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(report.in_lang(language(args)).to_dict(), ensure_ascii=False, indent=2))
     else:
-        print_report(report, sys.stdout, file_label=str(path))
+        print_report(report, sys.stdout, file_label=str(path), lang=language(args))
     return EXIT_FAIL
 
 

@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kata.commands._options import add_limit_options, limits_from
+from kata.commands._options import add_limit_options, language, limits_from
 from kata.commands._signals import stopped_by_signals
 
 NAME = "grade"
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     which = parse_shard(args.shard)
     jobs = _jobs(args.jobs)
     kata_id = None if args.kata in (None, "auto") else args.kata
+    lang = language(args)
     import kata.exercises as katas  # the catalog the runner is handed (it never imports it)
 
     if kata_id:
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         from kata.grader.sandbox import require
 
         require(probe_sandbox(limits), "strict")
-    key = run_key(kata_id, seed, limits)
+    key = run_key(kata_id, seed, limits, lang)
     reuse, stale = reusable(previous, submissions, key, strict=limits.sandbox == "strict")
     if stale:
         reasons = Counter(stale.values())
@@ -159,7 +160,8 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(len(submissions) - len(reuse))
     with stopped_by_signals() as stopped:
         result = run_batch(
-            submissions, katas=katas, kata_id=kata_id, seed=seed, limits=limits, jobs=jobs, reuse=reuse, on_entry=finished
+            submissions, katas=katas, kata_id=kata_id, seed=seed, lang=lang, limits=limits, jobs=jobs,
+            reuse=reuse, on_entry=finished,
         )
     progress.finish()
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kata.errors import NoKata, UsageError
+from kata.lang import DEFAULT
 from kata.grader.discovery import Discovered, Submission, discover
 from kata.grader.gradebook import Entry
 from kata.grader.katas import KataSource
@@ -108,20 +109,23 @@ def _refused(reason: str, detail: str) -> str:
 
 
 def grade_one(
-    sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner=None
+    sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner=None,
+    lang: str = DEFAULT,
 ) -> Entry:
     """Grade one submission; never raises (a grader bug becomes an ``internal`` error)."""
     from kata.grader.sandbox import SandboxIncomplete
 
     try:
-        return _grade_one(sub, katas, kata_id, seed, limits, spawner)
+        return _grade_one(sub, katas, kata_id, seed, limits, spawner, lang)
     except SandboxIncomplete as err:  # --sandbox strict: not run at all
         return _problem_entry(sub, kata_id or "", seed, "internal", str(err))
     except Exception as err:  # noqa: BLE001 - one submission never stops the batch
         return _problem_entry(sub, kata_id or "", seed, "internal", f"the grader failed: {type(err).__name__}: {err}")
 
 
-def _grade_one(sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner) -> Entry:
+def _grade_one(
+    sub: Submission, katas: KataSource, kata_id: str | None, seed: int, limits: Limits, spawner, lang: str
+) -> Entry:
     from kata.grader.engine import grade, parse_source
     from kata.grader.source import Refused
 
@@ -146,7 +150,7 @@ def _grade_one(sub: Submission, katas: KataSource, kata_id: str | None, seed: in
             return _problem_entry(sub, "", seed, err.kind, f"the file {err}")
     report = grade(Path(sub.label), kata, seed=seed, limits=limits, spawner=spawner, raw=raw)
     report.file = sub.label
-    return {"id": sub.id, **report.to_dict(), "sha256": sub.sha256}
+    return {"id": sub.id, **report.in_lang(lang).to_dict(), "sha256": sub.sha256}
 
 
 # ---------------------------------------------------------------- the batch
@@ -201,6 +205,7 @@ def run_batch(
     seed: int,
     limits: Limits,
     jobs: int,
+    lang: str = DEFAULT,
     reuse: dict[str, Entry] | None = None,
     on_entry: Callable[[Entry], None] | None = None,
 ) -> BatchResult:
@@ -219,9 +224,9 @@ def run_batch(
         return result
     jobs = max(1, min(jobs, len(todo)))
     if hasattr(os, "fork"):
-        _run_drivers(todo, katas, kata_id, seed, limits, jobs, result, on_entry)
+        _run_drivers(todo, katas, kata_id, seed, limits, lang, jobs, result, on_entry)
     else:
-        _run_here(todo, katas, kata_id, seed, limits, result, on_entry)
+        _run_here(todo, katas, kata_id, seed, limits, lang, result, on_entry)
     return result
 
 
@@ -232,7 +237,7 @@ def _record(result: BatchResult, entry: Entry, on_entry: Callable[[Entry], None]
         on_entry(entry)
 
 
-def _run_here(todo, katas, kata_id, seed, limits, result, on_entry) -> None:
+def _run_here(todo, katas, kata_id, seed, limits, lang, result, on_entry) -> None:
     """One slot, in this process."""
     from kata.grader.pool import Pool
 
@@ -240,7 +245,7 @@ def _run_here(todo, katas, kata_id, seed, limits, result, on_entry) -> None:
     try:
         for sub in todo:
             with pool.slot() as spawner:
-                entry = grade_one(sub, katas, kata_id, seed, limits, spawner)
+                entry = grade_one(sub, katas, kata_id, seed, limits, spawner, lang)
             _record(result, entry, on_entry)
     except KeyboardInterrupt:
         result.interrupted = True
@@ -273,7 +278,7 @@ def _die_with(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _driver(task_r: int, result_w: int, todo, katas, kata_id, seed, limits) -> None:
+def _driver(task_r: int, result_w: int, todo, katas, kata_id, seed, limits, lang) -> None:
     import json
     import signal
 
@@ -294,14 +299,14 @@ def _driver(task_r: int, result_w: int, todo, katas, kata_id, seed, limits) -> N
         for line in tasks:
             i = int(line)
             with pool.slot() as spawner:
-                entry = grade_one(todo[i], katas, kata_id, seed, limits, spawner)
+                entry = grade_one(todo[i], katas, kata_id, seed, limits, spawner, lang)
             out.write(json.dumps({"i": i, "entry": entry}) + "\n")
             out.flush()
     finally:
         pool.close()
 
 
-def _run_drivers(todo, katas, kata_id, seed, limits, jobs, result, on_entry) -> None:
+def _run_drivers(todo, katas, kata_id, seed, limits, lang, jobs, result, on_entry) -> None:
     import json
     import selectors
     import signal
@@ -350,7 +355,7 @@ def _run_drivers(todo, katas, kata_id, seed, limits, jobs, result, on_entry) -> 
                     os.close(fd)
                     if other["task_w"] is not None:
                         os.close(other["task_w"])
-                _driver(task_r, result_w, todo, katas, kata_id, seed, limits)
+                _driver(task_r, result_w, todo, katas, kata_id, seed, limits, lang)
                 code = 0
             finally:
                 remove_workdir(home)  # if the batch's process is gone, nobody else will

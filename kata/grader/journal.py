@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.gradebook import Entry
+from kata.lang import DEFAULT
 
 JOURNAL_VERSION = 1
 
@@ -40,8 +41,9 @@ def checks_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
-def run_key(kata_arg: str | None, seed: int, limits: Any) -> dict[str, Any]:
-    """How a run grades: what an entry must share with the run to be reused."""
+def run_key(kata_arg: str | None, seed: int, limits: Any, lang: str = DEFAULT) -> dict[str, Any]:
+    """How a run grades: what an entry must share with the run to be reused (the
+    language too: a gradebook's messages are all in one)."""
     return {
         "kata": kata_arg or "auto",
         "seed": seed,
@@ -49,11 +51,12 @@ def run_key(kata_arg: str | None, seed: int, limits: Any) -> dict[str, Any]:
         "memory_mb": limits.memory_mb,
         "sandbox": limits.sandbox,
         "version": checks_version(),
+        "lang": lang,
     }
 
 
 _FIELD_NAMES = {"kata": "--kata", "seed": "the seed", "timeout": "--timeout", "memory_mb": "--memory",
-                "sandbox": "--sandbox", "version": "the version of kata's checks"}  # fmt: skip
+                "sandbox": "--sandbox", "version": "the version of kata's checks", "lang": "--lang"}  # fmt: skip
 
 
 def stale_because(entry: Entry, key: dict[str, Any]) -> str | None:

@@ -210,12 +210,35 @@ def use_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render_text(report: Report, *, colour: bool = False, file_label: str | None = None) -> str:
+# The report's own words in the default language, as in messages.yaml (a test holds the
+# two equal): the common case, a report in English, then costs no YAML read.
+CHROME = {
+    "report-title": "{kata}  (seed {seed})",
+    "report-no-kata": "no kata to check it against",
+    "report-output": "output of your code:",
+    "report-sandbox-gaps": "sandbox: graded without {gaps}",
+    "report-summary": "{verdict}: {passed}/{total} checks passed in {seconds} s",
+    "report-not-graded": "{verdict}: the file could not be graded",
+}
+
+
+def render_text(report: Report, *, colour: bool = False, file_label: str | None = None, lang: str = DEFAULT) -> str:
+    """The report as a terminal shows it, in ``lang`` (statuses and check ids stay as they
+    are: they are names a script or a teacher may search for)."""
+
     def paint(text: str, status: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
+    def say(key: str, **params: Any) -> str:
+        if lang == DEFAULT:  # a passing check in English never reads the message catalog
+            return CHROME[key].format(**params)
+        from kata.harness.messages import Msg
+
+        return Msg(key, **params).render(lang)
+
+    report = report.in_lang(lang)
     lines = []
-    title = f"{report.kata}  (seed {report.seed})" if report.kata else "no kata to check it against"
+    title = say("report-title", kata=report.kata, seed=report.seed) if report.kata else say("report-no-kata")
     if file_label:
         title = f"{clean_line(file_label, None)}: {title}"
     lines.append(title)
@@ -229,19 +252,23 @@ def render_text(report: Report, *, colour: bool = False, file_label: str | None 
             for line in check.message.splitlines():
                 lines.append(" " * 11 + line)
     if report.output.strip():
-        lines.append("  output of your code:")
+        lines.append("  " + say("report-output"))
         lines.extend("  | " + line for line in report.output.rstrip().splitlines()[:40])
     gaps = required_gaps(report.sandbox_missing)
     if gaps:
-        lines.append(paint(f"  sandbox: graded without {describe_gaps(gaps)}", "skipped"))
+        lines.append(paint("  " + say("report-sandbox-gaps", gaps=describe_gaps(gaps)), "skipped"))
     total = len(report.checks)
     verdict = paint(report.status.upper(), report.status)
-    summary = f"{verdict}: {report.passed}/{total} checks passed in {report.duration_ms / 1000:.2f} s"
-    if not total:
-        summary = f"{verdict}: the file could not be graded"
+    if total:
+        summary = say("report-summary", verdict=verdict, passed=report.passed, total=total,
+                      seconds=f"{report.duration_ms / 1000:.2f}")
+    else:
+        summary = say("report-not-graded", verdict=verdict)
     lines.append(summary)
     return "\n".join(lines)
 
 
-def print_report(report: Report, stream: TextIO = sys.stdout, file_label: str | None = None) -> None:
-    stream.write(render_text(report, colour=use_colour(stream), file_label=file_label) + "\n")
+def print_report(
+    report: Report, stream: TextIO = sys.stdout, file_label: str | None = None, lang: str = DEFAULT
+) -> None:
+    stream.write(render_text(report, colour=use_colour(stream), file_label=file_label, lang=lang) + "\n")

@@ -69,45 +69,105 @@ def _chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+def _needs_chinese(key: str, text: str) -> bool:
+    """Whether a zh text must hold Chinese: not for a formula (``formula.*`` keys), a
+    Python literal, or a text of only ``{fields}`` and punctuation."""
+    from kata.harness.messages import fields_of
+
+    if key.startswith("formula.") or text.strip() in ("None", "True", "False"):
+        return False
+    rest = text
+    for name in fields_of(text):
+        rest = rest.replace("{" + name + "}", "")
+    return any(ch.isalpha() for ch in rest)
+
+
+def _pairs(node: Any) -> list[tuple[Any, Any]]:
+    """A mapping node's (key, value) pairs (the tree keeps them as one flat list)."""
+    return list(zip(node.items[::2], node.items[1::2], strict=True))
+
+
+class _Rules:
+    """The rules every text in kata's own YAML obeys, reporting ``FILE:LINE:COL: what``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[str] = []
+
+    def at(self, node: Any, what: str) -> None:
+        from kata.yamltree import position
+
+        line, col = position(node)
+        self.problems.append(f"{self.path}:{line}:{col}: {what}")
+
+    def texts(self, node: Any, where: str, *, key: str = "", placeholders: bool = False) -> None:
+        from kata.harness.messages import fields_of
+        from kata.yamltree import Mapping, Scalar
+
+        if not isinstance(node, Mapping):
+            self.at(node, f"{where} must map each language to a text")
+            return
+        found = {k.value: v for k, v in _pairs(node) if isinstance(k, Scalar)}
+        for lang in LANGS:
+            value = found.get(lang)
+            if not isinstance(value, Scalar) or not value.value.strip():
+                self.at(node, f"{where} has no {lang} text")
+            elif lang == "zh" and not _chinese(value.value) and _needs_chinese(key, value.value):
+                self.at(value, f"{where}: the zh text is not Chinese")
+        for extra in set(found) - set(LANGS):
+            self.at(node, f"{where}: unknown language `{extra}` (kata speaks {', '.join(LANGS)})")
+        if placeholders and all(isinstance(found.get(lang), Scalar) for lang in LANGS):
+            sets = {lang: fields_of(found[lang].value) for lang in LANGS}
+            if len({frozenset(s) for s in sets.values()}) > 1:
+                self.at(node, f"{where}: the languages use different {{fields}}: {sets}")
+
+    def messages(self, node: Any) -> None:
+        from kata.yamltree import Mapping, Scalar
+
+        if not isinstance(node, Mapping):
+            self.at(node, "messages must map keys to texts")
+            return
+        for mkey, mvalue in _pairs(node):
+            name = mkey.value if isinstance(mkey, Scalar) else "?"
+            self.texts(mvalue, f"message `{name}`", key=str(name), placeholders=True)
+
+
+def _parse(path: Path, rules: _Rules) -> Any:
+    from kata.yamltree import YamlRefused, parse, read_text
+
+    try:
+        return parse(read_text(path))
+    except YamlRefused as err:
+        rules.problems.append(f"{path}: {err}")
+        return None
+
+
+def validate_messages(path: Path) -> list[str]:
+    """Every problem of a shared message catalog (``messages.yaml``), as for texts."""
+    rules = _Rules(path)
+    root = _parse(path, rules)
+    if root is not None:
+        rules.messages(root)
+    return rules.problems
+
+
 def validate_texts(path: Path) -> list[str]:
     """Every problem of a kata's texts file, as ``FILE:LINE:COL: what``, read with the
     strict reader the banks use (no aliases, tags or surprises): each key present, each
     text in every language and not empty, the Chinese really Chinese, and each message's
     ``{fields}`` the same in every language."""
-    from kata.harness.messages import fields_of
-    from kata.yamltree import Mapping, Scalar, Sequence, YamlRefused, parse, position, read_text
+    from kata.yamltree import Mapping, Scalar, Sequence
 
-    try:
-        root = parse(read_text(path))
-    except YamlRefused as err:
-        return [f"{path}: {err}"]
-    problems: list[str] = []
-
-    def at(node: Any, what: str) -> None:
-        line, col = position(node)
-        problems.append(f"{path}:{line}:{col}: {what}")
-
-    def texts(node: Any, where: str, *, placeholders: bool = False) -> None:
-        if not isinstance(node, Mapping):
-            at(node, f"{where} must map each language to a text")
-            return
-        found = {k.value: v for k, v in node.items if isinstance(k, Scalar)}
-        for lang in LANGS:
-            value = found.get(lang)
-            if not isinstance(value, Scalar) or not value.value.strip():
-                at(node, f"{where} has no {lang} text")
-            elif lang == "zh" and not _chinese(value.value):
-                at(value, f"{where}: the zh text is not Chinese")
-        for extra in set(found) - set(LANGS):
-            at(node, f"{where}: unknown language `{extra}` (kata speaks {', '.join(LANGS)})")
-        if placeholders and all(isinstance(found.get(lang), Scalar) for lang in LANGS):
-            sets = {lang: fields_of(found[lang].value) for lang in LANGS}
-            if len({frozenset(s) for s in sets.values()}) > 1:
-                at(node, f"{where}: the languages use different {{fields}}: {sets}")
+    rules = _Rules(path)
+    root = _parse(path, rules)
+    if root is None:
+        return rules.problems
+    problems = rules.problems
+    at, texts = rules.at, rules.texts
 
     if not isinstance(root, Mapping):
         return [f"{path}: expected a mapping of {', '.join(ALL_KEYS)}"]
-    found = {k.value: (k, v) for k, v in root.items if isinstance(k, Scalar)}
+    found = {k.value: (k, v) for k, v in _pairs(root) if isinstance(k, Scalar)}
     for key in ALL_KEYS:
         if key not in found:
             problems.append(f"{path}: `{key}` is missing")
@@ -123,11 +183,7 @@ def validate_texts(path: Path) -> list[str]:
                 for i, item in enumerate(value.items, start=1):
                     texts(item, f"hint {i}")
         elif key == "messages":
-            if not isinstance(value, Mapping):
-                at(value, "`messages` must map keys to texts")
-                continue
-            for mkey, mvalue in value.items:
-                texts(mvalue, f"message `{mkey.value}`", placeholders=True)
+            rules.messages(value)
     return problems
 
 
