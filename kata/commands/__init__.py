@@ -16,4 +16,5 @@ COMMAND_MODULES = (
     "stats",
     "grade",
     "merge",
+    "dev",
 )
