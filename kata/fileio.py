@@ -9,8 +9,10 @@ should be is one clear ``OutputError``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from kata.errors import EXIT_INTERNAL, EXIT_USAGE, KataError
@@ -61,6 +63,23 @@ def _temporary(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "too many temporary files", str(path))
 
 
+@contextlib.contextmanager
+def _scratch(path: Path) -> Iterator[tuple[int, Path]]:
+    """A new temporary file beside ``path``, open for writing: closed on leaving, and
+    removed unless the block moved it into place (``os.replace``)."""
+    fd, tmp = _temporary(path)
+    try:
+        try:
+            yield fd, tmp
+        finally:
+            os.close(fd)
+    finally:
+        try:
+            tmp.unlink()
+        except OSError:  # moved into place (FileNotFoundError), or not ours to remove
+            pass
+
+
 def _sync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -80,27 +99,16 @@ def atomic_write(path: Path, data: bytes, *, label: str = "") -> None:
     problem = _problem(path, label)
     if problem:
         raise OutputError(problem)
-    tmp: Path | None = None
     try:
-        fd, tmp = _temporary(path)
-        try:
+        with _scratch(path) as (fd, tmp):
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        tmp = None
+            os.replace(tmp, path)
         _sync_folder(path.parent)
     except OSError as err:
         raise OutputError(f"cannot write {label} {path}: {_why(err)}") from None
-    finally:
-        if tmp is not None:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
 
 
 def check_writable(path: Path, *, label: str = "", need: int = MIN_FREE_BYTES) -> None:
@@ -110,22 +118,12 @@ def check_writable(path: Path, *, label: str = "", need: int = MIN_FREE_BYTES) -
     problem = _problem(path, label)
     if problem:
         raise OutputError(problem, EXIT_USAGE)
-    tmp: Path | None = None
     try:
-        fd, tmp = _temporary(path)
-        try:
+        with _scratch(path) as (fd, _):
             os.write(fd, b"\0" * 4096)
             os.fsync(fd)
-        finally:
-            os.close(fd)
         free = os.statvfs(path.parent)
         if free.f_bavail * free.f_frsize < need:
             raise OSError(errno.ENOSPC, "no space")
     except OSError as err:
         raise OutputError(f"cannot write {label} {path}: {_why(err)}", EXIT_USAGE) from None
-    finally:
-        if tmp is not None:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass

@@ -18,7 +18,7 @@ import numpy as np
 
 from kata.harness.calls import Call, CallResult, Returned
 from kata.harness.compare import close_mask, first_mismatch, fmt, tolerance_for
-from kata.harness.messages import Joined, Msg, render
+from kata.harness.messages import Joined, Msg, Phrase, render
 from kata.harness.rng import InputRng
 from kata.lang import DEFAULT
 
@@ -139,7 +139,7 @@ def show_input(x: np.ndarray, limit: int = 120) -> str | Msg:
     return Msg("array-of-shape", shape=x.shape, dtype=str(x.dtype))
 
 
-class Lazy:
+class Lazy(Phrase):
     """Text made only when a message needs it, and once per language: most calls pass,
     so arrays are formatted on first use, not up front. ``make(lang)`` returns the words
     (a ``make()`` without a parameter: the same words in every language)."""
@@ -157,17 +157,8 @@ class Lazy:
             self._made[lang] = self._make(lang) if takes_lang else self._make()
         return self._made[lang]
 
-    def __str__(self) -> str:
-        return self.render(DEFAULT)
 
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __add__(self, other: Any) -> Joined:
-        return Joined((self, other))
-
-
-class Described:
+class Described(Phrase):
     """``fn(x) with x = [...] (float64)``: a call, shown in the reader's language."""
 
     __slots__ = ("_args", "_call")
@@ -179,15 +170,6 @@ class Described:
     def render(self, lang: str = DEFAULT) -> str:
         shown = "; ".join(f"{name} = {render(value, lang)}" for name, value in self._args.items())
         return render(Msg("call-with", call=self._call, args=shown), lang)
-
-    def __str__(self) -> str:
-        return self.render(DEFAULT)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    def __add__(self, other: Any) -> Joined:
-        return Joined((self, other))
 
     def called_as(self, call: str) -> Described:
         """The same arguments, shown after another call expression (``f(x, 0.5)``)."""

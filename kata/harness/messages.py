@@ -92,7 +92,26 @@ class _Fields(dict):
         return render(value, self.lang) if hasattr(value, "render") else value
 
 
-class Msg:
+class Phrase:
+    """Something shown in the reader's language: subclasses define ``render(lang)``;
+    ``str()`` is the default language, and ``+`` joins texts."""
+
+    __slots__ = ()
+
+    def render(self, lang: str = DEFAULT) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __add__(self, other: Any) -> Joined:
+        return Joined((self, other))
+
+
+class Msg(Phrase):
     """A message in every language: ``key`` in the catalog, with its parameters."""
 
     __slots__ = ("key", "params")
@@ -108,17 +127,11 @@ class Msg:
         except (KeyError, IndexError, ValueError) as err:
             raise MessageError(f"message `{self.key}` ({lang}) cannot be filled in: {err}") from None
 
-    def __str__(self) -> str:
-        return self.render(DEFAULT)
-
     def __repr__(self) -> str:
         return f"Msg({self.key!r})"
 
-    def __add__(self, other: Any) -> Joined:
-        return Joined((self, other))
 
-
-class Joined:
+class Joined(Phrase):
     """Texts shown one after the other (``Msg(...) + " in Fortran order"``)."""
 
     __slots__ = ("parts",)
@@ -128,9 +141,6 @@ class Joined:
 
     def render(self, lang: str = DEFAULT) -> str:
         return "".join(render(p, lang) for p in self.parts)
-
-    def __str__(self) -> str:
-        return self.render(DEFAULT)
 
     def __add__(self, other: Any) -> Joined:
         return Joined((*self.parts, other))
