@@ -571,6 +571,27 @@ class Store:
             )  # fmt: skip
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
+    def record_graded(self, report: Any, source: bytes, *, elapsed_s: float | None = None) -> int | None:
+        """Record a graded submission: one function for every face (``kata check``, the
+        app). ``report`` is the grader's report (its kata, status, checks, seed and
+        duration); ``source`` the bytes graded. A report of kata's own failure
+        (``internal``) is not the candidate's attempt and is not recorded (None)."""
+        import hashlib
+
+        error = getattr(report, "error", None)
+        if error is not None and getattr(error, "kind", None) == "internal":
+            return None
+        return self.record_kata_attempt(
+            report.kata,
+            status=report.status,
+            passed=report.passed,
+            total=len(report.checks),
+            duration_ms=report.duration_ms,
+            elapsed_s=None if elapsed_s is None else round(elapsed_s, 1),
+            seed=report.seed,
+            source_sha256=hashlib.sha256(source).hexdigest(),
+        )
+
     def kata_history(
         self, kata_id: str | None = None, limit: int | None = None
     ) -> list[KataAttempt]:

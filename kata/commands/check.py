@@ -154,25 +154,12 @@ def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
 
 def _record(reports, raw: bytes, data_dir: str | None) -> None:
     """Add the results to the user's progress; a store problem is a warning, not a failure."""
-    import hashlib
-
     from kata.errors import KataError
     from kata.store import Store
 
-    digest = hashlib.sha256(raw).hexdigest()
     try:
         with Store.open(data_dir) as store:
             for report in reports:
-                if report.error is not None and report.error.kind == "internal":
-                    continue
-                store.record_kata_attempt(
-                    report.kata,
-                    status=report.status,
-                    passed=report.passed,
-                    total=len(report.checks),
-                    duration_ms=report.duration_ms,
-                    seed=report.seed,
-                    source_sha256=digest,
-                )
+                store.record_graded(report, raw)
     except KataError as err:
         print(f"kata: warning: the result was not saved to your progress: {err}", file=sys.stderr)

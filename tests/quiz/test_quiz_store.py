@@ -304,3 +304,22 @@ def test_reading_needs_no_write_access(tmp_path: Path) -> None:
                            capture_output=True, text=True, check=False)
     assert fresh.returncode == 0, fresh.stderr  # no progress yet: nothing to show, and no file made
     assert not (tmp_path / "new").exists()
+
+
+def test_a_graded_report_is_recorded_by_one_function(tmp_path: Path) -> None:
+    """The CLI and the app record an attempt the same way; kata's own failure is not one."""
+    import hashlib
+
+    from kata.grader.report import CheckResult, Report, ReportError
+
+    graded = Report(kata="softmax", seed=11, checks=[CheckResult("basic", "pass"), CheckResult("overflow", "fail")])
+    graded.duration_ms = 40
+    broken = Report(kata="softmax", seed=12, error=ReportError("internal", "the grader failed"))
+    with Store.open(tmp_path) as store:
+        first = store.record_graded(graded, b"def softmax(x): ...", elapsed_s=61.26)
+        assert store.record_graded(broken, b"x") is None
+        rows = store.kata_history("softmax")
+    assert first is not None and len(rows) == 1
+    row = rows[0]
+    assert (row.status, row.passed, row.total, row.seed, row.elapsed_s) == ("fail", 1, 2, 11, 61.3)
+    assert row.source_sha256 == hashlib.sha256(b"def softmax(x): ...").hexdigest()

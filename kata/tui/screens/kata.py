@@ -3,7 +3,6 @@ run the visible examples or submit to the hidden checks, graded in a worker thre
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -266,17 +265,7 @@ class KataScreen(Screen):
             return
         before = self.app.store.kata_bests().get(self.kata.id)
         previous_best = before.best_elapsed_s if before is not None else None
-        if report.error is None or report.error.kind != "internal":
-            self.app.store.record_kata_attempt(
-                self.kata.id,
-                status=report.status,
-                passed=report.passed,
-                total=total,
-                duration_ms=report.duration_ms,
-                elapsed_s=round(elapsed, 1),
-                seed=report.seed,
-                source_sha256=hashlib.sha256(event.source).hexdigest(),
-            )
+        self.app.store.record_graded(report, event.source, elapsed_s=elapsed)
         if report.status == "pass":
             self._show_pass(elapsed, previous_best)
 
