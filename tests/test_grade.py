@@ -139,7 +139,7 @@ def test_junit_is_valid_xml_even_for_hostile_messages(tmp_path):
     assert int(tree.getroot().get("tests")) == sum(int(s.get("tests")) for s in suites.values())
     # and it reads back into entries
     entries = gradebook.read(out.read_text())
-    assert {e["id"]: e["status"] for e in entries}["good.py"] == "pass"
+    assert {e.id: e.status for e in entries}["good.py"] == "pass"
 
 
 def test_shards_partition_and_merge_equals_the_unsharded_run(simple, tmp_path):
@@ -275,11 +275,16 @@ def test_gradebook_round_trips():
         {"id": "a", "kata": "", "status": "error", "seed": 1, "output": "", "duration_ms": 0, "sha256": "",
          "error": {"kind": "syntax", "message": "line 1"}, "checks": []},
     ]
+    typed = [gradebook.Entry.from_json(e) for e in entries]
+    assert typed[0].output == "hi\\x00" and typed[0].checks[1].message == "slow \\x1b"  # made safe when read
     for fmt in gradebook.FORMATS:
-        back = gradebook.read(gradebook.write(entries, fmt))
-        assert [e["id"] for e in back] == ["a", "b"]
-        assert [(c["id"], c["status"]) for c in back[1]["checks"]] == [("basic", "pass"), ("overflow", "timeout")]
-        assert back[0]["error"]["kind"] == "syntax" and back[1]["sha256"] == "ab"
+        back = gradebook.read(gradebook.write(typed, fmt))
+        assert [e.id for e in back] == ["a", "b"]
+        assert [(c.id, c.status) for c in back[1].checks] == [("basic", "pass"), ("overflow", "timeout")]
+        assert back[0].error.kind == "syntax" and back[1].sha256 == "ab"
+        assert gradebook.write(back, "json") == gradebook.write(gradebook.read(gradebook.write(back, "json")), "json")
+    full = gradebook.read(gradebook.write(typed, "json"))
+    assert [e.to_json() for e in full] == [e.to_json() for e in sorted(typed, key=lambda e: e.id)]
 
 
 def test_ctrl_c_writes_what_was_finished(tmp_path):
@@ -326,8 +331,8 @@ def test_progress_line_only_on_a_terminal():
     tty, pipe = Tty(), io.StringIO()
     for stream in (tty, pipe):
         progress = Progress(4, stream)
-        progress.update({"status": "pass"})
-        progress.update({"status": "fail"})
+        progress.update(gradebook.Entry("a.py", "softmax", "pass"))
+        progress.update(gradebook.Entry("b.py", "softmax", "fail"))
         progress.finish()
     assert pipe.getvalue() == ""
     line = tty.getvalue().strip().split("\r")[-1]

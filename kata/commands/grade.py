@@ -88,9 +88,9 @@ def _previous_entries(out: Path) -> list[dict]:
     return entries + read_journal(journal_path(out))
 
 
-def _seed_of(entries: list[dict]) -> int | None:
+def _seed_of(entries) -> int | None:
     """The seed an earlier run used, so that --resume alone continues it."""
-    seeds = Counter(e["run"].get("seed") for e in entries if isinstance(e.get("run"), dict))
+    seeds = Counter(e.run.get("seed") for e in entries if e.run is not None)
     seed = seeds.most_common(1)[0][0] if seeds else None
     return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
@@ -101,7 +101,7 @@ def _sandbox_gaps(entries) -> dict[str, str]:
 
     gaps: dict[str, str] = {}
     for entry in entries:
-        for name, reason in required_gaps(entry.get("sandbox_missing") or []).items():
+        for name, reason in required_gaps(entry.sandbox_missing).items():
             gaps.setdefault(name, reason)
     return gaps
 
@@ -151,8 +151,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"kata grade: grading {len(stale)} earlier entries again: {said}", file=sys.stderr)
     journal = Journal(journal_path(out), keep=args.resume) if out else None
 
-    def finished(entry: dict) -> None:
-        entry["run"] = key
+    def finished(entry) -> None:
+        entry.run = key
         if journal is not None:
             journal.add(entry)
         progress.update(entry)
@@ -177,8 +177,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"kata grade: warning: the journal could not be written ({journal.failed}); "
                   "the gradebook is complete", file=sys.stderr)
         journal.remove()
-    statuses = [e.get("status") for e in result.entries]
-    refused = sum((e.get("error") or {}).get("kind") == "refused" for e in result.entries)
+    statuses = [e.status for e in result.entries]
+    refused = sum(e.error_kind == "refused" for e in result.entries)
     summary = (
         f"kata grade: {len(result.entries)} of {len(submissions)} submissions"
         f" ({result.graded - refused} graded, {result.reused} unchanged and kept, {refused} refused"
@@ -197,6 +197,6 @@ def run(args: argparse.Namespace) -> int:
         print("kata grade: interrupted; the gradebook holds what was finished (rerun with --resume)",
               file=sys.stderr)
         return 128 + (stopped.signal or signal.SIGINT)
-    if any((e.get("error") or {}).get("kind") == "internal" for e in result.entries):
+    if any(e.error_kind == "internal" for e in result.entries):
         return EXIT_INTERNAL
     return EXIT_OK if all(s == "pass" for s in statuses) else EXIT_FAIL

@@ -36,13 +36,13 @@ def run(args: argparse.Namespace) -> int:
         from kata.commands.grade import check_writable
 
         check_writable(args.out)
-    merged: dict[str, dict] = {}
+    merged: dict[str, gradebook.Entry] = {}
     for name in args.files:
         for entry in gradebook.read_file(Path(name)):
-            if entry["id"] in merged:
-                print(f"kata merge: warning: {entry['id']} is in several gradebooks; keeping the one in {name}",
+            if entry.id in merged:
+                print(f"kata merge: warning: {entry.id} is in several gradebooks; keeping the one in {name}",
                       file=sys.stderr)
-            merged[entry["id"]] = entry
+            merged[entry.id] = entry
     fmt = gradebook.format_for(args.out, args.format)
     write_output(gradebook.write(list(merged.values()), fmt), args.out)
-    return EXIT_OK if all(e.get("status") == "pass" for e in merged.values()) else EXIT_FAIL
+    return EXIT_OK if all(e.status == "pass" for e in merged.values()) else EXIT_FAIL

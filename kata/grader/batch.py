@@ -22,7 +22,7 @@ from typing import TextIO
 from kata.errors import NoKata, UsageError
 from kata.lang import DEFAULT
 from kata.grader.discovery import Discovered, Submission, discover
-from kata.grader.gradebook import Entry
+from kata.grader.entry import Entry
 from kata.grader.katas import KataSource
 from kata.grader.limits import Limits
 
@@ -64,13 +64,13 @@ def reusable(
     reuse: dict[str, Entry] = {}
     stale: dict[str, str] = {}
     for e in previous:  # later entries (the journal) win over earlier ones
-        sid = e["id"]
+        sid = e.id
         if sid not in wanted:
             continue
         why = None
-        if not e.get("sha256") or current.get(sid) != e.get("sha256"):
+        if not e.sha256 or current.get(sid) != e.sha256:
             why = "the file changed"
-        elif (e.get("error") or {}).get("kind") == "internal":
+        elif e.error_kind == "internal":
             why = "it ended in an internal error"
         elif strict and not _fully_sandboxed(e):
             why = "it was graded without every protection (--sandbox strict)"
@@ -88,8 +88,8 @@ def reusable(
 def _fully_sandboxed(entry: Entry) -> bool:
     from kata.grader.sandbox import REQUIRED, required_gaps
 
-    in_force = entry.get("sandbox")
-    if not isinstance(in_force, list) or required_gaps(entry.get("sandbox_missing") or []):
+    in_force = entry.sandbox
+    if in_force is None or required_gaps(entry.sandbox_missing):
         return False
     return not in_force or set(REQUIRED) <= set(in_force)  # empty: no code of it ever ran
 
@@ -101,7 +101,7 @@ def _problem_entry(sub: Submission, kata: str, seed: int, kind: str, message: st
     from kata.grader.report import Report, ReportError
 
     report = Report(kata=kata, seed=seed, error=ReportError(kind, message))
-    return {"id": sub.id, **report.to_dict(), "file": sub.label, "sha256": sub.sha256}
+    return Entry.from_report(report, id=sub.id, sha256=sub.sha256 or "", file=sub.label)
 
 
 def _refused(reason: str, detail: str) -> str:
@@ -150,7 +150,7 @@ def _grade_one(
             return _problem_entry(sub, "", seed, err.kind, f"the file {err}")
     report = grade(Path(sub.label), kata, seed=seed, limits=limits, spawner=spawner, raw=raw)
     report.file = sub.label
-    return {"id": sub.id, **report.in_lang(lang).to_dict(), "sha256": sub.sha256}
+    return Entry.from_report(report.in_lang(lang), id=sub.id, sha256=sub.sha256)
 
 
 # ---------------------------------------------------------------- the batch
@@ -177,7 +177,7 @@ class Progress:
 
     def update(self, entry: Entry) -> None:
         self.done += 1
-        self.passed += entry.get("status") == "pass"
+        self.passed += entry.status == "pass"
         if not self.enabled:
             return
         elapsed = max(time.monotonic() - self.started, 1e-6)
@@ -300,7 +300,7 @@ def _driver(task_r: int, result_w: int, todo, katas, kata_id, seed, limits, lang
             i = int(line)
             with pool.slot() as spawner:
                 entry = grade_one(todo[i], katas, kata_id, seed, limits, spawner, lang)
-            out.write(json.dumps({"i": i, "entry": entry}) + "\n")
+            out.write(json.dumps({"i": i, "entry": entry.to_json()}) + "\n")
             out.flush()
     finally:
         pool.close()
@@ -399,7 +399,7 @@ def _run_drivers(todo, katas, kata_id, seed, limits, lang, jobs, result, on_entr
                 for line in lines:
                     message = json.loads(line)
                     if message.get("i") == driver["current"]:
-                        _record(result, message["entry"], on_entry)
+                        _record(result, Entry.from_json(message["entry"]), on_entry)
                         dispatch(driver)
         for i in reversed(queue_):  # only if drivers kept dying: never silently missing
             _record(result, _problem_entry(todo[i], kata_id or "", seed, "crash",

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kata.grader.gradebook import Entry
+from kata.grader.entry import Entry
 from kata.lang import DEFAULT
 
 JOURNAL_VERSION = 1
@@ -61,8 +61,8 @@ _FIELD_NAMES = {"kata": "--kata", "seed": "the seed", "timeout": "--timeout", "m
 
 def stale_because(entry: Entry, key: dict[str, Any]) -> str | None:
     """Why ``entry`` cannot be reused by a run with ``key`` (None: it can)."""
-    run = entry.get("run")
-    if not isinstance(run, dict):
+    run = entry.run
+    if run is None:
         return "the gradebook does not say how it was graded"
     for field, name in _FIELD_NAMES.items():
         if run.get(field) != key[field]:
@@ -90,7 +90,7 @@ class Journal:
     def add(self, entry: Entry) -> None:
         if self._fd is None:
             return
-        line = json.dumps({"v": JOURNAL_VERSION, "entry": entry}, ensure_ascii=False) + "\n"
+        line = json.dumps({"v": JOURNAL_VERSION, "entry": entry.to_json()}, ensure_ascii=False) + "\n"
         data = line.encode("utf-8", errors="backslashreplace")
         try:
             view = memoryview(data)
@@ -119,7 +119,7 @@ class Journal:
 def read_journal(path: Path) -> list[Entry]:
     """The entries a killed run journalled. A line cut short by the kill, or one that is
     not a journal line, is passed over: it is graded again."""
-    from kata.grader.gradebook import valid_entry
+    from kata.grader.entry import EntryProblem
 
     try:
         data = path.read_bytes()
@@ -131,6 +131,10 @@ def read_journal(path: Path) -> list[Entry]:
             record = json.loads(line)
         except ValueError:
             continue
-        if isinstance(record, dict) and record.get("v") == JOURNAL_VERSION and valid_entry(record.get("entry")):
-            entries.append(record["entry"])
+        if not (isinstance(record, dict) and record.get("v") == JOURNAL_VERSION):
+            continue
+        try:
+            entries.append(Entry.from_json(record.get("entry")))
+        except EntryProblem:
+            continue
     return entries
