@@ -87,9 +87,11 @@ class Peak:
     """Samples the resident memory of the grader's own processes: the parent and the
     drivers it forks (same command line), not the zygotes and submission children."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, argv: list[str]) -> None:
         self.pid = pid
-        self.cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        # The command line as the kernel shows it once the program runs (reading it from
+        # /proc at once could catch the fork before its exec, with this script's own).
+        self.cmdline = b"".join(os.fsencode(a) + b"\0" for a in argv)
         self.parent = 0
         self.total = 0
         self.stop = threading.Event()
@@ -138,9 +140,10 @@ def main() -> int:
         entries_made = build(root, args.count, secret)
         out = tmp / "grades.json"
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "kata", "grade", str(root), "-j", str(args.jobs), "--seed", "1",
-                                 "--timeout", "4", "--out", str(out)], stderr=subprocess.PIPE, cwd=ROOT)
-        peak = Peak(proc.pid)
+        argv = [sys.executable, "-m", "kata", "grade", str(root), "-j", str(args.jobs), "--seed", "1",
+                "--timeout", "4", "--out", str(out)]
+        proc = subprocess.Popen(argv, stderr=subprocess.PIPE, cwd=ROOT)
+        peak = Peak(proc.pid, argv)
         _, err = proc.communicate()
         peak.stop.set()
         elapsed = time.perf_counter() - started
@@ -164,7 +167,7 @@ def main() -> int:
           "(target < 300 MiB)")
     leaked = any(SECRET in text for text in books.values())
     ok = (proc.returncode in (0, 1) and len(entries) == len(csv_rows) == len(suites) == entries_made
-          and not leaked and peak.total < 300 * 2**20)
+          and not leaked and 0 < peak.total < 300 * 2**20)
     print("bounds:", "met" if ok else "NOT met", "(secret leaked)" if leaked else "")
     return 0 if ok else 1
 
