@@ -158,8 +158,31 @@ def test_segfault_at_import_is_a_crash(tmp_path):
 def test_os_exit_zero_in_the_function_is_never_a_pass(tmp_path):
     report, _ = run(tmp_path, "import os\ndef softmax(x):\n    os._exit(0)\n")
     assert report.status == "fail"
-    assert all(s in ("error", "pass") for s in statuses(report).values())
-    assert "exited with status 0" in report.checks[0].message
+    assert "exited with status 0" in report.checks[0].message and report.checks[0].status == "error"
+    # Every check that calls the function: the crash once, then "the same problem".
+    for check in report.checks[1:-1]:
+        assert check.status == "skipped" and "`basic`" in check.message, check
+    assert report.checks[-1].id == "hand-written"
+
+
+def test_a_crash_that_depends_on_the_input_is_said_where_it_happens(tmp_path):
+    """A child that dies only on batches passes `basic` (1-D inputs) and dies first in
+    `overflow`; later checks that die the same way point there; a different death
+    (another status) would be said on its own."""
+    report, _ = run(tmp_path, (
+        "import os\nimport numpy as np\n"
+        "def softmax(x):\n"
+        "    if x.ndim > 1:\n        os._exit(7)\n"
+        "    e = np.exp(x - x.max(axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)\n"
+    ))
+    checks = {c.id: c for c in report.checks}
+    assert checks["basic"].status == "pass"
+    assert checks["overflow"].status == "error" and "status 7" in checks["overflow"].message
+    errored = [c for c in report.checks if c.status == "error"]
+    assert len({c.message for c in errored}) == len(errored)  # no crash said twice
+    for check in report.checks:
+        if check.status == "skipped":
+            assert any(f"`{e.id}`" in check.message for e in errored), check
 
 
 def test_sys_exit_at_import(tmp_path):

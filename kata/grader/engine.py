@@ -122,7 +122,16 @@ class Session:
         worker = Worker(self.limits, self._workdir, spawned=spawned)
         self._prestarted = None
         self._worker = worker
-        header = self._startup_request(self.limits.setup_request(cpu), "doing-start", "timeout-hint-start")
+        # The child's own start (an interpreter and numpy, before any of the submission
+        # runs) is the grader's cost, not the submission's: it has a window of its own,
+        # and the budget is moved on by what it took, so a busy machine changes no verdict.
+        began = time.monotonic()
+        header = self._startup_request(self.limits.setup_request(cpu), "doing-start", "timeout-hint-start",
+                                       deadline=began + self.limits.startup_timeout)
+        spent = time.monotonic() - began
+        self.deadline += spent
+        if self._check_deadline is not None:
+            self._check_deadline += spent
         if header.get("ok") is not True:
             self.stop()
             raise _SetupFailed(ReportError.said("crash", Msg("setup-refused")))
@@ -174,10 +183,12 @@ class Session:
         name = rest.partition("'")[0]
         return name.split(".")[0] if head.startswith("No module named") and name else None
 
-    def _startup_request(self, request: dict[str, Any], doing: str, timeout_hint: str) -> dict[str, Any]:
+    def _startup_request(
+        self, request: dict[str, Any], doing: str, timeout_hint: str, deadline: float | None = None
+    ) -> dict[str, Any]:
         assert self._worker is not None
         try:
-            header, _ = self._worker.request(request, b"", self._request_deadline())
+            header, _ = self._worker.request(request, b"", deadline or self._request_deadline())
         except ChildTimeout:
             self.stop()
             raise _SetupFailed(
@@ -418,6 +429,12 @@ def _judge_one(session, kata, check, seed, source, earlier, causes) -> CheckResu
         return CheckResult.said(check.id, "error", Msg("check-output-flood", how=err.message))
     except ChildFailure as err:
         session.stop()
+        # A child that dies the same way again (the same exit status or signal) is said
+        # once: the checks after it point to the first, as for a repeated exception.
+        cause = ("child-failed", str(err.message))
+        if cause in causes:
+            return CheckResult.said(check.id, "skipped", Msg("same-cause", check=causes[cause]))
+        causes[cause] = check.id
         return CheckResult.said(check.id, "error", Msg("check-child-failed", how=err.message))
     except ProtocolError as err:
         session.stop()

@@ -11,6 +11,9 @@ class Limits:
 
     timeout: float = 10.0  # wall-clock seconds for the whole submission, all checks included
     check_timeout: float = 5.0  # wall-clock seconds for one check (or the import)
+    # The child's own start (interpreter, numpy, sandbox), before any submitted code runs:
+    # a window of its own, not charged to ``timeout`` (a busy machine is not the code's fault).
+    startup_timeout: float = 60.0
     memory_mb: int = 1024  # address space of the child
     output_bytes: int = 8 << 20  # stdout + stderr past this: the child is killed
     shown_output_bytes: int = 8 << 10  # how much of each stream the report keeps
