@@ -123,7 +123,49 @@ def test_a_fixture_that_does_not_fail_as_declared_is_named(tmp_path):
                        encoding="utf-8")
     check = _kata(root, "dev", "check", "sigmoid")
     assert check.returncode == 1
-    assert "claims_too_much.py: fails nothing, declares overflow" in check.stdout
+    assert "claims_too_much.py: with seed 7 fails nothing (skipped checks count), declares overflow" in check.stdout
+
+
+def test_a_message_the_contract_names_but_texts_lack_is_found(tmp_path):
+    """A mistake's explanation missing from texts.yaml would be an internal error for the
+    candidate who makes that mistake: dev check finds it first."""
+    root = _copy(tmp_path)
+    texts = root / "kata" / "exercises" / "sigmoid-backward" / "texts.yaml"
+    lines = texts.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("  mistake.sign:"))
+    del lines[start:start + 3]
+    texts.write_text("".join(lines), encoding="utf-8")
+    check = _kata(root, "dev", "check", "sigmoid-backward")
+    assert check.returncode == 1
+    assert "message `mistake.sign` is named by the contract but missing" in check.stdout
+
+
+def test_a_kata_that_does_not_load_leaves_the_others_working(tmp_path):
+    root = _copy(tmp_path)
+    broken = root / "kata" / "exercises" / "sigmoid" / "kata.py"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nthis is not python\n", encoding="utf-8")
+    listed = _kata(root, "list")
+    assert listed.returncode == 0 and "softmax" in listed.stdout
+    assert "left out a kata that does not load" in listed.stderr and "sigmoid/kata.py" in listed.stderr
+    graded = _kata(root, "check", str(root / "solutions" / "softmax.py"), "--no-record")
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    asked = _kata(root, "show", "sigmoid")
+    assert asked.returncode == 2 and "does not load" in asked.stderr and "Traceback" not in asked.stderr
+    check = _kata(root, "dev", "check", "sigmoid")
+    assert check.returncode == 1 and "sigmoid: does not load" in check.stdout
+
+
+def test_dev_new_with_two_arguments_writes_them_everywhere(tmp_path):
+    root = _copy(tmp_path)
+    made = _kata(root, "dev", "new", "relu-backward", "--args", "dy,x")
+    assert made.returncode == 0, made.stderr
+    kata_py = (root / "kata" / "exercises" / "relu-backward" / "kata.py").read_text()
+    assert 'Arg("dy", normal(1.0)), Arg("x", normal(1.0))' in kata_py and 'Like("dy")' in kata_py
+    fixture = (root / "tests" / "fixtures" / "submissions" / "relu-backward" / "returns_input.py").read_text()
+    assert "def relu_backward(dy, x):" in fixture
+    assert "def relu_backward(dy: np.ndarray, x: np.ndarray)" in (root / "solutions" / "relu_backward.py").read_text()
+    bad = _kata(root, "dev", "new", "other", "--args", "dy,dy")
+    assert bad.returncode == 2 and "named twice" in bad.stderr
 
 
 def test_dev_new_refuses_bad_ids_and_existing_katas(tmp_path):

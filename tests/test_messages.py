@@ -36,6 +36,15 @@ def test_each_katas_texts_pass_the_strict_validator(kata):
     assert validate_texts(kata.texts_path) == []
 
 
+@pytest.mark.parametrize("kata", KATAS, ids=[k.id for k in KATAS])
+def test_every_message_a_contract_names_is_in_its_texts(kata):
+    """A mistake, hint or formula key the contract names, in every language: a gap would
+    be an internal error for the one candidate who makes that mistake."""
+    keys = kata.message_keys()
+    assert any(k.startswith("mistake.") for k in keys) or not kata.mistakes
+    assert kata.missing_messages() == {}
+
+
 def _literal_keys(path: Path) -> list[tuple[str, int]]:
     """The message keys a module names literally: ``Msg("key", ...)`` and, in a kata,
     ``KATA.msg("key")``, ``M("key")`` and hint/quiet/message keywords."""

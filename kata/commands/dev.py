@@ -9,7 +9,7 @@ every check, a starter that does not, and fixtures that fail exactly the checks 
 declare. It exits with 1 while anything is missing.
 
 Examples:
-  kata dev new relu-backward --function relu_backward --topic classic
+  kata dev new relu-backward --args dy,x --topic classic
   kata dev check relu-backward
   kata dev check
 """
@@ -20,6 +20,7 @@ import argparse
 import sys
 
 NAME = "dev"
+SEEDS = (7, 20261125)  # as tests/test_grader_fixtures.py grades fixtures
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("id", metavar="ID", help="the new kata's id: lowercase words and dashes, like relu-backward")
     new.add_argument("--function", metavar="NAME", help="the function candidates write (default: the id with _)")
     new.add_argument("--topic", default="classic", help="the topic it is listed under (default: classic)")
+    new.add_argument("--args", default="x", metavar="A,B",
+                     help="the function's parameters, comma-separated (default: x; a backward pass: dy,x)")
     check = sub.add_parser("check", help="say what each kata still lacks",
                            description="Say what each kata still lacks; exit 1 while anything does.")
     check.add_argument("ids", metavar="ID", nargs="*", help="the katas to check (default: all)")
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from kata.exercises.scaffold import checkout, new
 
-    written = new(args.id, args.function, args.topic)
+    written = new(args.id, args.function, args.topic, args.args)
     root = checkout().root
     for path in written:
         print(f"wrote {path.relative_to(root)}")
@@ -72,12 +75,13 @@ def check_katas(ids: list[str]):
     from kata.grader import Limits
     from kata.grader.pool import Pool
 
-    try:
-        katas = [get_kata(i) for i in ids] if ids else list(catalog().values())
-    except UsageError:
-        raise
-    except Exception as err:  # noqa: BLE001 - a kata.py that does not load is the author's to fix
-        raise UsageError(f"a kata does not load: {type(err).__name__}: {err}") from None
+    from kata.exercises import broken
+
+    failed = broken()
+    for kata_id in ids or sorted(failed):
+        if kata_id in failed:
+            yield kata_id, [f"does not load: {failed[kata_id]}"], ""
+    katas = [get_kata(i) for i in ids if i not in failed] if ids else list(catalog().values())
     fixtures = checkout().fixtures
     pool = Pool(1)
     try:
@@ -92,8 +96,11 @@ def _problems(kata, fixtures, pool, limits) -> tuple[list[str], str]:
     from kata.harness.statement import validate_texts
 
     found = list(validate_texts(kata.texts_path))
-    for path in (kata.folder / "kata.py", kata.texts_path, kata.starter_path, kata.solution_path):
-        if path.is_file() and "TODO" in path.read_text(encoding="utf-8"):
+    found += [f"{kata.texts_path}: message `{key}` is named by the contract but missing ({', '.join(langs)})"
+              for key, langs in kata.missing_messages().items()]
+    files = sorted((fixtures / kata.id).glob("*.py"))
+    for path in (kata.folder / "kata.py", kata.texts_path, kata.starter_path, kata.solution_path, *files):
+        if path.is_file() and "TODO" in path.read_text(encoding="utf-8", errors="replace"):
             found.append(f"{path}: still holds a TODO")
     try:
         kata.example_results()
@@ -105,19 +112,34 @@ def _problems(kata, fixtures, pool, limits) -> tuple[list[str], str]:
         return found, ""
 
     def graded(path):
-        with pool.slot() as spawner:
-            return grade(path, kata, seed=7, limits=limits, spawner=spawner)
+        """Its reports for every seed the suite grades fixtures with."""
+        reports = []
+        for seed in SEEDS:
+            with pool.slot() as spawner:
+                reports.append(grade(path, kata, seed=seed, limits=limits, spawner=spawner))
+        return reports
+
+    def grader_failed(path, reports) -> bool:
+        for report in reports:
+            if report.error is not None and report.error.kind == "internal":
+                found.append(f"{path}: the grader itself failed (seed {report.seed}): {report.error.message}")
+                return True
+        return False
 
     if not kata.solution_path.is_file():
         found.append(f"{kata.solution_path}: the reference solution is missing")
     else:
-        report = graded(kata.solution_path)
-        if report.status != "pass":
-            bad = ", ".join(f"{c.id} ({c.status})" for c in report.checks if c.status != "pass")
-            found.append(f"{kata.solution_path}: the solution does not pass: {bad or report.error}")
-    if graded(kata.starter_path).status == "pass":
+        for report in graded(kata.solution_path):
+            if grader_failed(kata.solution_path, [report]):
+                break
+            if report.status != "pass":
+                bad = ", ".join(f"{c.id} ({c.status})" for c in report.checks if c.status != "pass")
+                found.append(f"{kata.solution_path}: the solution does not pass with seed {report.seed}: "
+                             f"{bad or report.error.message}")
+                break
+    starter = graded(kata.starter_path)
+    if not grader_failed(kata.starter_path, starter) and any(r.status == "pass" for r in starter):
         found.append(f"{kata.starter_path}: the starter passes; it must leave the work to the candidate")
-    files = sorted((fixtures / kata.id).glob("*.py"))
     if not files:
         found.append(f"{fixtures / kata.id}: no fixtures (a file per classic mistake, `# expect-fail: CHECKS`)")
     for path in files:
@@ -125,11 +147,20 @@ def _problems(kata, fixtures, pool, limits) -> tuple[list[str], str]:
         if expected is None:
             found.append(f"{path}: declares neither `# expect-pass` nor `# expect-fail: CHECKS`")
             continue
-        report = graded(path)
-        failed = {c.id for c in report.checks if c.status != "pass"}
-        if report.error is not None or failed != expected:
-            said = ", ".join(sorted(failed)) or "nothing"
-            found.append(f"{path}: fails {said}, declares {', '.join(sorted(expected)) or 'nothing'}")
+        reports = graded(path)
+        if grader_failed(path, reports):
+            continue
+        for report in reports:
+            failed = {c.id for c in report.checks if c.status != "pass"}
+            if report.error is not None:
+                found.append(f"{path}: could not run (seed {report.seed}): {report.error.kind}: "
+                             f"{report.error.message.splitlines()[0]}")
+                break
+            if failed != expected:
+                said = ", ".join(sorted(failed)) or "nothing"
+                found.append(f"{path}: with seed {report.seed} fails {said} (skipped checks count), "
+                             f"declares {', '.join(sorted(expected)) or 'nothing'}")
+                break
     return found, f"{len(kata.checks)} checks; solution passes, starter fails, {len(files)} fixtures as declared"
 
 

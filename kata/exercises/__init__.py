@@ -54,10 +54,35 @@ def _order(kata: Kata) -> tuple[int, int, str]:
     return topic, kata.order, kata.id
 
 
+_BROKEN: dict[str, str] = {}  # folder name -> why its kata.py does not load
+
+
+def _try_load(folder: Path) -> Kata | None:
+    """``_load``, but a kata.py that does not load leaves only its own kata out: the
+    reason is kept (``broken()``) and said once on stderr, naming the file."""
+    if folder.name in _BROKEN:
+        return None
+    try:
+        return _load(folder)
+    except Exception as err:  # noqa: BLE001 - one contributor's broken kata stops no other
+        where = f"{folder / 'kata.py'}"
+        if isinstance(err, SyntaxError) and err.lineno:
+            where += f":{err.lineno}"
+        _BROKEN[folder.name] = f"{where}: {type(err).__name__}: {err}"
+        print(f"kata: warning: left out a kata that does not load: {_BROKEN[folder.name]}", file=sys.stderr)
+        return None
+
+
+def broken() -> dict[str, str]:
+    """Kata folders whose kata.py did not load, with why (after ``catalog()``)."""
+    catalog()
+    return dict(_BROKEN)
+
+
 @functools.cache
 def catalog() -> dict[str, Kata]:
     """Every kata, by id, grouped by topic (``TOPICS``) and in order within each."""
-    found = [k for folder in sorted(HERE.iterdir()) if folder.is_dir() and (k := _load(folder))]
+    found = [k for folder in sorted(HERE.iterdir()) if folder.is_dir() and (k := _try_load(folder))]
     found.sort(key=_order)
     return {k.id: k for k in found}
 
@@ -73,12 +98,14 @@ def get_kata(kata_id: str) -> Kata:
     if catalog.cache_info().currsize == 0 and "/" not in kata_id and not kata_id.startswith((".", "_")):
         folder = HERE / kata_id
         if folder.is_dir():
-            kata = _load(folder)
+            kata = _try_load(folder)
             if kata is not None and kata.id == kata_id:
                 return kata
     katas = catalog()
     if kata_id in katas:
         return katas[kata_id]
+    if kata_id in _BROKEN:
+        raise UsageError(f"kata `{kata_id}` does not load: {_BROKEN[kata_id]}")
     close = difflib.get_close_matches(kata_id, list(katas), n=1)
     suggestion = f" Did you mean `{close[0]}`?" if close else ""
     raise UsageError(f"unknown kata `{kata_id}`.{suggestion} `kata list` shows them all.")

@@ -57,24 +57,42 @@ def check_id(kata_id: str, function: str) -> None:
         raise UsageError(f"`{function}`: --function must be a Python name, like relu_backward")
 
 
-def files(kata_id: str, function: str, topic: str) -> dict[str, str]:
+def files(kata_id: str, function: str, topic: str, args: tuple[str, ...] = ("x",)) -> dict[str, str]:
     """The new kata's files, by path relative to the checkout."""
+    fields = {
+        "id": kata_id, "function": function, "topic": topic,
+        "params": ", ".join(args), "first": args[0],
+        "typed": ", ".join(f"{a}: np.ndarray" for a in args),
+        "arg_list": " ".join(f'Arg("{a}", normal(1.0)),' for a in args),
+        "basic": ", ".join("np.array([0.0, 1.0, -1.0, 2.0, -2.0])" for _ in args),
+        "example": ", ".join("np.array([0.0, 1.0, -1.0])" for _ in args),
+        "as_float": "\n    ".join(f"{a} = np.asarray({a}, dtype=np.float64)" for a in args),
+        "contract": "\n    ".join(f"- `{a}` is a `float32` or `float64` ndarray of any shape with `ndim >= 1`."
+                                  for a in args),
+    }  # fmt: skip
     return {
-        f"kata/exercises/{kata_id}/kata.py": _KATA.format(id=kata_id, function=function, topic=topic),
-        f"kata/exercises/{kata_id}/texts.yaml": _TEXTS.format(id=kata_id, function=function),
-        f"kata/exercises/{kata_id}/starter.py": _STARTER.format(id=kata_id, function=function),
-        f"solutions/{function}.py": _SOLUTION.format(id=kata_id, function=function),
-        f"tests/fixtures/submissions/{kata_id}/returns_input.py": _FIXTURE.format(function=function),
+        f"kata/exercises/{kata_id}/kata.py": _KATA.format(**fields),
+        f"kata/exercises/{kata_id}/texts.yaml": _TEXTS.format(**fields),
+        f"kata/exercises/{kata_id}/starter.py": _STARTER.format(**fields),
+        f"solutions/{function}.py": _SOLUTION.format(**fields),
+        f"tests/fixtures/submissions/{kata_id}/returns_input.py": _FIXTURE.format(**fields),
     }
 
 
-def new(kata_id: str, function: str | None = None, topic: str = "classic") -> list[Path]:
+def new(kata_id: str, function: str | None = None, topic: str = "classic", args: str = "x") -> list[Path]:
     """Write a new kata's files; nothing is overwritten (a usage error names the first
-    that exists). Returns the paths written."""
+    that exists). ``args``: the function's parameters, comma-separated (``dy,x``).
+    Returns the paths written."""
     from kata.exercises import TOPICS, catalog
 
     function = function or kata_id.replace("-", "_")
     check_id(kata_id, function)
+    names = tuple(a.strip() for a in args.split(","))
+    for name in names:
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise UsageError(f"--args `{args}`: each parameter must be a Python name, like dy,x")
+    if len(set(names)) != len(names):
+        raise UsageError(f"--args `{args}`: a parameter is named twice")
     if topic not in TOPICS:
         raise UsageError(f"--topic `{topic}` is not one of {', '.join(TOPICS)}")
     if kata_id in catalog():
@@ -83,7 +101,7 @@ def new(kata_id: str, function: str | None = None, topic: str = "classic") -> li
     if function in taken:
         raise UsageError(f"`{function}` is the function of `{taken[function]}` already: pass --function NAME")
     where = checkout()
-    planned = {where.root / rel: text for rel, text in files(kata_id, function, topic).items()}
+    planned = {where.root / rel: text for rel, text in files(kata_id, function, topic, names).items()}
     for path in planned:
         if path.exists():
             raise UsageError(f"{path} exists already: kata dev new writes only new files")
@@ -94,7 +112,7 @@ def new(kata_id: str, function: str | None = None, topic: str = "classic") -> li
     return list(planned)
 
 
-_KATA = '''"""Kata `{id}`: ``{function}(x)``. TODO: say in one line what it returns."""
+_KATA = '''"""Kata `{id}`: ``{function}({params})``. TODO: say in one line what it returns."""
 
 from __future__ import annotations
 
@@ -105,31 +123,34 @@ import numpy as np
 from kata.harness import Arg, Example, Kata, Like, normal
 
 
-def answer(x: np.ndarray) -> np.ndarray:
+def answer({typed}) -> np.ndarray:
     """The grader's own {function}, in float64: what every check compares against."""
-    x = np.asarray(x, dtype=np.float64)
+    {as_float}
     raise NotImplementedError("TODO: write the reference answer of {id}")
 
 
 KATA = Kata(
     id="{id}",
     function="{function}",
-    # One argument drawn from a normal distribution (scale 1) for the random checks;
-    # see kata/harness/__init__.py for more arguments, masks, labels and losses.
-    args=(Arg("x", normal(1.0)),),
+    # How each argument is drawn for the random checks (here: normal, scale 1). Other
+    # drawings (through(f, ...), labels, masks), result kinds (Like, Mask, LossAndGrad) and
+    # gradient checks (Jacobian, VJP with takes="input" or "output", LossGradient) are in
+    # kata/harness/contract.py, results.py and gradients.py; the katas beside this one
+    # show each in use.
+    args=({arg_list}),
     reference=answer,
     folder=Path(__file__).parent,
     topic="{topic}",
     difficulty=2,
     time_limit=10,
     order=100,
-    # The result has the shape and dtype of x. Standard checks follow from this
+    # The result has the shape and dtype of {first}. Standard checks follow from this
     # contract: basic, shape (batches, Fortran order), dtype, no-mutation, hand-written.
-    result=Like("x"),
-    basic=((np.array([0.0, 1.0, -1.0, 2.0, -2.0]),),),
+    result=Like("{first}"),
+    basic=(({basic},),),
     # Library functions the file must not call (the interview asks for it by hand).
     hand_written=("{function}",),
-    examples=(Example((np.array([0.0, 1.0, -1.0]),)),),
+    examples=(Example(({example},)),),
 )
 '''
 
@@ -142,13 +163,13 @@ summary:
   zh: ""
 statement:
   en: |
-    TODO: what `{function}(x)` returns, and why it is asked.
+    TODO: what `{function}({params})` returns, and why it is asked.
 
     ## Contract
 
-    - `x` is a `float32` or `float64` ndarray of any shape with `ndim >= 1`.
-    - Return an array with the same shape and dtype as `x`.
-    - Do not modify `x`.
+    {contract}
+    - Return an array with the same shape and dtype as `{first}`.
+    - Do not modify the arguments.
   zh: ""
 why:
   en: "TODO: what the question tells an interviewer about a candidate."
@@ -167,7 +188,7 @@ check with `kata check <this file>`."""
 import numpy as np
 
 
-def {function}(x: np.ndarray) -> np.ndarray:
+def {function}({typed}) -> np.ndarray:
     """TODO: the contract in one sentence (shape, dtype, no mutation)."""
     raise NotImplementedError("write {function} here")
 '''
@@ -177,16 +198,17 @@ _SOLUTION = '''"""Reference solution for the `{id}` kata."""
 import numpy as np
 
 
-def {function}(x: np.ndarray) -> np.ndarray:
+def {function}({typed}) -> np.ndarray:
     raise NotImplementedError("TODO: the reference solution of {id}, written as a candidate would")
 '''
 
-_FIXTURE = '''# A classic wrong answer: the input given back unchanged. TODO: name the checks it
-# fails, and add a file per mistake candidates make (and a correct variant, expect-pass).
+_FIXTURE = '''# A classic wrong answer: an argument given back unchanged. TODO: name every check it
+# fails (skipped checks count too: `kata dev check` lists them), and add a file per
+# mistake candidates make, and correct variants written differently (expect-pass).
 # expect-fail: basic
 import numpy as np
 
 
-def {function}(x):
-    return x
+def {function}({params}):
+    return {first}
 '''

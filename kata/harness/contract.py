@@ -16,6 +16,7 @@ once ``basic`` has passed: a wrong formula is wrong everywhere, and says so in b
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ from kata.harness.messages import Msg
 from kata.harness.rng import InputRng
 
 NO_DEFAULT = object()
+HINTED_CHECKS = ("basic", "shape", "dtype")  # the standard checks whose hint a kata may name in check_hints
 Maker = Callable[[InputRng, tuple[int, ...]], Any]
 
 
@@ -182,6 +184,11 @@ class Kata:
     solution: str = ""  # file name in solutions/ (default: the id with underscores)
 
     def __post_init__(self) -> None:
+        unknown = set(self.check_hints) - set(HINTED_CHECKS)
+        if unknown:
+            raise ValueError(f"kata {self.id}: check_hints names {', '.join(sorted(unknown))}; only "
+                             f"{', '.join(HINTED_CHECKS)} take a hint there (a Cases group, a gradient and a "
+                             "result kind carry their own)")
         messages.register(self.id, self.texts_path)
         if self.result is None:
             from kata.harness.results import Like
@@ -221,6 +228,38 @@ class Kata:
     def msg(self, key: str, /, **params: Any) -> Msg:
         """One of this kata's messages (``texts.yaml``, section ``messages``)."""
         return Msg(f"{self.id}.{key}", **params)
+
+    def message_keys(self) -> list[str]:
+        """Every key of its own messages the contract names: each mistake's explanation,
+        the check hints, its groups' hints, and the keys its result kind and gradient
+        check carry (fields named ``*hint*``, ``quiet`` or ``formula``). ``kata dev check``
+        and the suite require each in every language, before a candidate meets a gap."""
+        keys = [f"mistake.{m.key}" for m in self.mistakes]
+        keys += [k for k in self.check_hints.values() if k]
+        for part in (*self.own, *self.later):
+            for group in getattr(part, "groups", ()):
+                keys += [k for k in (group.hint, group.quiet) if k]
+        for part in (self.result, self.gradient):
+            if part is None or not dataclasses.is_dataclass(part):
+                continue
+            for f in dataclasses.fields(part):
+                value = getattr(part, f.name)
+                if isinstance(value, str) and value and ("hint" in f.name or f.name in ("quiet", "formula")):
+                    keys.append(value)
+        return list(dict.fromkeys(keys))
+
+    def missing_messages(self) -> dict[str, list[str]]:
+        """The keys of ``message_keys`` that some language lacks, with those languages."""
+        from kata.lang import LANGS
+
+        missing: dict[str, list[str]] = {}
+        for key in self.message_keys():
+            for lang in LANGS:
+                try:
+                    messages.template(f"{self.id}.{key}", lang, strict=True)
+                except messages.MessageError:
+                    missing.setdefault(key, []).append(lang)
+        return missing
 
     # -- texts (statement, hints), read on first use
 

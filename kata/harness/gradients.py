@@ -118,13 +118,25 @@ def numerical_vjp(forward: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dy
 
 @dataclass(frozen=True)
 class VJP:
-    """A backward pass ``fn(dy, y)`` of ``forward`` (named ``name`` in messages)."""
+    """A backward pass of ``forward`` (named ``name`` in messages): ``fn(dy, y)`` with the
+    forward OUTPUT ``y = forward(x)`` (``takes="output"``, as sigmoid's and softmax's
+    backward passes are usually written), or ``fn(dy, x)`` with its input
+    (``takes="input"``: ReLU, tanh, GELU written from x)."""
 
     forward: Callable[[np.ndarray], np.ndarray]
     name: str
     hint: str
     points: Shapes = ((4,), (6,), (2, 4), (3, 3))
     scale: float = 1.5
+    takes: str = "output"
+
+    def __post_init__(self) -> None:
+        if self.takes not in ("output", "input"):
+            raise ValueError(f"VJP(takes={self.takes!r}): takes is \"output\" (fn(dy, forward(x))) or \"input\" (fn(dy, x))")
+
+    def second(self, x: np.ndarray) -> np.ndarray:
+        """What the backward pass gets beside dy."""
+        return self.forward(x) if self.takes == "output" else x
 
     def check(self, kata: Kata) -> Check:
         def run(ctx: CheckContext) -> None:
@@ -133,14 +145,15 @@ class VJP:
                 x = ctx.rng.normal(0, self.scale, size=shape)
                 dy = ctx.rng.normal(0, 1, size=shape)
                 cases.append((x, dy, numerical_vjp(self.forward, x, dy)))
-            results = ctx.call_many([Call(args=(dy, self.forward(x))) for x, dy, _ in cases])
+            results = ctx.call_many([Call(args=(dy, self.second(x))) for x, dy, _ in cases])
             for (x, dy, numeric), res in zip(cases, results, strict=True):
                 what = Lazy(lambda lang, x=x, dy=dy: render(
-                    Msg("backward-at", fn=kata.function, forward=self.name, x=fmt(x), dy=fmt(dy)), lang))
+                    Msg("backward-at" if self.takes == "output" else "backward-at-input", fn=kata.function,
+                        forward=self.name, x=fmt(x), dy=fmt(dy)), lang))
                 got = expect_array(res, what, shape=x.shape)
                 from kata.harness.contract import Case
 
-                kata.wrong_answer(got, Case((dy, self.forward(x))), what)
+                kata.wrong_answer(got, Case((dy, self.second(x))), what)
                 against = Msg("against-numerical-vjp", what=what, forward=self.name, eps=f"{EPS:g}")
                 expect_close(got, numeric, against, tolerance=(ATOL, RTOL), hint=kata.msg(self.hint))
 

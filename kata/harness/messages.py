@@ -59,14 +59,16 @@ def _namespace(name: str) -> dict[str, dict[str, str]]:
     return _read(path, "messages")
 
 
-def template(key: str, lang: str) -> str:
+def template(key: str, lang: str, *, strict: bool = False) -> str:
+    """The text of ``key`` in ``lang`` (else the default language; with ``strict``, only
+    ``lang``)."""
     namespace, _, rest = key.partition(".")
     entries = _namespace(namespace) if rest and namespace in _SOURCES else _shared()
     entry = entries.get(rest if rest and namespace in _SOURCES else key)
     if not isinstance(entry, dict):
         raise MessageError(f"unknown message `{key}`")
-    text = entry.get(lang) or entry.get(DEFAULT)
-    if not isinstance(text, str):
+    text = entry.get(lang) if strict else entry.get(lang) or entry.get(DEFAULT)
+    if not isinstance(text, str) or (strict and not text.strip()):
         raise MessageError(f"message `{key}` has no text")
     return text
 
