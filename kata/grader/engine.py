@@ -116,16 +116,17 @@ class Session:
         # Written afresh for each child: one that replaced the file cannot feed its successor.
         self._path.unlink(missing_ok=True)
         self._path.write_bytes(self._raw)
+        # The child's own start (a fork of a warm process, or an interpreter and numpy,
+        # before any of the submission runs) is the grader's cost, not the submission's:
+        # it has a window of its own, and the budget is moved on by what it took, so a
+        # busy machine changes no verdict.
+        began = time.monotonic()
         spawned = self._prestarted
         if spawned is None and self._spawner is not None:
             spawned = self._spawner(self._workdir)
         worker = Worker(self.limits, self._workdir, spawned=spawned)
         self._prestarted = None
         self._worker = worker
-        # The child's own start (an interpreter and numpy, before any of the submission
-        # runs) is the grader's cost, not the submission's: it has a window of its own,
-        # and the budget is moved on by what it took, so a busy machine changes no verdict.
-        began = time.monotonic()
         header = self._startup_request(self.limits.setup_request(cpu), "doing-start", "timeout-hint-start",
                                        deadline=began + self.limits.startup_timeout)
         spent = time.monotonic() - began

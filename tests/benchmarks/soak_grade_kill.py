@@ -135,8 +135,9 @@ def main() -> int:
         spent += time.perf_counter() - started
         graded_total += len(kept(out) - before)
         print(err.decode("utf-8", "replace").strip())
-        same = verdicts(out) == verdicts(reference)
-        differing = [i for i in verdicts(reference) if verdicts(out).get(i) != verdicts(reference)[i]]
+        final, wanted = verdicts(out), verdicts(reference)
+        same = final == wanted
+        differing = [i for i in wanted if final.get(i) != wanted[i]]
     redone = lost / args.count
     print(f"entries recorded across the runs: {graded_total} (each once: {graded_total == args.count})")
     print(f"grading redone: {lost} submissions were being graded at the kills and were graded again, "
@@ -145,6 +146,8 @@ def main() -> int:
           f"(+{100 * max(0.0, spent - full) / full:.1f}%, start-ups included)")
     print(f"final gradebook equals the uninterrupted one, per-check statuses included: {same}"
           + (f" (differs at {differing[:5]})" if differing else ""))
+    for i in differing[:3]:
+        print(f"  {i}: uninterrupted {wanted[i]}\n  {' ' * len(i)}  resumed       {final.get(i)}")
     return 0 if same and redone < 0.10 and graded_total == args.count else 1
 
 
