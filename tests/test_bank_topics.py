@@ -1,0 +1,56 @@
+"""Claims of the banks added for issue 15 that need more than one number, each test named
+after the question that makes the claim (the tables are in tests/topic_facts.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from bank_math import dsigmoid, num_jacobian, softmax
+from topic_facts import full_attention, tiled_attention
+
+SEED = 1515
+
+
+# --- attention
+
+
+def test_att_sqrt_dk_variance():
+    """Var(q·k) = d_k by sampling, and dividing by √d_k gives unit variance."""
+    rng = np.random.default_rng(SEED)
+    q, k = rng.normal(size=(200_000, 64)), rng.normal(size=(200_000, 64))
+    scores = (q * k).sum(axis=1)
+    assert scores.var() == pytest.approx(64, rel=0.02)
+    assert (scores / 8).var() == pytest.approx(1, rel=0.02)
+
+
+def test_att_sqrt_dk_why():
+    """Unscaled d_k = 64 scores make softmax rows peaked, with a smaller Jacobian on average."""
+    rng = np.random.default_rng(SEED)
+    q, k = rng.normal(size=(2000, 64)), rng.normal(size=(16, 64))
+    raw = q @ k.T
+    s = softmax(raw[0])
+    assert np.allclose(num_jacobian(softmax, raw[0]), np.diag(s) - np.outer(s, s), atol=1e-6)
+
+    def jacobian_norm(rows):
+        return float(np.mean([np.linalg.norm(np.diag(r) - np.outer(r, r)) for r in rows]))
+
+    assert softmax(raw).max(axis=1).mean() > 0.8 > 0.3 > softmax(raw / 8).max(axis=1).mean()
+    assert jacobian_norm(softmax(raw)) < 0.6 * jacobian_norm(softmax(raw / 8))
+    # the ±16 of the explanation: two standard deviations of the unscaled scores
+    assert 2 * math.sqrt(64) == 16
+
+
+def test_att_flash_memory_and_exact():
+    """Tiled attention with a running max equals full attention for any block size."""
+    rng = np.random.default_rng(SEED)
+    q, k, v = rng.normal(size=(9, 16)), rng.normal(scale=4, size=(33, 16)), rng.normal(size=(33, 5))
+    full = full_attention(q, k, v)
+    for block in (1, 4, 10, 33):
+        assert np.allclose(tiled_attention(q, k, v, block), full, rtol=1e-12, atol=1e-12)
+
+
+def test_att_saturated_grad():
+    assert dsigmoid(1.0) / dsigmoid(8.0) == pytest.approx(588, rel=0.01)
