@@ -54,3 +54,31 @@ def test_att_flash_memory_and_exact():
 
 def test_att_saturated_grad():
     assert dsigmoid(1.0) / dsigmoid(8.0) == pytest.approx(588, rel=0.01)
+
+
+# --- likelihood
+
+
+def test_lik_separable_direction():
+    """The trend behind the excused true-false: w/‖w‖ approaches the max-margin direction."""
+    # two points per class, symmetric: the max-margin direction is along (1, 0)
+    x = np.array([[1.0, 2.0], [1.0, -1.0], [-1.0, -2.0], [-1.0, 1.0]])
+    y = np.array([1.0, 1.0, 0.0, 0.0])
+    w = np.zeros(2)
+    from bank_math import sigmoid
+
+    angles = []
+    for t in range(1, 50_001):
+        w -= 0.5 * x.T @ (sigmoid(x @ w) - y) / 4
+        if t in (100, 5_000, 50_000):
+            angles.append(abs(math.atan2(w[1], w[0])))
+    assert angles[0] > angles[1] > angles[2] and np.linalg.norm(w) > 5
+
+
+def test_lik_forward_reverse_fit():
+    from topic_facts import fit_gaussian
+
+    f_mu, f_sd = fit_gaussian("forward")
+    assert abs(f_mu) < 0.2 and f_sd == pytest.approx(math.sqrt(9 + 0.25), abs=0.15)  # moment matching
+    r_mu, r_sd = fit_gaussian("reverse")
+    assert abs(r_mu) == pytest.approx(3, abs=0.2) and r_sd == pytest.approx(0.5, abs=0.15)

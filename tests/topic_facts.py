@@ -13,6 +13,7 @@ Claims that need more than one value are tested by name in tests/test_bank_topic
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -233,3 +234,269 @@ QUOTED: dict[str, list[tuple[str, float, float]]] = {
     "att-online-value": [("1.1353", math.exp(-2) + 1, 5e-5)],
     "att-mask-large-negative": [("65504", float(np.finfo(np.float16).max), 0)],
 }
+
+
+# --- likelihood ------------------------------------------------------------------------
+
+from bank_math import cross_entropy, entropy, kl, onehot  # noqa: E402
+
+
+def hinge(scores, y: int, margin: float = 1.0) -> float:
+    s = np.asarray(scores, float)
+    terms = np.maximum(0.0, s - s[y] + margin)
+    terms[y] = 0.0
+    return float(terms.sum())
+
+
+@functools.cache
+def fit_gaussian(direction: str) -> tuple[float, float]:
+    """Grid search of the Gaussian (mean, std) minimising KL in one direction against a mixture
+    of N(−3, 0.5²) and N(3, 0.5²), all densities on one grid."""
+    x = np.linspace(-12, 12, 4801)
+    dx = x[1] - x[0]
+
+    def normal(mu, sd):
+        return np.exp(-((x - mu) ** 2) / (2 * sd**2)) / (sd * math.sqrt(2 * math.pi))
+
+    p = 0.5 * normal(-3, 0.5) + 0.5 * normal(3, 0.5)
+    best = (math.inf, 0.0, 0.0)
+    for mu in np.linspace(-4, 4, 81):
+        for sd in np.linspace(0.3, 5, 48):
+            q = normal(mu, sd)
+            a, b = (p, q) if direction == "forward" else (q, p)
+            keep = a > 1e-300
+            with np.errstate(all="ignore"):
+                value = float((a[keep] * (np.log(a[keep]) - np.log(np.maximum(b[keep], 1e-300)))).sum() * dx)
+            best = min(best, (value, float(mu), float(sd)))
+    return best[1], best[2]
+
+
+def _logreg_data(separable: bool):
+    rng = np.random.default_rng(SEED)
+    x = rng.normal(size=(60, 2))
+    if separable:
+        y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(float)
+    else:
+        y = (rng.uniform(size=60) < sigmoid(x[:, 0])).astype(float)
+    return x, y
+
+
+def logreg_nll(w, x, y) -> float:
+    z = x @ w
+    return float((np.logaddexp(0, z) - y * z).mean())
+
+
+def _logreg_gd(steps: int = 4000, lr: float = 1.0):
+    x, y = _logreg_data(separable=True)
+    w = np.zeros(2)
+    norms, losses, grads = [], [], []
+    for t in range(steps):
+        g = x.T @ (sigmoid(x @ w) - y) / len(y)
+        w -= lr * g
+        if t % 500 == 499:
+            norms.append(float(np.linalg.norm(w)))
+            losses.append(logreg_nll(w, x, y))
+            grads.append(float(np.linalg.norm(g)))
+    return norms, losses, grads
+
+
+def _separable_checks() -> dict[str, Callable[[], bool]]:
+    norms, losses, grads = _logreg_gd()
+    growing = bool(np.all(np.diff(norms) > 0) and np.all(np.diff(losses) < 0) and losses[-1] > 0)
+    return {
+        "reaches zero at a finite w": lambda: bool(min(grads) == 0.0 and losses[-1] == 0.0),
+        "grows without bound": lambda: growing,
+        "gradient explodes": lambda: bool(grads[-1] > grads[0]),
+        "oscillate around": lambda: not bool(np.all(np.diff(norms) > 0)),
+    }
+
+
+def _logreg_convex_violation() -> bool:
+    rng = np.random.default_rng(SEED)
+    x, y = _logreg_data(separable=False)
+    for _ in range(3000):
+        a, b = rng.normal(scale=4, size=2), rng.normal(scale=4, size=2)
+        if logreg_nll((a + b) / 2, x, y) > (logreg_nll(a, x, y) + logreg_nll(b, x, y)) / 2 + 1e-12:
+            return True
+    return False
+
+
+def _soft_target_checks() -> dict[str, Callable[[], bool]]:
+    q = np.array([0.6, 0.3, 0.1])
+    z = np.zeros(3)
+    for _ in range(3000):
+        z -= 0.5 * (softmax(z) - q)  # gradient of H(q, softmax(z)) is softmax(z) − q
+    p, loss = softmax(z), cross_entropy(z, q)
+    return {
+        "one-hot vector on argmax q": lambda: bool(np.allclose(p, onehot(0, 3), atol=1e-3)),
+        "the entropy H(q), which is above 0": lambda: bool(
+            np.allclose(p, q, atol=1e-6) and math.isclose(loss, entropy(q), rel_tol=1e-9) and loss > 0),
+        "exactly 0 as for one-hot targets": lambda: math.isclose(loss, 0.0, abs_tol=1e-9),
+        "uniform vector 1/K": lambda: bool(np.allclose(p, 1 / 3, atol=1e-3)),
+    }
+
+
+def _perplexity_checks() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    sentences = [rng.uniform(0.02, 0.9, size=n) for n in (3, 12, 40)]  # p(token) per position
+    nll = np.concatenate([-np.log(s) for s in sentences])
+    corpus = math.exp(nll.mean())
+    mean_of_sentences = float(np.mean([math.exp(-np.log(s).mean()) for s in sentences]))
+    probs = rng.uniform(1e-6, 1.0, size=10_000)
+    return {
+        "NLL summed over all tokens, divided by the token count": lambda: math.isclose(
+            corpus, math.exp(nll.sum() / nll.size)),
+        "perplexity of 1 means": lambda: math.exp(-np.log(np.ones(5)).mean()) == 1.0,
+        "below 1": lambda: bool(math.exp(-np.log(probs).mean()) < 1),
+        "mean of the perplexities of its sentences": lambda: math.isclose(mean_of_sentences, corpus),
+    }
+
+
+def _kl_fact_checks() -> dict[str, Callable[[], bool]]:
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([0.4, 0.3, 0.3])
+    teacher = softmax(np.array([2.0, 0.5, -1.0]))
+    z = np.array([0.3, 0.1, 0.2])
+    with np.errstate(divide="ignore"):
+        reverse = float((q * (np.log(q) - np.log(p))).sum())  # q has mass where p = 0
+        forward_zero = float((q * (np.log(q) - np.log(np.where(p > 0, p, 0.0)))).sum())
+    return {
+        "KL(q‖p) is infinite if q puts mass": lambda: math.isinf(reverse),
+        "KL(p‖q) is infinite if q is 0": lambda: math.isinf(forward_zero),
+        "Soft-target distillation minimises KL(student‖teacher)": lambda: math.isclose(
+            cross_entropy(z, teacher) - entropy(teacher), kl(softmax(z), teacher)),
+        "never changes its value": lambda: math.isclose(kl([0.5, 0.5], [0.9, 0.1]), kl([0.9, 0.1], [0.5, 0.5])),
+        "tends to pick one mode": lambda: bool(abs(abs(fit_gaussian("reverse")[0]) - 3) < 0.3
+                                               and fit_gaussian("reverse")[1] < 1.0),
+    }
+
+
+def _fit_checks() -> dict[str, Callable[[], bool]]:
+    def fits():
+        return fit_gaussian("forward"), fit_gaussian("reverse")
+
+    def spreads_then_locks() -> bool:
+        (f_mu, f_sd), (r_mu, r_sd) = fits()
+        return abs(f_mu) < 0.2 and f_sd > 2.5 and abs(abs(r_mu) - 3) < 0.3 and r_sd < 1.0
+
+    def locks_then_spreads() -> bool:
+        (f_mu, _), (r_mu, _) = fits()
+        return abs(abs(f_mu) - 3) < 0.3 and abs(r_mu) < 0.2
+
+    return {
+        "Both give the same q": lambda: fits()[0] == fits()[1],
+        "KL(p‖q) locks onto one mode; KL(q‖p) spreads": locks_then_spreads,
+        "KL(p‖q) spreads q over both modes; KL(q‖p) locks": spreads_then_locks,
+    }
+
+
+def _hinge_vs_softmax() -> dict[str, Callable[[], bool]]:
+    far = np.array([9.0, 1.0, -2.0])  # the correct class 0 beats the others by more than 1
+    hinge_grad = num_grad(lambda s: hinge(s, 0), far, 1e-6)
+    ce_grad = softmax(far) - onehot(0, 3)
+    return {
+        "satisfied once the margin is met": lambda: bool(
+            hinge(far, 0) == 0 and np.all(hinge_grad == 0) and np.all(ce_grad != 0)),
+        "Cross-entropy ignores classes": lambda: bool(np.any(ce_grad[1:] == 0)),
+    }
+
+
+LIK_NUMERIC: dict[str, Callable[[], float]] = {
+    "lik-perplexity-uniform": lambda: math.exp(cross_entropy(
+        np.zeros((4, 50_000)), np.stack([onehot(k, 50_000) for k in (7, 99, 4000, 49_999)]))),
+    "lik-perplexity-from-loss": lambda: math.exp(2.0),
+    "lik-perplexity-bits": lambda: 2.0 / math.log(2.0),
+    "lik-odds-ratio": lambda: float(
+        (sigmoid(0.7 * 1.3 - 0.2 + 0.7) / (1 - sigmoid(0.7 * 1.3 - 0.2 + 0.7)))
+        / (sigmoid(0.7 * 1.3 - 0.2) / (1 - sigmoid(0.7 * 1.3 - 0.2)))),
+    "lik-kl-value": lambda: kl([0.7, 0.2, 0.1], [0.5, 0.3, 0.2]),
+    "lik-hinge-value": lambda: hinge([3.2, 5.1, -1.7], 0),
+    "lik-softmax-same-scores": lambda: cross_entropy([3.2, 5.1, -1.7], onehot(0, 3)),
+}
+
+
+def _ce_is_nll() -> bool:
+    rng = np.random.default_rng(SEED)
+    z = rng.normal(scale=2, size=(30, 5))
+    y = rng.integers(0, 5, size=30)
+    log_likelihood = float(np.log(softmax(z)[np.arange(30), y]).sum())
+    return math.isclose(cross_entropy(z, np.eye(5)[y]), -log_likelihood / 30)
+
+
+def _mle_is_reverse_kl() -> bool:
+    data = np.array([0.5, 0.3, 0.2])
+    model = softmax(np.array([0.1, -0.4, 0.9]))
+    nll = float(-(data * np.log(model)).sum())
+    assert math.isclose(nll - entropy(data), kl(data, model))  # the forward direction
+    return math.isclose(nll - entropy(data), kl(model, data))
+
+
+LIK_TRUE_FALSE: dict[str, Callable[[], bool]] = {
+    "lik-ce-is-nll": _ce_is_nll,
+    "lik-logreg-local-minima": _logreg_convex_violation,
+    "lik-mle-kl-direction": _mle_is_reverse_kl,
+    "lik-hinge-beyond-margin": lambda: bool(np.any(
+        num_grad(lambda s: hinge(s, 0), np.array([6.0, 2.0, -3.0]), 1e-6) != 0)),
+}
+
+LIK_NOT_COMPUTABLE = {
+    "lik-separable-direction": "a theorem about the limit t → ∞ (Soudry et al., 2018), reached "
+    "at a rate of 1/log t: no finite run decides it; test_lik_separable_direction shows the trend",
+}
+
+_P_GRID = np.linspace(0.01, 0.99, 99)
+LIK_CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
+    "lik-soft-target-minimum": _soft_target_checks(),
+    "lik-perplexity-facts": _perplexity_checks(),
+    "lik-logodds": {
+        "The odds p / (1 − p)": lambda: bool(np.allclose(_P_GRID / (1 - _P_GRID),
+                                                         np.log(_P_GRID / (1 - _P_GRID)))),
+        "The log-odds log(p / (1 − p))": lambda: bool(np.allclose(
+            np.log(sigmoid(np.linspace(-6, 6, 25)) / (1 - sigmoid(np.linspace(-6, 6, 25)))),
+            np.linspace(-6, 6, 25))),
+        "The log-probability log p": lambda: bool(np.allclose(
+            np.log(sigmoid(np.linspace(-6, 6, 25))), np.linspace(-6, 6, 25))),
+    },
+    "lik-logreg-grad": {},  # filled below: every option evaluated on random data
+    "lik-separable": _separable_checks(),
+    "lik-forward-reverse-fit": _fit_checks(),
+    "lik-kl-facts": _kl_fact_checks(),
+    "lik-hinge-vs-softmax": _hinge_vs_softmax(),
+}
+
+
+def _logreg_grad_checks() -> dict[str, Callable[[], bool]]:
+    x, y = _logreg_data(separable=False)
+    w = np.array([0.4, -1.1])
+    n = len(y)
+    truth = num_grad(lambda v: logreg_nll(v, x, y), w)
+    p = sigmoid(x @ w)
+    candidates = {
+        "Xᵀ(p − y) ⊙ p(1 − p) / N": lambda: x.T @ ((p - y) * p * (1 - p)) / n,
+        "Xᵀ(y − p) / N": lambda: x.T @ (y - p) / n,
+        "Xᵀ(p − y) / N": lambda: x.T @ (p - y) / n,
+        "(p − y)ᵀ X w / N": lambda: np.atleast_1d((p - y) @ x @ w / n),
+    }
+    return {text: (lambda f=f: bool(np.shape(f()) == truth.shape and np.allclose(f(), truth, atol=1e-8)))
+            for text, f in candidates.items()}
+
+
+LIK_CHOICES["lik-logreg-grad"] = _logreg_grad_checks()
+
+NUMERIC.update(LIK_NUMERIC)
+TRUE_FALSE.update(LIK_TRUE_FALSE)
+TRUE_FALSE_NOT_COMPUTABLE.update(LIK_NOT_COMPUTABLE)
+CHOICES.update(LIK_CHOICES)
+SHORT.update({
+    "lik-glm-link": (["Logit", "log-odds", "the logit", "对数几率", "logit 函数"],
+                     ["sigmoid", "probit", "log", "identity", "logistic"]),
+})
+QUOTED.update({
+    "lik-kl-value": [("0.0920", kl([0.5, 0.3, 0.2], [0.7, 0.2, 0.1]), 5e-5),
+                     ("0.2355", 0.7 * math.log(0.7 / 0.5), 5e-5), ("0.0811", -0.2 * math.log(0.2 / 0.3), 5e-5),
+                     ("0.0693", -0.1 * math.log(0.1 / 0.2), 5e-5)],
+    "lik-softmax-same-scores": [("5.2404", float(np.log(np.exp([3.2, 5.1, -1.7]).sum())), 5e-5)],
+    "lik-perplexity-bits": [("1.4427", 1 / math.log(2), 5e-5), ("7.389", math.exp(2), 5e-4)],
+    "lik-kl-facts": [("0.511", kl([0.5, 0.5], [0.9, 0.1]), 5e-4), ("0.368", kl([0.9, 0.1], [0.5, 0.5]), 5e-4)],
+    "lik-perplexity-from-loss": [("7.4", math.exp(2), 0.05)],
+    "lik-odds-ratio": [("2.014", math.exp(0.7), 5e-4)],
+})
