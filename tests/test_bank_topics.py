@@ -82,3 +82,40 @@ def test_lik_forward_reverse_fit():
     assert abs(f_mu) < 0.2 and f_sd == pytest.approx(math.sqrt(9 + 0.25), abs=0.15)  # moment matching
     r_mu, r_sd = fit_gaussian("reverse")
     assert abs(r_mu) == pytest.approx(3, abs=0.2) and r_sd == pytest.approx(0.5, abs=0.15)
+
+
+# --- contrastive
+
+
+def test_con_hierarchical_cost():
+    """A balanced tree of sigmoids over V = 16 leaves: log₂ V decisions and a proper distribution."""
+    rng = np.random.default_rng(SEED)
+    from bank_math import sigmoid
+
+    depth, h = 4, rng.normal(size=8)
+    nodes = rng.normal(size=(2**depth - 1, 8))  # inner nodes in heap order
+    probs = []
+    for leaf in range(2**depth):
+        p, node, decisions = 1.0, 0, 0
+        for bit in format(leaf, f"0{depth}b"):
+            go_right = sigmoid(nodes[node] @ h)
+            p *= go_right if bit == "1" else 1 - go_right
+            node = 2 * node + 1 + int(bit)
+            decisions += 1
+        assert decisions == math.log2(16)
+        probs.append(p)
+    assert sum(probs) == pytest.approx(1.0)
+
+
+def test_con_clip_loss_is_infonce_both_ways():
+    from topic_facts import _unit, infonce
+
+    rng = np.random.default_rng(SEED)
+    img, txt = _unit(rng.normal(size=(6, 10))), _unit(rng.normal(size=(6, 10)))
+    tau = 0.07
+    s = img @ txt.T / tau
+    from bank_math import cross_entropy
+
+    rows, cols = cross_entropy(s, np.eye(6)), cross_entropy(s.T, np.eye(6))
+    assert rows == pytest.approx(infonce(img, txt, tau)) and cols == pytest.approx(infonce(txt, img, tau))
+    assert 1 / tau == pytest.approx(14.2857, abs=1e-4) and 1 / 0.01 == 100  # the clip at 100 is τ = 0.01

@@ -500,3 +500,154 @@ QUOTED.update({
     "lik-perplexity-from-loss": [("7.4", math.exp(2), 0.05)],
     "lik-odds-ratio": [("2.014", math.exp(0.7), 5e-4)],
 })
+
+
+# --- contrastive -----------------------------------------------------------------------
+
+
+def infonce(u, v, tau: float) -> float:
+    """InfoNCE over rows: u_i's positive is v_i, the other v_j are its negatives."""
+    logits = u @ v.T / tau
+    return cross_entropy(logits, np.eye(len(u)))
+
+
+def _unit(x):
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+def _infonce_is_ce() -> bool:
+    rng = np.random.default_rng(SEED)
+    u, v = _unit(rng.normal(size=(8, 16))), _unit(rng.normal(size=(8, 16)))
+    tau = 0.1
+    by_hand = np.mean([-(u[i] @ v[i] / tau) + np.log(np.exp(u[i] @ v.T / tau).sum()) for i in range(8)])
+    return math.isclose(infonce(u, v, tau), float(by_hand))
+
+
+def _ntxent_negatives(n: int = 256) -> float:
+    views = 2 * n
+    positive = np.roll(np.eye(views, dtype=bool), n, axis=1)  # view i pairs with i ± n
+    negatives = ~np.eye(views, dtype=bool) & ~positive
+    counts = negatives.sum(axis=1)
+    assert np.all(counts == counts[0])
+    return float(counts[0])
+
+
+def _temperature_checks() -> dict[str, Callable[[], bool]]:
+    sims = np.array([0.9, 0.7, 0.5, 0.1, -0.2, -0.6])  # the positive first, then negatives
+
+    def hardest_share(tau: float) -> float:
+        grads = softmax(sims / tau)[1:] / tau  # ∂L/∂s_j for the negatives
+        return float(grads[0] / grads.sum())
+
+    shares = [hardest_share(t) for t in (2.0, 0.5, 0.1, 0.02)]
+    return {
+        "spreads the gradient evenly": lambda: bool(np.all(np.diff(shares) < 0)),
+        "concentrates the gradient on the hardest": lambda: bool(
+            np.all(np.diff(shares) > 0) and shares[-1] > 0.99 and abs(shares[0] - 0.2) < 0.07),
+        "invariant to shifts": lambda: math.isclose(hardest_share(0.1), hardest_share(1.0)),
+    }
+
+
+def _arcface(theta_deg: float, s: float = 64, m: float = 0.5) -> float:
+    return s * math.cos(math.radians(theta_deg) + m)
+
+
+def _neg_vs_nce() -> bool:
+    """Optimal scores of negative sampling and of NCE for one context, word by word."""
+    p = np.array([0.5, 0.25, 0.15, 0.1])  # data distribution of the words
+    q = np.array([0.1, 0.2, 0.3, 0.4])  # noise distribution
+    k = 5
+    s_grid = np.linspace(-8, 8, 160_001)
+
+    def argmax_per_word(shift):
+        best = []
+        for w in range(4):
+            obj = p[w] * np.log(sigmoid(s_grid - shift[w])) + k * q[w] * np.log(sigmoid(-(s_grid - shift[w])))
+            best.append(s_grid[np.argmax(obj)])
+        return np.array(best)
+
+    neg = argmax_per_word(np.zeros(4))
+    nce = argmax_per_word(np.log(k * q))
+    assert np.allclose(nce, np.log(p), atol=1e-3)  # NCE: the normalised log-probabilities
+    assert np.allclose(neg, np.log(p / (k * q)), atol=1e-3)  # NEG: shifted PMI
+    return bool(np.allclose(softmax(neg), p, atol=1e-3))
+
+
+def _sampled_correction_checks() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    q = softmax(rng.normal(scale=1.5, size=30))  # a skewed proposal
+    zs = [rng.normal(scale=2, size=30) for _ in range(3)]
+
+    def unbiased(correct) -> bool:
+        # E_{j∼Q}[e^(corrected z_j)] must equal Σ_j e^(z_j) for every z
+        ratios = [float((q * np.exp(correct(z))).sum() / np.exp(z).sum()) for z in zs]
+        return bool(np.allclose(ratios, 1.0))
+
+    return {
+        "z_j + log Q(j)": lambda: unbiased(lambda z: z + np.log(q)),
+        "z_j − log Q(j)": lambda: unbiased(lambda z: z - np.log(q)),
+        "z_j / Q(j)": lambda: unbiased(lambda z: z / q),
+        "z_j, unchanged": lambda: unbiased(lambda z: z),
+    }
+
+
+def _clip_columns_differ() -> bool:
+    rng = np.random.default_rng(SEED)
+    s = rng.normal(scale=3, size=(6, 6))
+    rows = cross_entropy(s, np.eye(6))
+    cols = cross_entropy(s.T, np.eye(6))
+    return not math.isclose(rows, cols)
+
+
+def _scale_checks() -> dict[str, Callable[[], bool]]:
+    k = 10_000
+    best = np.r_[1.0, -np.ones(k - 1)]  # the most favourable cosines
+    rng = np.random.default_rng(SEED)
+    cos = np.clip(rng.normal(scale=0.4, size=(50, 20)), -1, 1)
+    return {
+        "no input can get a probability above 0.001": lambda: bool(softmax(best)[0] < 0.001),
+        "inverse temperature": lambda: bool(np.allclose(softmax(30 * cos), softmax(cos / (1 / 30)))),
+        "changes which class has the largest logit": lambda: not bool(np.array_equal(
+            (30 * cos).argmax(axis=1), cos.argmax(axis=1))),
+    }
+
+
+def _unnormalised_bounded() -> bool:
+    rng = np.random.default_rng(SEED)
+    u, v = rng.normal(scale=3, size=(5, 8)), rng.normal(scale=3, size=(5, 8))
+    assert np.all(np.abs(_unit(u) @ _unit(v).T) <= 1 + 1e-12)  # cosines are bounded
+    return bool(np.all(np.abs(u @ v.T) <= 1))
+
+
+NUMERIC.update({
+    "con-infonce-bound": lambda: math.log(256),
+    "con-ntxent-negatives": _ntxent_negatives,
+    "con-clip-scale": lambda: 1 / 0.07,
+    "con-arcface-value": lambda: _arcface(60.0),
+    "con-cosface-value": lambda: 30 * (0.8 - 0.35),
+    "con-unigram-power": lambda: float((np.array([900.0, 100.0]) ** 0.75
+                                        / (np.array([900.0, 100.0]) ** 0.75).sum())[1]),
+    "con-hierarchical-cost": lambda: float(math.ceil(math.log2(1_048_576))),
+})
+TRUE_FALSE.update({
+    "con-infonce-is-ce": _infonce_is_ce,
+    "con-unnormalised-bounded": _unnormalised_bounded,
+    "con-neg-vs-nce": _neg_vs_nce,
+})
+TRUE_FALSE_NOT_COMPUTABLE.update({
+    "con-clip-fixed-temp": "a fact about how CLIP was trained (Radford et al., 2021, section 2.5), "
+    "not a computation",
+})
+CHOICES.update({
+    "con-temperature-effect": _temperature_checks(),
+    "con-clip-loss": {"since the columns would repeat the same terms": lambda: not _clip_columns_differ()},
+    "con-scale-s": _scale_checks(),
+    "con-sampled-correction": _sampled_correction_checks(),
+})
+QUOTED.update({
+    "con-arcface-value": [("0.0236", math.cos(math.pi / 3 + 0.5), 5e-5), ("1.5472", math.pi / 3 + 0.5, 5e-5),
+                          ("1.0472", math.pi / 3, 5e-5)],
+    "con-unigram-power": [("31.62", 100**0.75, 5e-3), ("164.32", 900**0.75, 5e-3)],
+    "con-scale-s": [("0.00074", math.e / (math.e + 9999 / math.e), 5e-6)],
+    "con-cosface-value": [("24", 30 * 0.8, 1e-12)],
+})
