@@ -119,3 +119,33 @@ def test_con_clip_loss_is_infonce_both_ways():
     rows, cols = cross_entropy(s, np.eye(6)), cross_entropy(s.T, np.eye(6))
     assert rows == pytest.approx(infonce(img, txt, tau)) and cols == pytest.approx(infonce(txt, img, tau))
     assert 1 / tau == pytest.approx(14.2857, abs=1e-4) and 1 / 0.01 == 100  # the clip at 100 is τ = 0.01
+
+
+# --- detection
+
+
+def test_det_alpha_positives():
+    """α = 0.25 on positives, 0.75 on negatives: an equally hard positive weighs a third."""
+    from topic_facts import focal
+
+    alpha = 0.25
+    for p_t in (0.3, 0.6, 0.95):
+        pos, neg = focal(p_t, 2.0, alpha), focal(p_t, 2.0, 1 - alpha)
+        assert pos / neg == pytest.approx(1 / 3)
+
+
+def test_det_asl_margin_discards_easy_negatives():
+    from topic_facts import asl_negative
+
+    assert asl_negative(0.04) == 0.0 and asl_negative(0.05) == 0.0 and asl_negative(0.06) > 0
+    assert float(asl_negative(0.3)) < -math.log(0.7) / 300
+
+
+def test_det_pos_weight_optimum_inverts():
+    """p* = wπ/(wπ + 1 − π), and π = p/(p + w(1 − p)) recovers the true rate."""
+    from topic_facts import _pos_weight_optimum
+
+    for w, pi in ((9.0, 0.1), (3.0, 0.25), (1.0, 0.4)):
+        p = _pos_weight_optimum(w, pi)
+        assert p == pytest.approx(w * pi / (w * pi + 1 - pi), abs=2e-6)
+        assert p / (p + w * (1 - p)) == pytest.approx(pi, abs=1e-5)

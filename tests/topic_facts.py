@@ -651,3 +651,126 @@ QUOTED.update({
     "con-scale-s": [("0.00074", math.e / (math.e + 9999 / math.e), 5e-6)],
     "con-cosface-value": [("24", 30 * 0.8, 1e-12)],
 })
+
+
+# --- detection -------------------------------------------------------------------------
+
+from bank_math import bce_stable  # noqa: E402
+
+
+def _logit(p: float) -> float:
+    """Bisection on σ(b) = p, independent of the closed form log(p / (1 − p))."""
+    lo, hi = -50.0, 50.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if sigmoid(mid) < p else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def focal(p_t, gamma=2.0, alpha=1.0):
+    return -alpha * (1 - p_t) ** gamma * np.log(p_t)
+
+
+def asl_negative(p, gamma=4.0, m=0.05):
+    p_m = np.maximum(np.asarray(p, float) - m, 0.0)
+    return -(p_m**gamma) * np.log(1 - p_m)
+
+
+def _pos_weight_optimum(w=9.0, pi=0.1) -> float:
+    p = np.linspace(1e-4, 1 - 1e-4, 999_999)
+    loss = -(w * pi * np.log(p) + (1 - pi) * np.log(1 - p))
+    return float(p[np.argmin(loss)])
+
+
+def average_precision(scores, labels) -> float:
+    order = np.argsort(-np.asarray(scores))
+    hits = np.asarray(labels)[order]
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float((precision * hits).sum() / hits.sum())
+
+
+def _threshold_keeps_ranking() -> bool:
+    rng = np.random.default_rng(SEED)
+    labels = rng.integers(0, 2, size=200)
+    scores = sigmoid(rng.normal(size=200) + 1.5 * labels)
+    ap = average_precision(scores, labels)
+    predicted = [(scores > t).sum() for t in (0.3, 0.5, 0.7)]
+    return bool(len(set(predicted)) == 3 and math.isclose(ap, average_precision(scores, labels)))
+
+
+def _sigmoid_sum_bounded() -> bool:
+    """Three labels each present with probability 0.9: the calibrated outputs sum to 2.7."""
+    rng = np.random.default_rng(SEED)
+    present = rng.uniform(size=(100_000, 3)) < 0.9
+    p = np.full(3, 0.9)
+    assert np.allclose(present.mean(axis=0), p, atol=0.005)  # each label calibrated
+    return bool(p.sum() <= 1)
+
+
+def _ovr_checks() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    y = rng.integers(0, 3, size=600)
+    x = centres[y] + rng.normal(scale=1.0, size=(600, 2))
+    xb = np.c_[x, np.ones(600)]
+    weights = []
+    for k in range(3):  # one logistic regression per class, by gradient descent
+        w = np.zeros(3)
+        t = (y == k).astype(float)
+        for _ in range(3000):
+            w -= 0.5 * xb.T @ (sigmoid(xb @ w) - t) / 600
+        weights.append(w)
+    probs = sigmoid(xb @ np.array(weights).T)
+    sums = probs.sum(axis=1)
+    z = rng.normal(scale=3, size=(50, 4))
+    return {
+        "builds exclusivity into the model": lambda: bool(np.allclose(softmax(z).sum(axis=1), 1.0)),
+        "all K classes a probability below 0.5": lambda: bool((probs.max(axis=1) < 0.5).any()),
+        "always sum to 1": lambda: bool(np.allclose(sums, 1.0, atol=1e-3)),
+        "can never match the softmax's accuracy": lambda: bool((probs.argmax(axis=1) == y).mean() < 0.8),
+        "can say \"none of these\"": lambda: bool((softmax(z).max(axis=1) < 1 / 4).any()),
+    }
+
+
+NUMERIC.update({
+    "det-prior-bias": lambda: _logit(0.01),
+    "det-prior-negative-loss": lambda: float(bce_stable(_logit(0.01), 0.0)),
+    "det-focal-alpha-value": lambda: float(focal(0.9, 2.0, 0.25)),
+    "det-focal-easy-factor": lambda: float(focal(0.99) / -math.log(0.99)),
+    "det-pos-weight": lambda: float((1000 - 100) / 100),
+    "det-pos-weight-optimum": _pos_weight_optimum,
+    "det-asl-value": lambda: float(asl_negative(0.3)),
+})
+TRUE_FALSE.update({
+    "det-sigmoid-sum": _sigmoid_sum_bounded,
+    "det-threshold-ranking": _threshold_keeps_ranking,
+})
+TRUE_FALSE_NOT_COMPUTABLE.update({
+    "det-yolo-softmax": "a fact about YOLOv3's design (Redmon and Farhadi, 2018, section 2.2)",
+    "det-alpha-positives": "an empirical finding of the RetinaNet paper (Lin et al., 2017, table 1a); "
+    "test_det_alpha_positives checks the arithmetic of the weights",
+})
+CHOICES.update({
+    "det-ovr-vs-softmax": _ovr_checks(),
+    "det-background": {
+        "close to 0 at once": lambda: bool(softmax(np.full(5, -30.0)).max() < 0.05),
+        "negative logit for every class": lambda: not bool(np.allclose(
+            softmax(np.array([1.0, 2.0, 0.5]) - 10), softmax(np.array([1.0, 2.0, 0.5])))),
+    },
+    "det-prior-why": {
+        "sum to 1 at the start": lambda: math.isclose(100_000 * sigmoid(_logit(0.01)), 1.0),
+    },
+})
+SHORT.update({
+    "det-ovr-name": (["One-vs-Rest", "OvR", "一对其余", "one vs all", "OVA"],
+                     ["one-vs-one", "OvO", "softmax", "一对一", "multi-label"]),
+})
+QUOTED.update({
+    "det-prior-negative-loss": [("69", math.log(2) / -math.log(0.99), 0.5), ("0.693", math.log(2), 5e-4)],
+    "det-focal-alpha-value": [("0.10536", -math.log(0.9), 5e-6), ("0.105", -math.log(0.9), 5e-4),
+                              ("400", -math.log(0.9) / float(focal(0.9, 2.0, 0.25)), 0.5)],
+    "det-focal-easy-factor": [("2,500", 0.25 / 1e-4, 1e-9)],
+    "det-asl-value": [("0.2877", -math.log(0.75), 5e-5), ("0.357", -math.log(0.7), 5e-4),
+                      ("0.00390625", 0.25**4, 1e-12)],
+    "det-prior-why": [("1,000", 100_000 * 0.01, 1e-9)],
+})
