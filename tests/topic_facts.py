@@ -774,3 +774,184 @@ QUOTED.update({
                       ("0.00390625", 0.25**4, 1e-12)],
     "det-prior-why": [("1,000", 100_000 * 0.01, 1e-9)],
 })
+
+
+# --- calibration -----------------------------------------------------------------------
+
+from bank_math import logsumexp  # noqa: E402
+
+
+def ece(confidence, correct, bins: int = 10) -> float:
+    confidence, correct = np.asarray(confidence, float), np.asarray(correct, float)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (confidence > lo) & (confidence <= hi)
+        if inside.any():
+            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return total
+
+
+def isotonic(y) -> np.ndarray:
+    """Pool-adjacent-violators: the non-decreasing least-squares fit of y (in score order)."""
+    blocks = [[float(v), 1] for v in y]
+    i = 0
+    while i < len(blocks) - 1:
+        if blocks[i][0] > blocks[i + 1][0]:
+            v1, n1 = blocks[i]
+            v2, n2 = blocks.pop(i + 1)
+            blocks[i] = [(v1 * n1 + v2 * n2) / (n1 + n2), n1 + n2]
+            i = max(i - 1, 0)
+        else:
+            i += 1
+    return np.concatenate([[v] * n for v, n in blocks])
+
+
+def _isotonic_reverses() -> bool:
+    rng = np.random.default_rng(SEED)
+    scores = np.sort(rng.uniform(size=300))
+    labels = (rng.uniform(size=300) < scores).astype(float)
+    fitted = isotonic(labels)
+    assert len(np.unique(fitted)) < len(np.unique(scores))  # ties appear (the explanation)
+    return bool(np.any(np.diff(fitted) < 0))
+
+
+def _relu_far() -> bool:
+    rng = np.random.default_rng(SEED)
+    w1, b1 = rng.normal(size=(16, 5)), rng.normal(size=16)
+    w2, b2 = rng.normal(size=(4, 16)), rng.normal(size=4)
+    x = rng.normal(size=5)
+
+    def msp(alpha):
+        return float(softmax(w2 @ np.maximum(w1 @ (alpha * x) + b1, 0) + b2).max())
+
+    values = [msp(a) for a in (1.0, 10.0, 100.0, 1000.0)]
+    return bool(values[-1] > 0.999 and values[-1] >= values[0])
+
+
+def _gumbel_max_exact() -> bool:
+    rng = np.random.default_rng(SEED)
+    pi = np.array([0.5, 0.3, 0.15, 0.05])
+    u = rng.uniform(1e-12, 1 - 1e-12, size=(400_000, 4))
+    picks = np.argmax(np.log(pi) - np.log(-np.log(u)), axis=1)
+    freq = np.bincount(picks, minlength=4) / len(picks)
+    return bool(np.allclose(freq, pi, atol=0.004))
+
+
+def _straight_through_unbiased() -> bool:
+    rng = np.random.default_rng(SEED)
+    g = -np.log(-np.log(rng.uniform(1e-12, 1 - 1e-12, size=(400_000, 2))))
+    s = sigmoid(g[:, 0] - g[:, 1])  # soft sample of class 1 with equal logits, τ = 1
+    st_estimate = float((s * (1 - s)).mean())  # E[∂y_soft,1/∂θ₁]
+    true_gradient = 0.5 * 0.5
+    assert abs(st_estimate - 1 / 6) < 0.003
+    return abs(st_estimate - true_gradient) < 0.01
+
+
+def _gumbel_soft_samples(tau: float, n: int = 50_000):
+    rng = np.random.default_rng(SEED)
+    pi = np.array([0.6, 0.3, 0.1])
+    g = -np.log(-np.log(rng.uniform(1e-12, 1 - 1e-12, size=(n, 3))))
+    return pi, softmax((np.log(pi) + g) / tau)
+
+
+def _gumbel_temp_checks() -> dict[str, Callable[[], bool]]:
+    def one_hot_share(tau):
+        return float((_gumbel_soft_samples(tau)[1].max(axis=1) > 0.99).mean())
+
+    return {
+        "uniform vectors and gradients vanish": lambda: bool(np.allclose(
+            _gumbel_soft_samples(0.01)[1], 1 / 3, atol=0.05)),
+        "one-hot, but gradients grow noisy": lambda: one_hot_share(0.01) > 0.95 > 0.5 > one_hot_share(1.0),
+        "stop depending on π": lambda: bool(np.allclose(
+            np.bincount(_gumbel_soft_samples(0.01)[1].argmax(axis=1), minlength=3) / 50_000, 1 / 3, atol=0.02)),
+        "keep their expectation π": lambda: bool(np.allclose(
+            _gumbel_soft_samples(1.0)[1].mean(axis=0), _gumbel_soft_samples(1.0)[0], atol=0.01)),
+    }
+
+
+def _straight_through_checks() -> dict[str, Callable[[], bool]]:
+    """Each formula as a function of (θ, θ_sg): sg(·) is evaluated at the frozen θ_sg."""
+    theta = np.array([0.4, -0.3, 1.1])
+    g = np.array([0.2, 1.3, -0.5])
+
+    def soft(t):
+        return softmax(t + g)
+
+    def hard(t):
+        return onehot(int(np.argmax(t + g)), 3)
+
+    formulas = {
+        "y = y_soft − sg(y_hard) + y_hard": lambda t, f: soft(t) - hard(f) + hard(t),
+        "y = sg(y_soft) + y_hard": lambda t, f: soft(f) + hard(t),
+        "y = y_hard − sg(y_soft) + y_soft": lambda t, f: hard(t) - soft(f) + soft(t),
+        "y = sg(y_hard − y_soft) − y_soft": lambda t, f: (hard(f) - soft(f)) - soft(t),
+    }
+    weights = np.array([1.0, -2.0, 0.5])  # a downstream linear loss
+
+    def check(formula) -> Callable[[], bool]:
+        def run() -> bool:
+            forward_is_hard = np.allclose(formula(theta, theta), hard(theta))
+            grad = num_grad(lambda t: float(weights @ formula(t, theta)), theta, 1e-6)
+            soft_grad = num_grad(lambda t: float(weights @ soft(t)), theta, 1e-6)
+            return bool(forward_is_hard and np.allclose(grad, soft_grad, atol=1e-7))
+        return run
+
+    return {text: check(f) for text, f in formulas.items()}
+
+
+def _ece_pitfalls() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    conf = rng.uniform(0.5, 1.0, size=2000)
+    correct = rng.uniform(size=2000) < conf**1.5  # somewhat over-confident
+    base = np.full(5000, 0.3)
+    outcome = np.r_[np.ones(1500), np.zeros(3500)]
+    z = rng.normal(scale=3, size=(3000, 5))
+    y = np.array([rng.choice(5, p=softmax(row / 2)) for row in z])
+
+    def stats(t):
+        p = softmax(z / t)
+        return ece(p.max(axis=1), p.argmax(axis=1) == y, 15), float((p.argmax(axis=1) == y).mean())
+
+    (ece1, acc1), (ece2, acc2) = stats(1.0), stats(2.0)
+    return {
+        "depends on the number of bins": lambda: not math.isclose(ece(conf, correct, 5), ece(conf, correct, 50)),
+        "always predicts the base rate": lambda: ece(base, outcome) < 1e-12,
+        "always means a higher accuracy": lambda: (ece2 < ece1) == (acc2 > acc1) and acc1 != acc2,
+    }
+
+
+NUMERIC.update({
+    "cal-ece-value": lambda: ece(np.r_[np.full(10, 0.9), np.full(30, 0.6)],
+                                 np.r_[np.ones(6), np.zeros(4), np.ones(18), np.zeros(12)]),
+    "cal-energy-value": lambda: -float(logsumexp([2.0, 1.0, 0.0])),
+    "cal-gumbel-noise": lambda: -math.log(-math.log(0.5)),
+})
+TRUE_FALSE.update({
+    "cal-isotonic-order": _isotonic_reverses,
+    "cal-energy-shift": lambda: bool(
+        math.isclose(softmax([2.0, 1.0, 0.0]).max(), softmax([7.0, 6.0, 5.0]).max())
+        and not math.isclose(logsumexp([2.0, 1.0, 0.0]), logsumexp([7.0, 6.0, 5.0]))),
+    "cal-relu-far": _relu_far,
+    "cal-gumbel-max": _gumbel_max_exact,
+    "cal-st-unbiased": _straight_through_unbiased,
+})
+TRUE_FALSE_NOT_COMPUTABLE.update({
+    "cal-modern-underconfident": "an empirical finding of Guo et al. (2017, section 3) about trained "
+    "networks; temp-calibration and cal-ts-fit check the arithmetic of temperature scaling",
+})
+CHOICES.update({
+    "cal-ece-pitfalls": _ece_pitfalls(),
+    "cal-ts-fit": {"maximising accuracy": lambda: len({
+        float((softmax(np.random.default_rng(SEED).normal(size=(200, 4)) / t).argmax(1)
+               == np.arange(200) % 4).mean()) for t in (0.3, 1.0, 4.0)}) > 1},
+    "cal-gumbel-temp": _gumbel_temp_checks(),
+    "cal-straight-through": _straight_through_checks(),
+    "cal-energy-why": {"bounded in (0, 1)": lambda: bool(0 < logsumexp([2.0, 1.0, 0.0]) < 1)},
+})
+QUOTED.update({
+    "cal-energy-value": [("0.4076", math.log(1 + math.exp(-1) + math.exp(-2)), 5e-5),
+                         ("0.665", float(softmax([2.0, 1.0, 0.0])[0]), 5e-4)],
+    "cal-gumbel-noise": [("0.6931", math.log(2), 5e-5), ("0.5772", float(np.euler_gamma), 5e-5)],
+    "cal-st-unbiased": [("0.25", 0.25, 0)],
+})
