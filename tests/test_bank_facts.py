@@ -119,8 +119,11 @@ def seed_softmax(counter: _CountingNumpy | None = None):
 
 
 def fixed_softmax(x):
-    """The corrected recipe given in ss-seed-code-bugs / ss-softmax-batched-card."""
-    x = np.asarray(x, dtype=float)
+    """The corrected recipe given in ss-seed-code-bugs / ss-softmax-batched-card: integers
+    become float64, float32 stays float32 (the softmax kata's dtype contract)."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
     z = x - x.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -562,7 +565,7 @@ def _zero_centred_facts():
     deltas = rng.normal(size=20)
     grads = deltas[:, None] * xs  # dL/dw_i = dL/dz * x_i, for each example
     return {
-        "share one sign": lambda: bool(all(
+        "have the sign of ∂L/∂z": lambda: bool(all(
             np.all(np.sign(g) == np.sign(d)) for g, d in zip(grads, deltas))),
         "all exactly zero": lambda: bool(np.all(grads == 0)),
         "signs alternate": lambda: bool(np.any(np.sign(grads[:, :-1]) != np.sign(grads[:, 1:]))),
@@ -798,8 +801,9 @@ SHORT: dict[str, tuple[list[str], list[str]]] = {
                                "归一化指数函数"],
                               ["exponential", "logistic", "normalization"]),
     "ss-threshold-one-based": ([_one_based_on_classes(), "4,10", "classes 4 and 10",
-                                "第4类和第10类", "4、10"],
-                               ["3, 9", "4, 7, 10", "3, 4, 7, 8, 10", "14, 10", "4", "10"]),
+                                "第4类和第10类", "4、10", "10, 4", "10 and 4", "4, 10."],
+                               ["3, 9", "4, 7, 10", "3, 4, 7, 8, 10", "14, 10", "4", "10",
+                                "4.10", "10.4", "4, 10.5"]),
     "ce-log-sum-exp": (["LogSumExp", "log-sum-exp trick", "log sum exp", "LSE"],
                        ["softmax", "log softmax", "max trick"]),
     "act-silu-name": (["SiLU", "Swish", "swish-1", "SiLU (Swish)", "Sigmoid Linear Unit"],
@@ -1056,6 +1060,9 @@ def test_ss_softmax_batched_card():
     ro.setflags(write=False)
     assert np.allclose(fixed_softmax(ro), softmax([1.0, 2.0, 3.0]))
     assert np.allclose(fixed_softmax([[123, 456, 789]]), softmax([123.0, 456.0, 789.0]))
+    assert fixed_softmax(np.ones((2, 3), dtype=np.float32)).dtype == np.float32
+    assert fixed_softmax([[1, 2, 3]]).dtype == np.float64
+    assert "np.asarray(x, dtype=float)" not in str(Q["ss-softmax-batched-card"]["points"])
     # log-probabilities the stable way, never log of probabilities
     z = x - x.max(axis=-1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
@@ -1329,3 +1336,10 @@ def test_temp_entropy_monotone():
         var = float((p * x**2).sum() - (p * x).sum() ** 2)
         d_h = num_grad(lambda b: entropy(softmax(b[0] * x)), [beta], 1e-6)[0]
         assert d_h == pytest.approx(-beta * var, rel=1e-5)
+
+
+def test_temp_entropy_tied_maxima():
+    """With m logits tied for the maximum, the entropy tends to ln m as T → 0, not to 0."""
+    for x, m in (([2.0, 2.0, -1.0, 0.5], 2), ([1.0, 1.0, 1.0, -3.0], 3), ([3.0, 1.0, 0.0], 1)):
+        assert entropy(softmax(np.array(x) / 1e-4)) == pytest.approx(math.log(m), abs=1e-9)
+    assert "tied for the maximum" in Q["temp-entropy-monotone"]["explanation"]["en"]

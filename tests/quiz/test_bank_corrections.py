@@ -81,3 +81,20 @@ def test_initial_loss_below_ln_k_is_not_blamed_on_leakage() -> None:
     uniform = np.zeros((n, k))
     leaked = float(np.log(np.exp(uniform).sum(1)).mean())
     assert leaked == pytest.approx(math.log(k))
+
+
+# --- imprecise items of issue 15
+
+
+@pytest.mark.parametrize(("answer", "right"), [("709.78", True), ("709.7827", True),
+                                               ("709.79", False), ("709.77", False)])
+def test_exp_overflow_accepts_only_values_whose_exp_is_finite(answer: str, right: bool) -> None:
+    assert _right("ss-exp-overflow-float64", answer) is right
+    if right:
+        assert math.isfinite(math.exp(float(answer)))
+
+
+@pytest.mark.parametrize(("answer", "right"), [("10, 4", True), ("4, 10", True), ("4.10", False),
+                                               ("10.4", False), ("4,10", True)])
+def test_threshold_one_based_order_and_decimals(answer: str, right: bool) -> None:
+    assert _right("ss-threshold-one-based", answer) is right
