@@ -1,5 +1,6 @@
-"""The checks of the banks added for issue 15 (attention, likelihood, contrastive,
-detection, calibration), merged into the tables of tests/test_bank_facts.py:
+"""The checks of the questions added for issue 15 (the attention, likelihood, contrastive,
+detection and calibration banks, and new questions of the original four), merged into
+the tables of tests/test_bank_facts.py:
 
 - ``NUMERIC``: numeric question id -> its answer, computed independently;
 - ``TRUE_FALSE``: true-false question id -> its truth, computed;
@@ -954,4 +955,57 @@ QUOTED.update({
                          ("0.665", float(softmax([2.0, 1.0, 0.0])[0]), 5e-4)],
     "cal-gumbel-noise": [("0.6931", math.log(2), 5e-5), ("0.5772", float(np.euler_gamma), 5e-5)],
     "cal-st-unbiased": [("0.25", 0.25, 0)],
+})
+
+
+# --- questions added to the original banks ---------------------------------------------
+
+
+def _multi_hot_optimum() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    k = 6
+    present = rng.uniform(size=(4000, k)) < np.array([0.9, 0.8, 0.5, 0.3, 0.1, 0.05])
+    present[present.sum(axis=1) == 0, 0] = True
+    q = present / present.sum(axis=1, keepdims=True)
+    z = np.zeros(k)
+    for _ in range(2000):
+        z -= 2.0 * (softmax(z) - q.mean(axis=0))  # gradient of the mean H(q_n, softmax(z))
+    p = softmax(z)
+    return {
+        "probability that the tag applies": lambda: bool(np.allclose(p, present.mean(axis=0), atol=0.02)),
+        "expected share of the image's tags": lambda: bool(np.allclose(p, q.mean(axis=0), atol=1e-6)),
+        "has no minimum": lambda: not bool(np.all(np.isfinite(z))),
+    }
+
+
+def _sum_is_64_times_mean() -> bool:
+    rng = np.random.default_rng(SEED)
+    z, y = rng.normal(size=(64, 5)), np.eye(5)[rng.integers(0, 5, size=64)]
+    mean_grad = num_grad(lambda v: cross_entropy(v, y), z)
+    sum_grad = num_grad(lambda v: 64 * cross_entropy(v, y), z)
+    return bool(np.allclose(sum_grad, 64 * mean_grad))
+
+
+NUMERIC.update({
+    "ce-smoothing-floor": lambda: entropy(np.r_[0.91, np.full(9, 0.01)]),
+    "act-swish-value": lambda: float(2 * sigmoid(2.0)),
+})
+TRUE_FALSE.update({
+    "ss-ovr-renormalised": lambda: all(np.allclose(sigmoid(z) / sigmoid(z).sum(), softmax(z))
+                                       for z in (np.array([2.0, 0.0]), np.array([0.5, -1.0, 3.0]))),
+    "ce-sum-reduction": _sum_is_64_times_mean,
+    "act-sigmoid-softplus": lambda: bool(np.allclose(
+        [num_grad(lambda v: float(sigmoid(v[0])), [x])[0] for x in np.linspace(-4, 4, 9)],
+        np.log1p(np.exp(np.linspace(-4, 4, 9))))),
+})
+CHOICES.update({
+    "ce-multi-hot-softmax": _multi_hot_optimum(),
+    "ss-se-gate": {"compete for one fixed total weight": lambda: bool(
+        np.isclose(softmax(np.random.default_rng(SEED).normal(size=256)).sum(), 1.0))},
+})
+QUOTED.update({
+    "ss-ovr-renormalised": [("0.88", float(sigmoid(2.0)), 5e-3), ("1.38", float(sigmoid(2.0) + 0.5), 5e-3),
+                            ("0.64", float(sigmoid(2.0) / (sigmoid(2.0) + 0.5)), 5e-3)],
+    "ce-smoothing-floor": [("0.0858", -0.91 * math.log(0.91), 5e-5), ("0.4145", -0.09 * math.log(0.01), 5e-5)],
+    "act-swish-value": [("0.8808", float(sigmoid(2.0)), 5e-5)],
 })
