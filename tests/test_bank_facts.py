@@ -738,8 +738,18 @@ CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
     "temp-calibration": {
         "does not change the predicted class": lambda: _tf_accuracy_unchanged(),
         "improves accuracy as well": lambda: not _tf_accuracy_unchanged(),
+        "fitted T is typically below 1": lambda: _fitted_temperature() < 1,
     },
 }
+
+
+def _fitted_temperature() -> float:
+    """T fitted by NLL for an over-confident model: labels drawn from softmax(v), logits 3v."""
+    rng = np.random.default_rng(RNG_SEED)
+    v = rng.normal(size=(3000, 5))
+    y = np.eye(5)[[rng.choice(5, p=softmax(row)) for row in v]]
+    temps = np.linspace(0.5, 6, 111)
+    return float(temps[np.argmin([cross_entropy(3 * v / t, y) for t in temps])])
 
 
 def _naive_softmax_nan(x) -> bool:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kata.cli import main
-from kata.quiz import load_bank
-from kata.quiz.lint import lint
+from kata.quiz import builtin_bank_paths, load_bank, load_banks
+from kata.quiz.lint import BOUNDS, lint
 
 
 def _single(qid: str, right: str, wrongs: list[str], slot: int = 0) -> str:
@@ -107,3 +107,22 @@ def test_validate_lint_of_several_banks_adds_the_total(cued: Path, balanced: Pat
     assert main(["validate", "--lint", str(cued), str(balanced)]) == 0
     out = capsys.readouterr().out
     assert "all banks:" in out and "single: 12;" in out
+# ---------------------------------------------------------------------------------------
+# the built-in banks, whatever files questions/ holds
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    return lint(load_banks(builtin_bank_paths()).banks)
+
+
+def test_builtin_banks_have_no_answer_cue(builtin) -> None:
+    assert builtin.cues() == [], "\n".join(builtin.summary())
+
+
+def test_builtin_banks_within_the_bounds_of_issue_15(builtin) -> None:
+    assert builtin.longest_share <= BOUNDS["longest-correct"] <= 0.35
+    assert 0.40 <= builtin.true_share <= 0.60
+    assert builtin.top_multi_count[1] <= 0.40
+    assert builtin.questions >= 200
+    assert builtin.hard_share >= 0.30
