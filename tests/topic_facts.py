@@ -748,7 +748,7 @@ TRUE_FALSE.update({
 })
 TRUE_FALSE_NOT_COMPUTABLE.update({
     "det-yolo-softmax": "a fact about YOLOv3's design (Redmon and Farhadi, 2018, section 2.2)",
-    "det-alpha-positives": "an empirical finding of the RetinaNet paper (Lin et al., 2017, table 1a); "
+    "det-alpha-positives": "an empirical finding of the RetinaNet paper (Lin et al., 2017, table 1b); "
     "test_det_alpha_positives checks the arithmetic of the weights",
 })
 CHOICES.update({
