@@ -1009,3 +1009,42 @@ QUOTED.update({
     "ce-smoothing-floor": [("0.0858", -0.91 * math.log(0.91), 5e-5), ("0.4145", -0.09 * math.log(0.01), 5e-5)],
     "act-swish-value": [("0.8808", float(sigmoid(2.0)), 5e-5)],
 })
+
+
+def top_p_keep(probs, p: float) -> int:
+    """How many of the sorted top tokens nucleus sampling keeps."""
+    ordered = np.sort(np.asarray(probs, float))[::-1]
+    return int(np.searchsorted(np.cumsum(ordered), p - 1e-12) + 1)
+
+
+def _top_k_order_free() -> bool:
+    rng = np.random.default_rng(SEED)
+    for _ in range(50):
+        z, k = rng.normal(scale=3, size=20), 5
+        for t in (0.3, 2.0):
+            if set(np.argsort(z / t)[-k:]) != set(np.argsort(z)[-k:]):
+                return False
+    return True
+
+
+def _top_p_order_free() -> bool:
+    z = np.array([3.0, 2.0, 1.0, 0.0, -1.0])
+    after = top_p_keep(softmax(z), 0.9)  # cut at T = 1, then rescale inside the nucleus
+    return all(top_p_keep(softmax(z / t), 0.9) == after for t in (0.5, 2.0))
+
+
+NUMERIC.update({
+    "temp-top-p-count": lambda: float(top_p_keep([0.5, 0.25, 0.15, 0.1], 0.8)),
+    "temp-soft-target-value": lambda: float(softmax(np.array([4.0, 1.0, 0.0]) / 4)[0]),
+})
+TRUE_FALSE.update({
+    "temp-before-top-k": _top_k_order_free,
+    "temp-before-top-p": _top_p_order_free,
+})
+QUOTED.update({
+    "temp-soft-target-value": [("0.2567", float(softmax([1.0, 0.25, 0.0])[1]), 5e-5),
+                               ("0.1999", float(softmax([1.0, 0.25, 0.0])[2]), 5e-5),
+                               ("0.936", float(softmax([4.0, 1.0, 0.0])[0]), 5e-4),
+                               ("0.047", float(softmax([4.0, 1.0, 0.0])[1]), 5e-4),
+                               ("0.017", float(softmax([4.0, 1.0, 0.0])[2]), 5e-4)],
+})
