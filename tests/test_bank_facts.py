@@ -685,6 +685,7 @@ CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
         "shrinks geometrically with depth": lambda: bool(
             np.all(np.diff([0.25**n for n in range(1, 20)]) < 0)),
         "σ'(x) is negative for x < 0": lambda: bool((dsigmoid(np.linspace(-50, 0, 5001)) < 0).any()),
+        "per-layer factor is |w|·σ'(z)": lambda: _per_layer_factor(),
     },
     "ss-sigmoid-output-pros": {
         "computed from its output alone": lambda: bool(np.allclose(
@@ -741,6 +742,16 @@ CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
         "fitted T is typically below 1": lambda: _fitted_temperature() < 1,
     },
 }
+
+
+def _per_layer_factor() -> bool:
+    """d σ(w·h)/d h = w·σ'(w·h) through one layer, and a large |w| saturates typical units."""
+    chain = all(math.isclose(num_grad(lambda v: float(sigmoid(w * v[0])), [h])[0], w * dsigmoid(w * h),
+                             rel_tol=1e-6, abs_tol=1e-12)
+                for w in (0.5, 4.0, -8.0) for h in (-1.0, 0.3, 2.0))
+    h = np.random.default_rng(RNG_SEED).normal(size=10_000)
+    saturates = float(np.median(20 * dsigmoid(20 * h))) < float(np.median(dsigmoid(h)))
+    return bool(chain and saturates)
 
 
 def _fitted_temperature() -> float:
