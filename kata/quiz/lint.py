@@ -26,19 +26,19 @@ from kata.quiz.model import Bank, Question, QuestionType, Text
 
 #: Bounds a set of banks must stay within (shares are fractions of the questions of a type).
 BOUNDS = {
-    "longest-correct": 0.35,  # at most this share of single questions has the longest correct option
-    "position": 0.40,  # at most this share of single questions has the correct option in one slot
+    "longest-correct": 0.35,  # most single questions whose correct option is the longest
+    "position": 0.40,  # most single questions with the correct option in one slot
     "true-share-low": 0.40,  # true/false answers are true in at least ...
     "true-share-high": 0.60,  # ... and at most this share
-    "multi-count": 0.40,  # no number of correct options in more than this share of multi questions
-    "because": 0.25,  # at most this share of choice questions explain only their correct option
+    "multi-count": 0.40,  # most multi questions with one same number of correct options
+    "because": 0.25,  # most choice questions that explain only their correct options
 }
 #: Fewer questions of a type than this and its shares are reported but not judged.
 MIN_QUESTIONS = 5
 #: A correct option this many times longer than the longest distractor is a strong cue.
 STRONG_RATIO = 1.5
 
-_BECAUSE = re.compile(r"\b(because|since|so that|which is why|as it|thanks to)\b|因为|由于|所以|因此", re.I)
+_BECAUSE = re.compile(r"\b(because|since|so that|which is why|as it|thanks to)\b", re.I)
 
 
 def _text(text: Text) -> str:
@@ -132,7 +132,7 @@ class LintReport:
         return (self.difficulties[4] + self.difficulties[5]) / total if total else 0.0
 
     def cues(self, lang: str = "en") -> list[Cue]:
-        """Every statistic outside its bound (types with fewer than MIN_QUESTIONS are not judged)."""
+        """Each statistic outside its bound; a type with under MIN_QUESTIONS is not judged."""
         m = _MESSAGES["zh" if lang == "zh" else "en"]
         b = BOUNDS
         found: list[Cue] = []
@@ -169,9 +169,10 @@ class LintReport:
         counts = ", ".join(f"{k}: {v}" for k, v in sorted(self.multi_counts.items())) or "-"
         hard = self.difficulties[4] + self.difficulties[5]
         return [
-            m["sum-single"].format(total=self.singles, n=len(self.longest_correct),
-                                   share=self.longest_share, ratio=STRONG_RATIO,
-                                   strong=self.strong_longest, slot=slot + 1, slot_share=slot_share),
+            m["sum-single"].format(
+                total=self.singles, n=len(self.longest_correct), share=self.longest_share,
+                ratio=STRONG_RATIO, strong=self.strong_longest, slot=slot + 1,
+                slot_share=slot_share),
             m["sum-tf"].format(total=self.true_false, n=self.true_answers, share=self.true_share),
             m["sum-multi"].format(total=self.multis, counts=counts, count=count,
                                   share=count_share, score=self.pick_longest_score),
@@ -193,30 +194,38 @@ _MESSAGES = {
         "(at most {bound:.0%}): vary how many are correct",
         "because": "in {n} of {total} choice questions only correct options give a reason "
         "({share:.0%}; at most {bound:.0%}): give distractors reasons too, or drop them",
-        "sum-single": "single: {total}; the correct option is the longest in {n} ({share:.0%}), "
-        "by {ratio}x or more in {strong}; most common slot {slot} ({slot_share:.0%})",
+        "sum-single": "single: {total}; the correct option is the longest in {n} "
+        "({share:.0%}), by {ratio}x or more in {strong}; most common slot {slot} "
+        "({slot_share:.0%})",
         "sum-tf": "true-false: {total}; true in {n} ({share:.0%})",
-        "sum-multi": "multi: {total}; correct options per question {{{counts}}}, most common "
-        "{count} ({share:.0%}); picking the k longest scores {score:.2f}",
-        "sum-because": "reasons only on correct options: {n} of {total} choice questions ({share:.0%})",
+        "sum-multi": "multi: {total}; correct options per question {{{counts}}}, "
+        "most common {count} ({share:.0%}); picking the k longest scores {score:.2f}",
+        "sum-because": "reasons only on correct options: {n} of {total} choice questions "
+        "({share:.0%})",
         "sum-hard": "difficulty 4-5: {n} of {total} ({share:.0%})",
-        "longest-one": "the correct option is the longest ({n} characters, the next {next}, {ratio:.1f}x)",
+        "longest-one": "the correct option is the longest ({n} characters, the next {next}, "
+        "{ratio:.1f}x)",
         "because-one": "only the correct option gives a reason",
     },
     "zh": {
-        "longest": "{total} 道单选题中有 {n} 道的正确选项最长（{share:.0%}，上限 {bound:.0%}）："
+        "longest": "{total} 道单选题中有 {n} 道的正确选项最长"
+        "（{share:.0%}，上限 {bound:.0%}）："
         "把干扰项写长一些，或把正确选项写短一些",
-        "position": "{share:.0%} 的单选题正确选项都在第 {slot} 个（上限 {bound:.0%}）：调换一下位置",
-        "true-false": "{total} 道判断题中有 {n} 道答案为“对”（{share:.0%}，应在 {low:.0%} 到 "
-        "{high:.0%} 之间）：把一些命题改成反面说法",
-        "multi-count": "{share:.0%} 的多选题恰好有 {count} 个正确选项（上限 {bound:.0%}）："
-        "让正确选项的个数有变化",
-        "because": "{total} 道选择题中有 {n} 道只有正确选项给出理由（{share:.0%}，上限 {bound:.0%}）："
-        "干扰项也写上理由，或者都不写",
-        "sum-single": "单选题 {total} 道；正确选项最长的 {n} 道（{share:.0%}），其中长出 {ratio} 倍以上的 "
-        "{strong} 道；正确选项最常出现在第 {slot} 个（{slot_share:.0%}）",
+        "position": "{share:.0%} 的单选题正确选项都在第 {slot} 个"
+        "（上限 {bound:.0%}）：调换一下位置",
+        "true-false": "{total} 道判断题中有 {n} 道答案为“对”"
+        "（{share:.0%}，应在 {low:.0%} 到 {high:.0%} 之间）："
+        "把一些命题改成反面说法",
+        "multi-count": "{share:.0%} 的多选题恰好有 {count} 个正确选项"
+        "（上限 {bound:.0%}）：让正确选项的个数有变化",
+        "because": "{total} 道选择题中有 {n} 道只有正确选项给出理由"
+        "（{share:.0%}，上限 {bound:.0%}）：干扰项也写上理由，或者都不写",
+        "sum-single": "单选题 {total} 道；正确选项最长的 {n} 道（{share:.0%}），"
+        "其中长出 {ratio} 倍以上的 {strong} 道；"
+        "正确选项最常出现在第 {slot} 个（{slot_share:.0%}）",
         "sum-tf": "判断题 {total} 道；答案为“对”的 {n} 道（{share:.0%}）",
-        "sum-multi": "多选题 {total} 道；每题正确选项个数 {{{counts}}}，最常见 {count} 个（{share:.0%}）；"
+        "sum-multi": "多选题 {total} 道；每题正确选项个数 {{{counts}}}，"
+        "最常见 {count} 个（{share:.0%}）；"
         "“选最长的 k 个”平均得分 {score:.2f}",
         "sum-because": "只有正确选项给出理由的选择题：{n} / {total}（{share:.0%}）",
         "sum-hard": "难度 4-5 的题：{n} / {total}（{share:.0%}）",
