@@ -1048,3 +1048,34 @@ QUOTED.update({
                                ("0.047", float(softmax([4.0, 1.0, 0.0])[1]), 5e-4),
                                ("0.017", float(softmax([4.0, 1.0, 0.0])[2]), 5e-4)],
 })
+
+
+def _thresholded_sigmoids_one_answer() -> bool:
+    """120 independent sigmoids thresholded at 0.5 can name no breed, or several."""
+    rng = np.random.default_rng(SEED)
+    logits = rng.normal(loc=-2.0, scale=2.0, size=(1000, 120))
+    counts = (sigmoid(logits) > 0.5).sum(axis=1)
+    return bool(np.all(counts == 1))
+
+
+def _attention_axis() -> dict[str, Callable[[], bool]]:
+    rng = np.random.default_rng(SEED)
+    q, k, v = rng.normal(size=(4, 8)), rng.normal(size=(6, 8)), rng.normal(size=(6, 3))
+    scores = q @ k.T / math.sqrt(8)
+
+    def convex_per_query(weights) -> bool:  # each output a weighted average of the values
+        return bool(weights.shape == (4, 6) and np.allclose(weights.sum(axis=1), 1)
+                    and np.all(weights >= 0))
+
+    return {
+        "Over the keys, so each query's row": lambda: convex_per_query(softmax(scores, axis=-1)),
+        "Over the queries, so each key's column": lambda: convex_per_query(softmax(scores, axis=0)),
+        "Over the whole n_q × n_k matrix": lambda: convex_per_query(
+            softmax(scores.reshape(-1)).reshape(4, 6)),
+    }
+
+
+CHOICES.update({
+    "ss-exclusive-choice": {"keeping every breed above 0.5": _thresholded_sigmoids_one_answer},
+    "att-softmax-axis": _attention_axis(),
+})
