@@ -28,13 +28,14 @@ import pytest
 import yaml
 
 QUESTIONS_DIR = Path(__file__).resolve().parents[1] / "questions"
-BANK_FILES = ("sigmoid-softmax", "cross-entropy", "activations", "temperature")
+# every bank in questions/: a new bank's questions need their checks here without listing it
+BANK_FILES = sorted(QUESTIONS_DIR.glob("*.yaml"))
 
 
 def _load() -> dict[str, dict]:
     by_id: dict[str, dict] = {}
-    for name in BANK_FILES:
-        with open(QUESTIONS_DIR / f"{name}.yaml", encoding="utf-8") as fh:
+    for path in BANK_FILES:
+        with open(path, encoding="utf-8") as fh:
             bank = yaml.safe_load(fh)
         for q in bank["questions"]:
             assert q["id"] not in by_id, q["id"]
@@ -65,128 +66,14 @@ def ids_of(qtype: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------
-# Reference implementations, written independently of the banks.
+# Reference implementations, written independently of the banks: tests/bank_math.py.
 
-def sigmoid(x):
-    x = np.asarray(x, dtype=float)
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
-    return out if out.ndim else float(out)
-
-
-def dsigmoid(x):
-    s = sigmoid(x)
-    return s * (1 - s)
-
-
-def softmax(x, axis=-1):
-    x = np.asarray(x, dtype=float)
-    z = x - x.max(axis=axis, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-def logsumexp(x, axis=-1):
-    x = np.asarray(x, dtype=float)
-    m = x.max(axis=axis, keepdims=True)
-    return np.squeeze(m, axis) + np.log(np.exp(x - m).sum(axis=axis))
-
-
-def log_softmax(x, axis=-1):
-    x = np.asarray(x, dtype=float)
-    return x - np.expand_dims(logsumexp(x, axis), axis)
-
-
-def cross_entropy(z, y):
-    """Mean softmax cross-entropy of logits z (N, K) against target distributions y."""
-    z = np.atleast_2d(np.asarray(z, float))
-    y = np.atleast_2d(np.asarray(y, float))
-    return float(-(y * log_softmax(z)).sum(axis=-1).mean())
-
-
-def onehot(k: int, n: int) -> np.ndarray:
-    v = np.zeros(n)
-    v[k] = 1.0
-    return v
-
-
-def num_grad(f: Callable[[np.ndarray], float], x, h: float = 1e-6) -> np.ndarray:
-    """Central differences of a scalar function."""
-    x = np.array(x, dtype=float)
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        xp, xm = x.copy(), x.copy()
-        xp[idx] += h
-        xm[idx] -= h
-        g[idx] = (f(xp) - f(xm)) / (2 * h)
-    return g
-
-
-def num_jacobian(f, x, h: float = 1e-6) -> np.ndarray:
-    """J[i, j] = d f_i / d x_j by central differences."""
-    x = np.array(x, dtype=float)
-    cols = []
-    for j in range(x.size):
-        xp, xm = x.copy(), x.copy()
-        xp[j] += h
-        xm[j] -= h
-        cols.append((f(xp) - f(xm)) / (2 * h))
-    return np.stack(cols, axis=1)
-
-
-def bce_naive(x, y):
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        s = 1.0 / (1.0 + np.exp(-np.asarray(x, float)))
-        return -(y * np.log(s) + (1 - y) * np.log(1 - s))
-
-
-def bce_reference(x, y):
-    """log(1 + e^x) − x·y via numpy's logaddexp: a third, independent formulation."""
-    return np.logaddexp(0.0, np.asarray(x, float)) - np.asarray(x, float) * y
-
-
-def bce_stable(x, y):
-    x = np.asarray(x, float)
-    return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
-
-
-def entropy(p) -> float:
-    p = np.asarray(p, float)
-    p = p[p > 0]
-    return float(-(p * np.log(p)).sum())
-
-
-def kl(p, q) -> float:
-    p, q = np.asarray(p, float), np.asarray(q, float)
-    return float((p * np.log(p / q)).sum())
-
-
-def normal_cdf(x):
-    return 0.5 * (1.0 + np.vectorize(math.erf)(np.asarray(x, float) / math.sqrt(2.0)))
-
-
-def silu_minimum() -> tuple[float, float]:
-    """Bisection on SiLU'(x) = σ(x)(1 + x(1 − σ(x))) over [-3, 0]."""
-    def d(x):
-        return 1 + x * (1 - sigmoid(x))
-    lo, hi = -3.0, 0.0  # d(-3) < 0 < d(0)
-    assert d(lo) < 0 < d(hi)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if d(mid) < 0 else (lo, mid)
-    x = 0.5 * (lo + hi)
-    return x, x * sigmoid(x)
-
-
-def distill_grad(student, teacher, temperature):
-    """d/dz of KL(softmax(v/T) || softmax(z/T)) with respect to the student logits z."""
-    def loss(z):
-        return kl(softmax(np.asarray(teacher) / temperature), softmax(z / temperature))
-    return num_grad(loss, student, h=1e-5)
-
+from bank_math import (  # noqa: E402
+    bce_naive, bce_reference, bce_stable, cross_entropy, distill_grad, dsigmoid, entropy, kl,
+    log_softmax, logsumexp, normal_cdf, num_grad, num_jacobian, onehot, sigmoid, silu_minimum,
+    softmax,
+)
+import topic_facts  # noqa: E402  # the checks of the banks added for issue 15
 
 # ---------------------------------------------------------------------------------------
 # Content quoted in the banks: the seed's array and the seed's code, read from prompts.
@@ -232,8 +119,11 @@ def seed_softmax(counter: _CountingNumpy | None = None):
 
 
 def fixed_softmax(x):
-    """The corrected recipe given in ss-seed-code-bugs / ss-softmax-batched-card."""
-    x = np.asarray(x, dtype=float)
+    """The corrected recipe given in ss-seed-code-bugs / ss-softmax-batched-card: integers
+    become float64, float32 stays float32 (the softmax kata's dtype contract)."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float64)
     z = x - x.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -293,6 +183,7 @@ NUMERIC: dict[str, Callable[[], float]] = {
     "temp-value": lambda: float(softmax(np.array([2.0, 1.0, 0.0]) / 2.0)[0]),
     # the 1/T² scaling itself is verified in test_temp_distillation_t2
     "temp-t2-factor": lambda: 4.0**2,
+    **topic_facts.NUMERIC,
 }
 
 
@@ -442,10 +333,11 @@ TRUE_FALSE: dict[str, Callable[[], bool]] = {
     "temp-scale-changes": _tf_scale_changes,
     "temp-entropy-monotone": _tf_entropy_monotone,
     "temp-accuracy-unchanged": _tf_accuracy_unchanged,
+    **topic_facts.TRUE_FALSE,
 }
 
-# true-false questions whose truth no code can compute (none so far): id -> reason
-TRUE_FALSE_NOT_COMPUTABLE: dict[str, str] = {}
+# true-false questions whose truth no code can compute: id -> reason
+TRUE_FALSE_NOT_COMPUTABLE: dict[str, str] = dict(topic_facts.TRUE_FALSE_NOT_COMPUTABLE)
 
 
 def test_every_true_false_question_is_checked_or_excused():
@@ -673,7 +565,7 @@ def _zero_centred_facts():
     deltas = rng.normal(size=20)
     grads = deltas[:, None] * xs  # dL/dw_i = dL/dz * x_i, for each example
     return {
-        "share one sign": lambda: bool(all(
+        "have the sign of ∂L/∂z": lambda: bool(all(
             np.all(np.sign(g) == np.sign(d)) for g, d in zip(grads, deltas))),
         "all exactly zero": lambda: bool(np.all(grads == 0)),
         "signs alternate": lambda: bool(np.any(np.sign(grads[:, :-1]) != np.sign(grads[:, 1:]))),
@@ -793,6 +685,7 @@ CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
         "shrinks geometrically with depth": lambda: bool(
             np.all(np.diff([0.25**n for n in range(1, 20)]) < 0)),
         "σ'(x) is negative for x < 0": lambda: bool((dsigmoid(np.linspace(-50, 0, 5001)) < 0).any()),
+        "per-layer factor is |w|·σ'(z)": lambda: _per_layer_factor(),
     },
     "ss-sigmoid-output-pros": {
         "computed from its output alone": lambda: bool(np.allclose(
@@ -846,8 +739,28 @@ CHOICES: dict[str, dict[str, Callable[[], bool]]] = {
     "temp-calibration": {
         "does not change the predicted class": lambda: _tf_accuracy_unchanged(),
         "improves accuracy as well": lambda: not _tf_accuracy_unchanged(),
+        "fitted T is typically below 1": lambda: _fitted_temperature() < 1,
     },
 }
+
+
+def _per_layer_factor() -> bool:
+    """d σ(w·h)/d h = w·σ'(w·h) through one layer, and a large |w| saturates typical units."""
+    chain = all(math.isclose(num_grad(lambda v: float(sigmoid(w * v[0])), [h])[0], w * dsigmoid(w * h),
+                             rel_tol=1e-6, abs_tol=1e-12)
+                for w in (0.5, 4.0, -8.0) for h in (-1.0, 0.3, 2.0))
+    h = np.random.default_rng(RNG_SEED).normal(size=10_000)
+    saturates = float(np.median(20 * dsigmoid(20 * h))) < float(np.median(dsigmoid(h)))
+    return bool(chain and saturates)
+
+
+def _fitted_temperature() -> float:
+    """T fitted by NLL for an over-confident model: labels drawn from softmax(v), logits 3v."""
+    rng = np.random.default_rng(RNG_SEED)
+    v = rng.normal(size=(3000, 5))
+    y = np.eye(5)[[rng.choice(5, p=softmax(row)) for row in v]]
+    temps = np.linspace(0.5, 6, 111)
+    return float(temps[np.argmin([cross_entropy(3 * v / t, y) for t in temps])])
 
 
 def _naive_softmax_nan(x) -> bool:
@@ -856,6 +769,7 @@ def _naive_softmax_nan(x) -> bool:
         return bool(np.isnan(e / e.sum()).any())
 
 
+CHOICES.update(topic_facts.CHOICES)
 CHOICE_CASES = [(qid, frag) for qid in sorted(CHOICES) for frag in CHOICES[qid]]
 
 
@@ -901,14 +815,16 @@ def _one_based_on_classes() -> str:
 
 
 SHORT: dict[str, tuple[list[str], list[str]]] = {
+    **topic_facts.SHORT,
     "ss-sigmoid-other-name": (["Logistic", "logistic function", "Logistic 函数", "逻辑函数"],
                               ["tanh", "softmax", "sigmoid", "logit"]),
     "ss-softmax-other-name": (["Normalized Exponential", "normalised exponential function",
                                "归一化指数函数"],
                               ["exponential", "logistic", "normalization"]),
     "ss-threshold-one-based": ([_one_based_on_classes(), "4,10", "classes 4 and 10",
-                                "第4类和第10类", "4、10"],
-                               ["3, 9", "4, 7, 10", "3, 4, 7, 8, 10", "14, 10", "4", "10"]),
+                                "第4类和第10类", "4、10", "10, 4", "10 and 4", "4, 10."],
+                               ["3, 9", "4, 7, 10", "3, 4, 7, 8, 10", "14, 10", "4", "10",
+                                "4.10", "10.4", "4, 10.5"]),
     "ce-log-sum-exp": (["LogSumExp", "log-sum-exp trick", "log sum exp", "LSE"],
                        ["softmax", "log softmax", "max trick"]),
     "act-silu-name": (["SiLU", "Swish", "swish-1", "SiLU (Swish)", "Sigmoid Linear Unit"],
@@ -952,6 +868,7 @@ def _parse_number(text: str) -> float:
 
 
 QUOTED: dict[str, list[tuple[str, float, float]]] = {
+    **topic_facts.QUOTED,
     "ss-sigmoid-grad-at-2": [("0.8808", sigmoid(2.0), 5e-5), ("0.1192", 1 - sigmoid(2.0), 5e-5),
                              ("0.0066", dsigmoid(5.0), 5e-5), ("1.1353", 1 + math.exp(-2), 5e-5)],
     "ss-vanishing-ten-layers": [("1,048,576", 4.0**10, 0), ("9.54 × 10⁻⁷", 0.25**10, 5e-10)],
@@ -1164,6 +1081,9 @@ def test_ss_softmax_batched_card():
     ro.setflags(write=False)
     assert np.allclose(fixed_softmax(ro), softmax([1.0, 2.0, 3.0]))
     assert np.allclose(fixed_softmax([[123, 456, 789]]), softmax([123.0, 456.0, 789.0]))
+    assert fixed_softmax(np.ones((2, 3), dtype=np.float32)).dtype == np.float32
+    assert fixed_softmax([[1, 2, 3]]).dtype == np.float64
+    assert "np.asarray(x, dtype=float)" not in str(Q["ss-softmax-batched-card"]["points"])
     # log-probabilities the stable way, never log of probabilities
     z = x - x.max(axis=-1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
@@ -1437,3 +1357,10 @@ def test_temp_entropy_monotone():
         var = float((p * x**2).sum() - (p * x).sum() ** 2)
         d_h = num_grad(lambda b: entropy(softmax(b[0] * x)), [beta], 1e-6)[0]
         assert d_h == pytest.approx(-beta * var, rel=1e-5)
+
+
+def test_temp_entropy_tied_maxima():
+    """With m logits tied for the maximum, the entropy tends to ln m as T → 0, not to 0."""
+    for x, m in (([2.0, 2.0, -1.0, 0.5], 2), ([1.0, 1.0, 1.0, -3.0], 3), ([3.0, 1.0, 0.0], 1)):
+        assert entropy(softmax(np.array(x) / 1e-4)) == pytest.approx(math.log(m), abs=1e-9)
+    assert "tied for the maximum" in Q["temp-entropy-monotone"]["explanation"]["en"]

@@ -9,10 +9,17 @@ Problems go to standard output, one a line; the summary to standard error.
 Exit status: 0 when every bank is valid, 1 when there are problems, 2 when a PATH
 does not exist.
 
+--lint also measures the answer cues a test-taker could exploit, for each bank and for
+all of them together: how often the correct option is the longest, sits in the same
+slot, or alone gives a reason; the share of true/false answers that are true; how many
+options of multi questions are correct. Statistics outside their bounds are printed as
+"warning:" lines with the questions behind them; they do not change the exit status.
+
 Examples:
   kata validate
   kata validate questions/
   kata validate --bank my-banks/attention.yaml
+  kata validate --lint my-banks/attention.yaml
 """
 
 from __future__ import annotations
@@ -33,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also check this bank file or folder, together with the default banks "
         "when no PATH is given (repeatable)",
     )
+    parser.add_argument(
+        "--lint",
+        action="store_true",
+        help="also report answer cues (longest correct option, true/false balance, "
+        "number of correct options) per bank, with the questions behind them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     report = validate(files)
     for problem in report.problems:
         print(problem)
+    if args.lint:
+        _lint(report, getattr(args, "lang", None) or "en")
     banks = _plural(report.banks, "bank")
     if report.ok:
         print(f"{banks}, {_plural(report.questions, 'question')}: OK")
@@ -59,6 +74,26 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _lint(report, lang: str) -> None:
+    """Print the cue statistics of each valid bank, then of all of them together."""
+    from kata.quiz.lint import lint
+
+    scopes = [(bank.path, [bank]) for bank in report.loaded]
+    if len(scopes) > 1:
+        scopes.append(("所有题库" if lang == "zh" else "all banks", list(report.loaded)))
+    for name, banks in scopes:
+        stats = lint(banks)
+        print(f"{name}:")
+        for line in stats.summary(lang):
+            print(f"  {line}")
+        cues = stats.cues(lang)
+        for cue in cues:
+            print(f"  {'警告' if lang == 'zh' else 'warning'}: {cue.message}")
+        if cues and len(banks) == 1:
+            for flagged in stats.flagged:
+                print(f"  {flagged.describe(lang)}")
 
 
 def _plural(count: int, noun: str) -> str:

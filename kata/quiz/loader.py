@@ -214,6 +214,7 @@ class ValidationReport:
     questions: int
     problems: tuple[Problem, ...]
     files_with_problems: int
+    loaded: tuple[Bank, ...] = ()  # the banks that are valid, for `kata validate --lint`
 
     @property
     def ok(self) -> bool:
@@ -238,7 +239,7 @@ def validate(paths: Iterable[PathArg]) -> ValidationReport:
         problems += found
         bad_files.add(banks[index].path)
     questions = sum(len(bank) for bank in banks)
-    return ValidationReport(files, questions, tuple(problems), len(bad_files))
+    return ValidationReport(files, questions, tuple(problems), len(bad_files), tuple(banks))
 
 
 def validate_paths(paths: Iterable[PathArg]) -> list[Problem]:

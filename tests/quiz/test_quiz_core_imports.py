@@ -18,6 +18,7 @@ CORE = [
     "kata.quiz.scheduling",
     "kata.quiz.session",
     "kata.quiz.stats",
+    "kata.quiz.lint",
     "kata.store",
     "kata.commands.validate",
     "kata.commands.stats",
