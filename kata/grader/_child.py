@@ -257,7 +257,7 @@ def main():
 
     # Confined before any request is read: in a new PID namespace, this returns in a
     # fork; the process the grader started waits outside and mirrors its exit.
-    sandbox = sandbox_module().confine(os.getcwd())
+    sandbox = sandbox_module().confine(os.getcwd(), lifeline=fd_in)
     np.seterr(all="warn", under="ignore")
     module = None
     ready = False
