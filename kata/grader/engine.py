@@ -84,7 +84,8 @@ class Session:
         self.sandbox: SandboxStatus | None = None  # the weakest of its children's
         self._check_deadline: float | None = None  # while a check runs: the end of its window
         self._check_budget = 0.0  # what was left of the budget when that check began
-        self._returned = False  # whether the function ever returned (``hand-written`` needs it)
+        self._called = False  # whether the function was ever called,
+        self._returned = False  # and ever returned (``hand-written`` needs both)
 
     # -- lifecycle
 
@@ -218,13 +219,14 @@ class Session:
         if self._worker is None:
             raise ChildDied(Msg("child-gone"))
         header, payload = encode_calls(function, calls)
+        self._called = True
         answer, data = self._worker.request(header, payload, self._request_deadline(), answer_limit(calls))
         results = decode_call_results(answer, data, calls)
         self._returned = self._returned or any(r.ok for r in results)
         return results
 
-    def returned_once(self) -> bool:
-        return self._returned
+    def never_returned(self) -> bool:
+        return self._called and not self._returned
 
     def loaded_modules(self) -> list[str] | None:
         if not self.alive:

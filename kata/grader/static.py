@@ -143,7 +143,7 @@ def hand_written_check(library_names: Iterable[str]) -> Check:
         if findings:
             shown = Joined(tuple(part for f in findings for part in ("\n  ", f)))
             raise CheckFailed(Msg("hand-written-library", findings=shown), Msg("hint-hand-written"))
-        if not ctx.returned_once():
+        if ctx.never_returned():
             raise CheckFailed(Msg("hand-written-never-returned", fn=ctx.function), Msg("hint-hand-written-return"))
 
     return Check("hand-written", run, needs_child=False)

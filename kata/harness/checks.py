@@ -90,7 +90,7 @@ class Caller(Protocol):
 
     def loaded_modules(self) -> list[str] | None: ...
 
-    def returned_once(self) -> bool: ...
+    def never_returned(self) -> bool: ...
 
 
 class CheckContext:
@@ -123,9 +123,10 @@ class CheckContext:
         """Top-level and first-level module names the child has imported, if it is alive."""
         return self._caller.loaded_modules()
 
-    def returned_once(self) -> bool:
-        """Whether the submitted function returned a value in any call so far."""
-        return self._caller.returned_once()
+    def never_returned(self) -> bool:
+        """Whether the submitted function was called and never returned a value (it
+        raised, looped or exited every time)."""
+        return self._caller.never_returned()
 
     def passed(self, check_id: str) -> bool:
         """Whether an earlier check passed: a check's own hint is only given when the
