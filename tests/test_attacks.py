@@ -142,6 +142,21 @@ def test_a_pathname_socket_outside_receives_nothing(tmp_path, unix_server, monke
     assert received == []
 
 
+def test_the_socket_attack_is_real_with_those_protections_off(tmp_path, unix_server, monkeypatch):
+    """The control: with the system call filter, the root and Landlock left out, the
+    same submission reaches the server (so the test above can fail)."""
+    path, received = unix_server
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "seccomp,root,landlock")
+    source = tmp_path / "control.py"
+    source.write_text(f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({str(path)!r})\n"
+                      "s.sendall(b'LEAK')\ndef softmax(x):\n    return x\n")
+    grade(source, SOFTMAX, seed=7, limits=FAST)
+    deadline = time.monotonic() + 30
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert received and received[0].startswith(b"connected")
+
+
 def test_a_tmux_server_of_the_same_user_runs_nothing(tmp_path):
     """The escape the review found: asking a tmux server (the test's own, on its own
     socket) to run a command outside every namespace, by its client and by its socket."""
@@ -223,6 +238,18 @@ def test_a_library_named_at_run_time_is_not_there(tmp_path, library, monkeypatch
             return result
         """, skip=skip, monkeypatch=monkeypatch)
     assert statuses(report)["basic"] == "fail", report.output
+    assert statuses(report)["hand-written"] == "fail"
+
+
+def test_the_library_attack_is_real_with_those_protections_off(tmp_path, library, monkeypatch):
+    """The control: without the root and Landlock the library is found, and only the
+    static read stands in the way (so the test above can fail)."""
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "root,landlock")
+    path = tmp_path / "control.py"
+    path.write_text(f"import sys\nsys.path.insert(0, {str(library)!r})\n"
+                    "def softmax(x):\n    return __import__('fast' + 'softmax').softmax(x)\n")
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert statuses(report)["basic"] == "pass"
     assert statuses(report)["hand-written"] == "fail"
 
 
