@@ -464,25 +464,33 @@ def softmax(x):
 
 
 def _check_cli(path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], int]:
-    """`kata check --json`, and the peak memory of it and its children (KiB)."""
-    proc = subprocess.Popen([sys.executable, "-m", "kata", "check", str(path), "--json", "--no-record", "--seed", "7",
-                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
-    out, err = proc.communicate(timeout=300)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), peak
+    """`kata check --json`, and the peak memory of it and its children (KiB), from the
+    kernel's account of that one process tree (``wait4``)."""
+    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "kata", "check", str(path), "--json", "--no-record",
+                                 "--seed", "7", *extra], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out_path.read_text(), err_path.read_text())
+    return done, usage.ru_maxrss
 
 
-def test_huge_gradient_answers_fail_without_costing_the_grader_memory(tmp_path):
-    """Six 40 MiB boolean answers once became 2 GiB of float64 in the grader. Now the
-    check says how many values it needs, and a larger answer is described, not sent."""
+@pytest.mark.parametrize("where", ["gradient", "everywhere"])
+def test_huge_answers_fail_without_costing_the_grader_memory(tmp_path, where):
+    """Six 40 MiB boolean answers once became 2 GiB of float64 in the grader. Now each
+    call says how many values its answer may have, and a larger answer is described by
+    its shape, not sent: a failed check, with the peak memory of `kata check` and its
+    children (the child's own 40 MiB included) far below that."""
     path = tmp_path / "huge.py"
-    path.write_text(AMPLIFY.format(answer="np.ones(40 << 20, dtype=bool)"))
+    huge = "np.ones(40 << 20, dtype=bool)"
+    path.write_text(AMPLIFY.format(answer=huge) if where == "gradient" else
+                    f"import numpy as np\ndef softmax(x):\n    return {huge}\n")
     proc, peak_kib = _check_cli(path)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
-    gradient = next(c for c in report["checks"] if c["id"] == "gradient")
-    assert gradient["status"] == "fail" and "41943040" in gradient["message"]
+    failed = next(c for c in report["checks"] if c["id"] == ("gradient" if where == "gradient" else "basic"))
+    assert failed["status"] == "fail" and "41943040" in failed["message"]
     assert report["error"] is None
     assert peak_kib < 600 << 10, f"{peak_kib >> 10} MiB"
 
