@@ -323,7 +323,7 @@ def main():
 
     # Confined before any request is read: in a new PID namespace, this returns in a
     # fork; the process the grader started waits outside and mirrors its exit.
-    sandbox = sandbox_module().confine(os.getcwd(), lifeline=fd_in)
+    sandbox = sandbox_module().confine(os.getcwd(), lifeline=fd_in, parent_is_grader=not FORKED)
     np.seterr(all="warn", under="ignore")
     # numpy's own C functions, taken before any submitted code can replace them.
     _COPY, _SIZE = np.ndarray.copy, np.ndarray.size.__get__
@@ -380,6 +380,7 @@ class _Numpy:
 
 
 _COPY = _SIZE = _SHAPE = _DTYPE = _GC_ISENABLED = _GC_DISABLE = _GC_ENABLE = _THREADS = None
+FORKED = False  # set by the zygote in its forks
 
 
 if __name__ == "__main__":

@@ -902,11 +902,13 @@ def _seccomp(libc, status, skip, have_nnp):
 # ---------------------------------------------------------------- all of it
 
 
-def confine(scratch, lifeline=None):
+def confine(scratch, lifeline=None, parent_is_grader=True):
     """Confine this process, which runs in ``scratch`` inside its work folder, with
     every protection this kernel offers; return what is in force and what is missing.
     ``lifeline``: the read end of a pipe whose other end only the grader holds; when it
-    closes (the grader is gone, however it ended), everything confined here is killed."""
+    closes (the grader is gone, however it ended), everything confined here is killed.
+    ``parent_is_grader``: False in a zygote's fork, whose parent (the zygote) ends its
+    forks itself when the grader is gone, and whose death alone must not end the fork."""
     status = Status()
     scratch = os.path.abspath(scratch)
     workdir = os.path.dirname(scratch)
@@ -924,7 +926,8 @@ def confine(scratch, lifeline=None):
         _enter_pid_namespace(libc, status, scratch, workdir, None if "root" in skip else items, lifeline)
     else:
         status.bad(ROOT, status.missing.get(PROCESSES, "no PID namespace"))
-        _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)  # at least: it ends when the grader does
+        if parent_is_grader:
+            _prctl(libc, PR_SET_PDEATHSIG, signal.SIGKILL)  # at least: it ends when the grader does
     if not own_user_namespace:
         status.bad(USER_LIMITS, status.missing.get(NETWORK, "no user namespace of its own"))
     if not own_user_namespace and _can_make_user_namespace(libc):

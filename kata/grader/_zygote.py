@@ -53,6 +53,7 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         os.environ["TMPDIR"] = cwd
         _reseed()
         sys.argv = [child_path, str(req_r), str(ans_w)]
+        child.FORKED = True
         child.main()
         code = 0
     except BaseException:  # noqa: BLE001 - report on the child's own stderr, then exit
