@@ -320,7 +320,18 @@ def _mounts(libc, status, scratch, workdir):
 # ---------------------------------------------------------------- what the child may see
 
 
+_VIEW = None
+
+
 def view():
+    """``find_view()``, found once per process (a zygote finds it before it forks)."""
+    global _VIEW
+    if _VIEW is None:
+        _VIEW = find_view()
+    return _VIEW
+
+
+def find_view():
     """What the child's world holds, read-only, found before anything is confined:
     ``(path, hidden)`` pairs, each a file or folder the child may read (named as Python
     names it, symlinks and all) and the folders inside it that stay out of sight.
@@ -936,6 +947,8 @@ def confine(scratch, lifeline=None, parent_is_grader=True):
     _new_session_keyring(libc, status, skip)
     have_nnp = _no_new_privs(libc, status, skip)
     _drop_capabilities(libc, status, skip, have_nnp)
+    if ROOT in status.in_force:  # what the root hides is not there to allow: each folder whole
+        items = [(path, ()) for path, _ in items]
     _landlock(libc, status, scratch, workdir, skip, have_nnp, items)
     _seccomp(libc, status, skip, have_nnp)
     # A PID namespace hides every process outside it: nothing there can be signalled.
