@@ -142,6 +142,37 @@ def test_a_pathname_socket_outside_receives_nothing(tmp_path, unix_server, monke
     assert received == []
 
 
+@pytest.mark.parametrize("skip", ["", "seccomp"])
+def test_an_abstract_socket_outside_receives_nothing(tmp_path, monkeypatch, skip):
+    """Abstract Unix sockets have no path: the network namespace (and Landlock's
+    scoping) keep the host's out of reach even without the system call filter."""
+    needs("network", skip=skip)
+    name = f"\0kata-test-{os.urandom(4).hex()}"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(name)
+    server.listen()
+    server.settimeout(0.5)
+    try:
+        report = check(tmp_path, f"""
+            import socket
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect({name!r})
+                s.sendall(b"LEAK")
+                HELPED = True
+            except OSError as err:
+                print("blocked", type(err).__name__)
+                HELPED = False
+            def softmax(x):
+                return _softmax(x) if HELPED else np.zeros_like(x)
+            """, skip=skip, monkeypatch=monkeypatch)
+        assert statuses(report)["basic"] == "fail"
+        with pytest.raises(TimeoutError):
+            server.accept()
+    finally:
+        server.close()
+
+
 def test_the_socket_attack_is_real_with_those_protections_off(tmp_path, unix_server, monkeypatch):
     """The control: with the system call filter, the root and Landlock left out, the
     same submission reaches the server (so the test above can fail)."""
