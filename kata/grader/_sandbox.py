@@ -345,7 +345,8 @@ def find_view():
     hidden_names = ("site-packages", "dist-packages")
     items = {}
     stdlib = os.path.dirname(os.__file__)
-    homes = [stdlib] + [p for p in sys.path if p and (p.endswith(".zip") or p.startswith(stdlib + os.sep))]
+    homes = [stdlib] + [p for p in sys.path if p and (p.endswith(".zip") or p.startswith(stdlib + os.sep))
+                        and not set(p.split(os.sep)) & set(hidden_names)]  # (lib-dynload, not site-packages)
     for path in homes:
         if os.path.isabs(path) and os.path.exists(path):
             items[os.path.normpath(path)] = tuple(
@@ -373,8 +374,12 @@ def find_view():
     for extra in extras:
         if extra and os.path.isabs(extra) and os.path.exists(extra):
             items[extra] = ()
-    covered = sorted(items, key=len)
-    return [(p, items[p]) for p in covered if not any(p.startswith(q + os.sep) for q in covered if q != p)]
+    def inside(path, folder):  # shown already by ``folder``, and not in a folder it hides
+        return path.startswith(folder + os.sep) and not any(
+            path == h or path.startswith(h + os.sep) for h in items[folder])
+
+    ordered = sorted(items, key=len)  # a folder before what is shown inside what it hides
+    return [(p, items[p]) for p in ordered if not any(inside(p, q) for q in ordered if q != p)]
 
 
 def _elf_interpreter(path):
@@ -482,9 +487,9 @@ def _new_root(libc, status, scratch, workdir, items):
         for path, hidden in items:
             if not _bind(libc, root, path):
                 return give_up(_why(f"showing {path}"))
-            for inside in hidden:
-                if not _mount(libc, b"tmpfs", root + inside, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                              b"size=4k,mode=0755"):
+            for inside in hidden:  # (writable until the whole root is made read-only: numpy may be shown in it)
+                if not _mount(libc, b"tmpfs", root + inside, b"tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                              b"size=64k,nr_inodes=256,mode=0755"):
                     return give_up(_why(f"hiding {inside}"))
         for device in DEVICES:
             if not _bind(libc, root, device):
