@@ -619,3 +619,47 @@ def test_a_killed_kata_check_leaves_no_process_of_its_run(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------- a Python without a venv
+
+
+BASE_RUN = """
+import json, sys
+from kata.exercises import get_kata
+from kata.grader import Limits, grade
+out = {}
+for name in sys.argv[1:]:
+    report = grade(name, get_kata("softmax"), seed=7, limits=Limits(timeout=6.0, check_timeout=3.0))
+    out[name] = [report.status, {c.id: str(c.status) for c in report.checks}, list(report.sandbox)]
+print(json.dumps(out))
+"""
+
+
+def test_with_numpy_in_the_base_interpreters_own_site_packages_only_numpy_is_there(tmp_path, library):
+    """Graded by a Python whose numpy sits in its own site-packages (no venv): the root
+    shows numpy inside that folder and nothing else of it, lazy numpy imports work, and
+    the packages beside numpy (kata's own dependencies among them) are not there."""
+    base = Path(sys.base_prefix) / "bin" / "python3"
+    probe = subprocess.run([str(base), "-c", "import numpy, yaml"], capture_output=True, timeout=120)
+    if sys.prefix == sys.base_prefix or probe.returncode != 0:
+        pytest.skip("no base interpreter with numpy and PyYAML of its own here")
+    honest = tmp_path / "honest.py"
+    honest.write_text("import numpy.random, numpy.linalg\nimport numpy as np\n" + CORRECT + "softmax = _softmax\n")
+    reach = tmp_path / "reach.py"
+    reach.write_text("import numpy as np\n" + CORRECT + textwrap.dedent("""
+        def softmax(x):
+            try:
+                __import__("ya" + "ml")
+            except Exception:
+                return np.zeros_like(x)
+            return _softmax(x)
+        """))
+    proc = subprocess.run([str(base), "-c", BASE_RUN, str(honest), str(reach)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    if "root" not in out[str(honest)][2]:
+        pytest.skip("no root of its own here")
+    assert out[str(honest)][0] == "pass", out
+    assert out[str(reach)][1]["basic"] == "fail", out
