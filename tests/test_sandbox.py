@@ -76,7 +76,9 @@ def _kernel_offers() -> set[str]:
     except (OSError, subprocess.TimeoutExpired):
         probe = None
     if probe is not None and probe.returncode == 0:
-        offers |= {"network", "mounts", "processes", "ipc", "signals"}
+        offers |= {"network", "mounts", "processes", "ipc", "signals", "root", "user-limits"}
+    if platform.machine() in ("x86_64", "aarch64") and Path("/proc/sys/kernel/seccomp/actions_avail").exists():
+        offers |= {"syscalls"}
     return offers
 
 
@@ -86,6 +88,7 @@ LAYERS = {"all": "", "landlock-only": "namespaces", "namespaces-only": "landlock
 _MECHANISM = {  # what each protection rests on, to know what a layer leaves out
     "filesystem": "landlock", "ptrace": "landlock", "network-tcp": "landlock",
     "mounts": "namespaces", "network": "namespaces", "processes": "namespaces", "ipc": "namespaces",
+    "root": "namespaces", "user-limits": "namespaces", "syscalls": "seccomp",
     # Where the kernel lets anyone make a user namespace, only one of its own (with
     # nested ones forbidden) keeps the submission from holding capabilities in one.
     "capabilities": "namespaces",
@@ -637,6 +640,9 @@ class Refusing:
         if "landlock" in self.refuse and number.value in (444, 445, 446):
             ctypes.set_errno(errno.ENOSYS)
             return -1
+        if "pivot_root" in self.refuse and number.value == sb.SYS_PIVOT_ROOT:
+            ctypes.set_errno(errno.EPERM)
+            return -1
         return real.syscall(number, *args)
 
 refuse = sys.argv[2].split(",")
@@ -649,7 +655,8 @@ print(json.dumps(sb.confine(sys.argv[3])))
 """
 
 
-@pytest.mark.parametrize("refuse", ["unshare", "landlock", "unshare,landlock", "abi=1", "abi=2", "abi=3", "abi=5"])
+@pytest.mark.parametrize("refuse", ["unshare", "landlock", "unshare,landlock", "abi=1", "abi=2", "abi=3", "abi=5",
+                                    "pivot_root"])
 def test_it_degrades_honestly_when_the_kernel_refuses(tmp_path, refuse):
     """Where the kernel refuses a feature, that protection is reported missing with the
     kernel's reason, and the others are still applied."""
@@ -670,6 +677,10 @@ def test_it_degrades_honestly_when_the_kernel_refuses(tmp_path, refuse):
         assert "Landlock" in missing["filesystem"]
     if refuse == "unshare,landlock":
         assert "signals" in missing  # neither a PID namespace nor Landlock's scoping
+    if refuse == "pivot_root" and "processes" in in_force:  # the host's files stay, read-only, and it says so
+        assert "root" in missing and "pivot_root" in missing["root"] and "mounts" in in_force
+    if "unshare" in refuse:
+        assert "root" in missing
     if refuse.startswith("abi="):
         abi = int(refuse[4:])
         assert "ptrace" in in_force  # Landlock applied, with the rights this ABI knows

@@ -93,8 +93,11 @@ class _Encoder:
         self.buffers = []
         self.offset = 0
 
-    def array(self, arr):
+    def array(self, arr, max_size=None):
         np = self.np
+        if max_size is not None and isinstance(arr, np.ndarray) and _SIZE(arr) > max_size:
+            dtype = _DTYPE(arr)  # described, not sent: the check asked for no more than max_size
+            return {"kind": "oversize", "shape": list(_SHAPE(arr)), "dtype": dtype.newbyteorder("<").str}
         arr = np.asarray(arr, order="C")  # not ascontiguousarray: it turns 0-d into shape (1,)
         if arr.dtype.kind not in "biufc" or arr.dtype.hasobject:
             return {"kind": "other", "type": "ndarray of dtype " + _safe_str(arr.dtype)}
@@ -111,11 +114,11 @@ class _Encoder:
         self.offset += len(raw)
         return desc
 
-    def value(self, obj, depth=0):
+    def value(self, obj, depth=0, max_size=None):
         np = self.np
         if isinstance(obj, np.ndarray):
-            desc = self.array(obj)
-            desc["type"] = type(obj).__name__
+            desc = self.array(obj, max_size)
+            desc["type"] = _safe_str(type(obj).__name__, 80)
             return desc
         if isinstance(obj, (bool, int, float, np.generic)) and not isinstance(obj, (str, bytes)):
             try:
@@ -126,7 +129,7 @@ class _Encoder:
             desc["type"] = type(obj).__name__
             return desc
         if isinstance(obj, tuple) and depth < 2 and len(obj) <= 16:
-            return {"kind": "tuple", "items": [self.value(item, depth + 1) for item in obj]}
+            return {"kind": "tuple", "items": [self.value(item, depth + 1, max_size) for item in obj]}
         if obj is None:
             return {"kind": "none", "type": "NoneType"}
         return {"kind": "other", "type": _safe_str(type(obj).__name__, 80), "repr": _safe_repr(obj)}
@@ -181,19 +184,30 @@ _SUBMISSION_PATH = None
 _DISPLAY_NAME = "your file"
 
 
-def _load(np, path, functions, display):
+def _load(np, path, functions, display, guard):
+    """Run the submission as the grader read it: its bytes as UTF-8 (the grader refuses
+    any other coding cookie), compiled from that text, so that what was checked is what
+    runs."""
     global _SUBMISSION_PATH, _DISPLAY_NAME
-    import importlib.util
+    import types
 
     _SUBMISSION_PATH = path
     _DISPLAY_NAME = display
-    spec = importlib.util.spec_from_file_location(_SUBMISSION_MODULE, path)
-    module = importlib.util.module_from_spec(spec)
+    module = types.ModuleType(_SUBMISSION_MODULE)
+    module.__file__ = path
     sys.modules[_SUBMISSION_MODULE] = module
     try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+        code = compile(text, path, "exec", dont_inherit=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            spec.loader.exec_module(module)
+            guard(True)
+            try:
+                exec(code, module.__dict__)
+            finally:
+                guard(False)
     except SystemExit as exc:
         return _exited(exc), None
     except BaseException as exc:  # noqa: BLE001 - report anything the import raised
@@ -205,17 +219,34 @@ def _load(np, path, functions, display):
     return {"ok": True, "found": found}, module
 
 
-def _call(np, module, call, payload):
+def _call(np, module, call, payload, guard):
     fn = module.__dict__.get(call["fn"])
     if not callable(fn):
         return {"ok": False, "exc_type": "NameError", "exc_msg": call["fn"] + " is not defined", "traceback": ""}
     args = _decode_args(np, call["args"], payload)
     kwargs = dict(zip(call.get("kwnames", []), _decode_args(np, call.get("kwargs", []), payload)))
+    want_args = bool(call.get("return_args"))
+    after = None
+    watched = False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
-                result = fn(*args, **kwargs)
+                guard(True)
+                try:
+                    result = fn(*args, **kwargs)
+                    if want_args:
+                        # The arguments as the function left them, before anything of the
+                        # submission's (the result's type name, a property, a collector's
+                        # callback) can run again and put them back.
+                        collecting = _GC_ISENABLED()
+                        _GC_DISABLE()
+                        after = list(map(_COPY, args))
+                        if collecting:
+                            _GC_ENABLE()
+                        watched = _THREADS() > 0  # a thread of its own could have put them back first
+                finally:
+                    guard(False)
         except SystemExit as exc:
             return _exited(exc)
         except BaseException as exc:  # noqa: BLE001 - any exception is the submission's answer
@@ -223,7 +254,38 @@ def _call(np, module, call, payload):
     seen = []
     for w in caught[:20]:
         seen.append({"category": _safe_str(w.category.__name__, 80), "message": _safe_str(w.message, 200)})
-    return {"ok": True, "result": result, "warnings": seen, "args_after": args if call.get("return_args") else None}
+    outcome = {"ok": True, "result": result, "warnings": seen, "args_after": after}
+    if watched:
+        outcome["threads"] = True
+    return outcome
+
+
+# Calls that would let a submission run code of its own between two of kata's steps
+# (trace and profile hooks, the interpreter's internals through ctypes) or find kata's
+# objects in this process. Refused while submitted code runs. (Frames stay reachable:
+# the standard library needs sys._getframe; see the README's security section.)
+_GUARDED_EVENTS = frozenset(("sys.setprofile", "sys.settrace", "gc.get_objects", "gc.get_referrers",
+                             "gc.get_referents"))  # fmt: skip
+_INTERNALS = ("Py", "_Py", "pthread_", "PyThread")
+
+
+def _install_guard():
+    """An audit hook (it cannot be removed) refusing ``_GUARDED_EVENTS`` while it is on;
+    returns the switch, which only kata's code holds (in ``main``'s locals)."""
+    state = [False]
+
+    def hook(event, args):
+        if not state[0]:
+            return
+        if event in _GUARDED_EVENTS or (event == "ctypes.dlsym" and len(args) > 1 and isinstance(args[1], str)
+                                        and args[1].startswith(_INTERNALS)):
+            raise RuntimeError(f"kata does not let submitted code use {event}")
+
+    def switch(on):
+        state[0] = on
+
+    sys.addaudithook(hook)
+    return switch
 
 
 _SANDBOX_MODULE = None
@@ -252,13 +314,23 @@ def _setup(header, sandbox):
 
 
 def main():
+    global _COPY, _SIZE, _SHAPE, _DTYPE, _GC_ISENABLED, _GC_DISABLE, _GC_ENABLE, _THREADS
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
+    import _thread
+    import gc
+
     import numpy as np
 
     # Confined before any request is read: in a new PID namespace, this returns in a
     # fork; the process the grader started waits outside and mirrors its exit.
-    sandbox = sandbox_module().confine(os.getcwd())
+    sandbox = sandbox_module().confine(os.getcwd(), lifeline=fd_in, parent_is_grader=not FORKED)
     np.seterr(all="warn", under="ignore")
+    # numpy's own C functions, taken before any submitted code can replace them.
+    _COPY, _SIZE = np.ndarray.copy, np.ndarray.size.__get__
+    _SHAPE, _DTYPE = np.ndarray.shape.__get__, np.ndarray.dtype.__get__
+    _GC_ISENABLED, _GC_DISABLE, _GC_ENABLE, _THREADS = gc.isenabled, gc.disable, gc.enable, _thread._count
+    frozen = _Numpy(np)
+    guard = _install_guard()
     module = None
     ready = False
     while True:
@@ -267,22 +339,27 @@ def main():
         except EOFError:
             return
         op = header.get("op")
-        encoder = _Encoder(np)
+        encoder = _Encoder(frozen)
         if op == "setup" and not ready:
             _write_frame(fd_out, _setup(header, sandbox), [])
             ready = True
         elif op == "load" and ready and module is None:
-            answer, module = _load(np, header["path"], header["functions"], header.get("display", "your file"))
+            answer, module = _load(frozen, header["path"], header["functions"], header.get("display", "your file"),
+                                   guard)
             _write_frame(fd_out, answer, [])
         elif op == "call" and module is not None:
             results = []
             for call in header["calls"]:
-                outcome = _call(np, module, call, payload)
+                outcome = _call(frozen, module, call, payload, guard)
                 if outcome["ok"]:
-                    outcome["result"] = encoder.value(outcome["result"])
                     after = outcome.pop("args_after")
-                    if after is not None:
+                    if after is not None:  # encoded first: nothing the result runs can touch them now
                         outcome["args_after"] = [encoder.value(a) for a in after]
+                    guard(True)
+                    try:
+                        outcome["result"] = encoder.value(outcome["result"], max_size=call.get("max_size"))
+                    finally:
+                        guard(False)
                 results.append(outcome)
             _write_frame(fd_out, {"ok": True, "results": results}, encoder.buffers)
         elif op == "modules" and module is not None:
@@ -291,6 +368,19 @@ def main():
             _write_frame(fd_out, {"ok": True, "modules": names[:5000]}, [])
         else:
             return
+
+
+class _Numpy:
+    """The numpy functions this file uses, taken when it starts: a submission that
+    replaces ``np.asarray`` or ``np.frombuffer`` changes nothing here."""
+
+    def __init__(self, np):
+        for name in ("asarray", "frombuffer", "asfortranarray", "dtype", "ndarray", "generic", "errstate"):
+            setattr(self, name, getattr(np, name))
+
+
+_COPY = _SIZE = _SHAPE = _DTYPE = _GC_ISENABLED = _GC_DISABLE = _GC_ENABLE = _THREADS = None
+FORKED = False  # set by the zygote in its forks
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ def _run_fork(child, child_path, request, fds, sock, wake):
         os.environ["TMPDIR"] = cwd
         _reseed()
         sys.argv = [child_path, str(req_r), str(ans_w)]
+        child.FORKED = True
         child.main()
         code = 0
     except BaseException:  # noqa: BLE001 - report on the child's own stderr, then exit
@@ -127,8 +128,10 @@ def main():
     sock = socket.socket(fileno=int(sys.argv[1]))
     child_path = sys.argv[2]
     child = _load_child(child_path)
-    child.sandbox_module()  # and ctypes: every fork confines itself with them
+    sandbox = child.sandbox_module()  # and ctypes: every fork confines itself with them
     import numpy  # noqa: F401 - the reason this process exists: every fork starts with it
+
+    sandbox.view()  # what a fork's root holds: the same for every fork, found once
 
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)

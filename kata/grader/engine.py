@@ -10,7 +10,9 @@ one bad check does not hide what the others would say.
 from __future__ import annotations
 
 import ast
+import codecs
 import math
+import re
 import os
 import time
 import zlib
@@ -20,13 +22,13 @@ from typing import Any, Protocol
 
 from kata.harness.checks import Check, CheckContext, CheckFailed, MemoryLimit
 from kata.grader.limits import Limits
-from kata.grader.protocol import Call, CallResult, ProtocolError, decode_call_results, encode_calls
+from kata.grader.protocol import Call, CallResult, ProtocolError, answer_limit, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
 from kata.harness.rng import InputRng
 from kata.grader.sandbox import SandboxIncomplete, SandboxStatus, require
 from kata.grader.source import read_source
 from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir, shielded
-from kata.grader.text import clean_text
+from kata.grader.text import clean_line, clean_text
 from kata.harness.messages import Joined, Msg
 from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
 
@@ -82,6 +84,8 @@ class Session:
         self.sandbox: SandboxStatus | None = None  # the weakest of its children's
         self._check_deadline: float | None = None  # while a check runs: the end of its window
         self._check_budget = 0.0  # what was left of the budget when that check began
+        self._called = False  # whether the function was ever called,
+        self._returned = False  # and ever returned (``hand-written`` needs both)
 
     # -- lifecycle
 
@@ -227,8 +231,14 @@ class Session:
         if self._worker is None:
             raise ChildDied(Msg("child-gone"))
         header, payload = encode_calls(function, calls)
-        answer, data = self._worker.request(header, payload, self._request_deadline())
-        return decode_call_results(answer, data, expected=len(calls))
+        self._called = True
+        answer, data = self._worker.request(header, payload, self._request_deadline(), answer_limit(calls))
+        results = decode_call_results(answer, data, calls)
+        self._returned = self._returned or any(r.ok for r in results)
+        return results
+
+    def never_returned(self) -> bool:
+        return self._called and not self._returned
 
     def loaded_modules(self) -> list[str] | None:
         if not self.alive:
@@ -267,20 +277,48 @@ def probe_sandbox(limits: Limits | None = None) -> SandboxStatus:
         remove_workdir(spawned.workdir)
 
 
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
+
+
+def coding_problem(raw: bytes) -> Msg | None:
+    """Why the file's coding line (PEP 263, as Python reads it: line 1, or line 2 after
+    a blank or comment line) stops kata from reading it as the text Python would run:
+    any encoding but UTF-8 is refused, so that the checked text is the text that runs."""
+    lines = raw.split(b"\n", 2)[:2]
+    for number, line in enumerate(lines, 1):
+        found = _COOKIE.match(line)
+        if found:
+            name = found.group(1).decode("ascii", "replace")
+            try:
+                canonical = codecs.lookup(name).name
+            except LookupError:
+                return Msg("bad-coding-line", detail=clean_line(name, 80))
+            if canonical != "utf-8":
+                return Msg("coding-cookie", line=number, encoding=clean_line(name, 80))
+            return None
+        if not _BLANK_OR_COMMENT.match(line):
+            return None
+    return None
+
+
 def parse_source(raw: bytes) -> tuple[str, ast.Module | None, ReportError | None]:
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         return "", None, ReportError.said("syntax", Msg("not-utf8", byte=err.start))
+    cookie = coding_problem(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    if cookie is not None:
+        return source, None, ReportError.said("syntax", cookie)
     try:
         tree = ast.parse(source, filename="submission.py")
     except SyntaxError as err:
         where = Msg("at-line-column", line=err.lineno, column=err.offset) if err.offset else Msg(
             "at-line", line=err.lineno)
         line = (err.text or "").rstrip()
-        message: Any = Joined((where, f": {err.msg}"))
+        message: Any = Joined((where, f": {clean_line(str(err.msg), 300)}"))
         if line:
-            message = Joined((message, f"\n    {line.strip()}"))
+            message = Joined((message, f"\n    {clean_line(line.strip(), 300)}"))
         return source, None, ReportError.said("syntax", message)
     except (ValueError, RecursionError, MemoryError) as err:
         return source, None, ReportError.said("syntax", Msg("cannot-parse", detail=str(err)))

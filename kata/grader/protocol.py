@@ -80,6 +80,7 @@ def encode_calls(fn_default: str, calls: list[Call]) -> tuple[dict[str, Any], by
                 "kwnames": list(call.kwargs),
                 "kwargs": [spec(v, call.fortran) for v in call.kwargs.values()],
                 "return_args": call.return_args,
+                "max_size": call.max_size,
             }
         )
     return {"op": "call", "calls": encoded}, b"".join(chunks)
@@ -113,21 +114,46 @@ class _Budget:
         _expect(self.left >= 0, "the answer's arrays add up to more than its payload")
 
 
-def _decode_value(desc: Any, payload: bytes, budget: _Budget, depth: int = 0) -> Returned:
+def answer_limit(calls: list[Call]) -> int | None:
+    """The most payload bytes an answer to ``calls`` can honestly need, where every call
+    bounds its answer (``Call.max_size``); else None (the worker's general cap)."""
+    if not calls or any(call.max_size is None for call in calls):
+        return None
+    total = 1 << 12
+    for call in calls:
+        total += call.max_size * 16 * 4  # type: ignore[operator]  # widest dtype, a few arrays
+        if call.return_args:
+            total += sum(a.size * 16 for a in (*call.args, *call.kwargs.values()) if isinstance(a, np.ndarray))
+    return total
+
+
+def _shape(desc: dict[str, Any]) -> list[int]:
+    shape = desc.get("shape")
+    _expect(
+        isinstance(shape, list)
+        and len(shape) <= MAX_NDIM
+        and all(type(d) is int and 0 <= d <= MAX_DIM for d in shape)
+        and math.prod(d for d in shape if d) <= MAX_DIM,  # even beside a 0 that empties it
+        "an array has a malformed shape",
+    )
+    return shape  # type: ignore[return-value]
+
+
+def _decode_value(desc: Any, payload: bytes, budget: _Budget, depth: int = 0, max_size: int | None = None) -> Returned:
     _expect(isinstance(desc, dict), "a value description is not an object")
     kind = desc.get("kind")
     type_name = _string(desc, "type", 120)
+    if kind == "oversize":
+        shape = _shape(desc)
+        _expect(max_size is not None and math.prod(shape) > max_size, "an oversize answer where none could be")
+        dtype = _ALLOWED_DTYPES.get(desc.get("dtype"))  # type: ignore[arg-type]
+        return Returned(kind="oversize", type_name=type_name, shape=tuple(shape),
+                        dtype=str(dtype.newbyteorder("=")) if dtype is not None else "other")
     if kind in ("array", "scalar"):
         dtype = _ALLOWED_DTYPES.get(desc.get("dtype"))  # type: ignore[arg-type]
         _expect(dtype is not None, "an array has a dtype outside the allowed numeric types")
-        shape, offset, nbytes = desc.get("shape"), desc.get("offset"), desc.get("nbytes")
-        _expect(
-            isinstance(shape, list)
-            and len(shape) <= MAX_NDIM
-            and all(type(d) is int and 0 <= d <= MAX_DIM for d in shape)
-            and math.prod(d for d in shape if d) <= MAX_DIM,  # even beside a 0 that empties it
-            "an array has a malformed shape",
-        )
+        shape, offset, nbytes = _shape(desc), desc.get("offset"), desc.get("nbytes")
+        _expect(max_size is None or math.prod(shape) <= max_size, "an array is larger than the check allowed")
         _expect(type(offset) is int and type(nbytes) is int and offset >= 0 and nbytes >= 0, "bad offsets")
         _expect(offset + nbytes <= len(payload), "an array points past the end of the payload")
         _expect(math.prod(shape) * dtype.itemsize == nbytes, "an array's size does not match its shape")
@@ -143,7 +169,8 @@ def _decode_value(desc: Any, payload: bytes, budget: _Budget, depth: int = 0) ->
         items = desc.get("items")
         _expect(depth < 2 and isinstance(items, list) and len(items) <= 16, "a malformed tuple")
         return Returned(
-            kind="tuple", type_name="tuple", items=tuple(_decode_value(i, payload, budget, depth + 1) for i in items)
+            kind="tuple", type_name="tuple",
+            items=tuple(_decode_value(i, payload, budget, depth + 1, max_size) for i in items)
         )
     if kind in ("none", "other"):
         return Returned(kind=kind, type_name=type_name, repr=_string(desc, "repr", 300))
@@ -159,14 +186,20 @@ def decode_header(raw: bytes) -> dict[str, Any]:
     return header
 
 
-def decode_call_results(header: dict[str, Any], payload: bytes, expected: int) -> list[CallResult]:
+def decode_call_results(
+    header: dict[str, Any], payload: bytes, expected: int | list[Call]
+) -> list[CallResult]:
+    """The results of ``expected`` calls (or of that many, with no size bounds)."""
+    calls = expected if isinstance(expected, list) else None
+    expected = len(expected) if isinstance(expected, list) else expected
     results = header.get("results")
     _expect(header.get("ok") is True and isinstance(results, list), "the answer has no results")
     _expect(len(results) == expected, f"asked for {expected} results, got {len(results)}")
     decoded = []
     budget = _Budget(payload)
-    for item in results:
+    for i, item in enumerate(results):
         _expect(isinstance(item, dict) and isinstance(item.get("ok"), bool), "a malformed result")
+        max_size = calls[i].max_size if calls is not None else None
         if not item["ok"]:
             decoded.append(
                 CallResult(
@@ -191,9 +224,10 @@ def decode_call_results(header: dict[str, Any], payload: bytes, expected: int) -
         decoded.append(
             CallResult(
                 ok=True,
-                value=_decode_value(item.get("result"), payload, budget),
+                value=_decode_value(item.get("result"), payload, budget, max_size=max_size),
                 warnings=tuple(parsed_warnings),
                 args_after=args_after,
+                threads=item.get("threads") is True,
             )
         )
     return decoded

@@ -18,6 +18,8 @@ from kata.grader.text import clean_text
 PROTECTIONS: dict[str, str] = {
     "filesystem": "reads only Python's own folders and libraries; writes only in its private work folder",
     "mounts": "every other file system is read-only for it (no chmod, chown or touch), and /run is hidden",
+    "root": "a root of its own: only Python's standard library, numpy, their libraries, three devices, "
+            "its work folder and scratch; no /tmp, /home, /run, other packages, kata or solutions",
     "network": "no network at all (its own network namespace, with no interface up)",
     "network-tcp": "no TCP connections or listening sockets (Landlock)",
     "signals": "cannot signal any process outside its sandbox",
@@ -27,6 +29,10 @@ PROTECTIONS: dict[str, str] = {
     "keyrings": "cannot reach the grader's kernel keyrings (a new, empty session keyring)",
     "no-new-privs": "cannot gain privileges through set-uid programs",
     "capabilities": "holds no capabilities",
+    "syscalls": "cannot open a socket of any kind, use io_uring, inotify or fanotify, or make kernel keys "
+                "or message queues (seccomp)",
+    "user-limits": "inotify, fanotify and namespaces are capped at 0 in its own user namespace, so it "
+                   "cannot use up the grading user's allowance",
 }
 # What --sandbox strict insists on ("network-tcp" is only a fallback for "network").
 REQUIRED = tuple(name for name in PROTECTIONS if name != "network-tcp")

@@ -130,14 +130,21 @@ class Worker:
             self._selector.register(fd, selectors.EVENT_READ)
         self._answer = bytearray()
         self._answer_eof = False
+        self._answer_cap = limits.answer_bytes
         self.alive = True
 
     # ------------------------------------------------------------------ requests
 
-    def request(self, header: dict[str, Any], payload: bytes, deadline: float) -> tuple[dict[str, Any], bytes]:
-        """Send one request and wait for its answer until ``deadline`` (time.monotonic)."""
+    def request(
+        self, header: dict[str, Any], payload: bytes, deadline: float, answer_limit: int | None = None
+    ) -> tuple[dict[str, Any], bytes]:
+        """Send one request and wait for its answer until ``deadline`` (time.monotonic).
+        ``answer_limit``: the most payload bytes this answer may have (at most the
+        general cap); past it the child is killed before more is read."""
         if not self.alive:
             raise ChildDied(Msg("child-gone"))
+        cap = self.limits.answer_bytes
+        self._answer_cap = cap if answer_limit is None else min(cap, answer_limit)
         outgoing = memoryview(encode_frame(header, payload))
         writing = True
         self._selector.register(self._req_w, selectors.EVENT_WRITE)
@@ -223,7 +230,7 @@ class Worker:
         try:
             while chunk := os.read(self._ans_r, 1 << 20):
                 self._answer += chunk
-                if len(self._answer) > self.limits.answer_bytes + MAX_ANSWER_HEADER + HEADER.size:
+                if len(self._answer) > self._answer_cap + MAX_ANSWER_HEADER + HEADER.size:
                     self.kill()
                     raise ProtocolError("your function returned far more data than expected")
         except BlockingIOError:
@@ -245,7 +252,7 @@ class Worker:
             return None
         header = decode_header(bytes(buf[HEADER.size : HEADER.size + length]))
         size = header.get("payload")
-        if type(size) is not int or not 0 <= size <= self.limits.answer_bytes:
+        if type(size) is not int or not 0 <= size <= self._answer_cap:
             self.kill()
             raise ProtocolError("the answer payload has a bad size")
         end = HEADER.size + length + size

@@ -17,11 +17,13 @@ import numpy as np
 class Returned:
     """What a submitted function returned, as rebuilt on the grader's side."""
 
-    kind: str  # "array" | "scalar" | "tuple" | "none" | "other"
+    kind: str  # "array" | "scalar" | "tuple" | "none" | "other" | "oversize"
     type_name: str = ""
     array: np.ndarray | None = None
     items: tuple[Returned, ...] = ()
     repr: str = ""
+    shape: tuple[int, ...] = ()  # "oversize": the shape of an array larger than the call allowed
+    dtype: str = ""  # "oversize": its dtype
 
     def describe(self) -> str:
         """In English; checks say it in the reader's language (``checks.describe_returned``)."""
@@ -38,6 +40,7 @@ class CallResult:
     value: Returned | None = None
     warnings: tuple[tuple[str, str], ...] = ()
     args_after: tuple[Returned, ...] | None = None
+    threads: bool = False  # threads of its own were running when its arguments were read back
     exc_type: str = ""
     exc_msg: str = ""
     traceback: str = ""
@@ -57,3 +60,6 @@ class Call:
     fn: str | None = None  # default: the kata's function
     return_args: bool = False
     fortran: bool = False  # pass array arguments in Fortran (column-major) order
+    # The most elements any array in the answer may have: a larger one is described by
+    # its shape and dtype only (kind "oversize"), so a wrong answer costs no memory here.
+    max_size: int | None = None

@@ -90,6 +90,8 @@ class Caller(Protocol):
 
     def loaded_modules(self) -> list[str] | None: ...
 
+    def never_returned(self) -> bool: ...
+
 
 class CheckContext:
     """Handed to each check: the random generator, the source, the submission, and how
@@ -120,6 +122,11 @@ class CheckContext:
     def loaded_modules(self) -> list[str] | None:
         """Top-level and first-level module names the child has imported, if it is alive."""
         return self._caller.loaded_modules()
+
+    def never_returned(self) -> bool:
+        """Whether the submitted function was called and never returned a value (it
+        raised, looped or exited every time)."""
+        return self._caller.never_returned()
 
     def passed(self, check_id: str) -> bool:
         """Whether an earlier check passed: a check's own hint is only given when the
@@ -208,6 +215,8 @@ def describe_returned(value: Returned) -> Msg:
                    dtype=str(value.array.dtype))
     if value.kind == "tuple":
         return Msg("returned-tuple", n=len(value.items))
+    if value.kind == "oversize":
+        return Msg("returned-oversize", shape=value.shape, dtype=value.dtype)
     if value.kind == "none":
         return Msg("returned-none")
     if value.type_name.startswith("ndarray"):
@@ -272,6 +281,10 @@ def expect_array(
     """The call returned an ndarray (of ``shape`` and ``dtype`` if given).
     ``shape_hints(got_shape)`` may name a kata's classic shape mistake."""
     returned = value if value is not None else expect_value(res, what)
+    if returned.kind == "oversize":
+        said = describe_returned(returned)
+        raise CheckFailed(Msg("wrong-shape", what=what, got=returned.shape, want=tuple(shape) if shape else "-"),
+                          Msg("hint-answer-size"), tried=what, got=str(said), cause=("oversize", returned.shape))
     if returned.kind != "array":
         hint = Msg("hint-return-ndarray")
         if returned.type_name in ("list", "tuple"):

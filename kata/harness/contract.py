@@ -87,7 +87,17 @@ class Case:
         return Case(cast, dict(self.kwargs))
 
     def call(self, *, fortran: bool = False, return_args: bool = False) -> Call:
-        return Call(args=self.args, kwargs=dict(self.kwargs), fortran=fortran, return_args=return_args)
+        return Call(args=self.args, kwargs=dict(self.kwargs), fortran=fortran, return_args=return_args,
+                    max_size=answer_bound(self.args, self.kwargs))
+
+
+def answer_bound(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """The most values any array of an answer may have, from the arguments' sizes: room
+    for every answer a kata's contract can ask for (an n×n Jacobian of n inputs, say) and
+    for the usual wrong shapes, which are then judged with their hints; anything larger
+    is described by its shape, not sent."""
+    n = sum(int(v.size) for v in (*args, *kwargs.values()) if isinstance(v, np.ndarray))
+    return max(1 << 16, 64 * n, n * n)
 
 
 def as_case(value: Any) -> Case:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kata.harness.calls import Call
-from kata.harness.checks import Check, CheckContext, CheckFailed, Lazy, expect_array, expect_close
+from kata.harness.checks import Check, CheckContext, CheckFailed, Lazy, expect_array, expect_close, expect_value
 from kata.harness.compare import close_mask, fmt
 from kata.harness.messages import Msg, render
 
@@ -43,18 +44,37 @@ def _steps(x: np.ndarray, eps: float) -> list[np.ndarray]:
     return steps
 
 
-def numerical_jacobian(ctx: CheckContext, x: np.ndarray, *, extra: tuple[Any, ...] = (), eps: float = EPS) -> np.ndarray:
-    """d f(x).ravel() / d x.ravel() by central differences of the SUBMITTED function."""
+def numerical_jacobian(ctx: CheckContext, x: np.ndarray, *, extra: tuple[Any, ...] = (), eps: float = EPS,
+                       out_size: int | None = None) -> np.ndarray:
+    """d f(x).ravel() / d x.ravel() by central differences of the SUBMITTED function.
+    ``out_size``: how many values f(x) has; every answer is held to it (and to the first
+    answer's shape) before anything is converted, so a wrong answer is a failed check
+    with its shape named, never a large allocation here."""
     calls = []
     for step in _steps(x, eps):
-        calls += [Call(args=(x + step, *extra)), Call(args=(x - step, *extra))]
+        calls += [Call(args=(x + step, *extra), max_size=out_size), Call(args=(x - step, *extra), max_size=out_size)]
     results = ctx.call_many(calls)
     point = x.copy()
     what = Lazy(lambda lang: render(Msg("near-point", fn=ctx.function, x=fmt(point)), lang))
+    shape: tuple[int, ...] | None = None
+    answers = []
+    for res in results:
+        returned = expect_value(res, what)
+        if returned.kind == "oversize":
+            raise CheckFailed(Msg("answer-too-large", what=what, got=returned.shape, size=math.prod(returned.shape),
+                                  want=out_size), Msg("hint-answer-size"), tried=what)
+        got = expect_array(res, what, value=returned)
+        if shape is None:
+            shape = got.shape
+        if got.shape != shape or (out_size is not None and got.size != out_size):
+            raise CheckFailed(Msg("gradient-answer-size", what=what, got=got.shape, want=out_size or int(np.prod(shape))),
+                              Msg("hint-answer-size"), tried=what)
+        if got.dtype.kind not in "biuf":
+            raise CheckFailed(Msg("gradient-answer-dtype", what=what, got=str(got.dtype)), tried=what)
+        answers.append(got)
     columns = []
     for k in range(x.size):
-        fp = expect_array(results[2 * k], what)
-        fm = expect_array(results[2 * k + 1], what, shape=fp.shape)
+        fp, fm = answers[2 * k], answers[2 * k + 1]
         columns.append((fp.astype(np.float64) - fm.astype(np.float64)).ravel() / (2 * eps))
     return np.stack(columns, axis=1)
 
@@ -82,8 +102,8 @@ class Jacobian:
         def run(ctx: CheckContext) -> None:
             for shape in self.points:
                 x = ctx.rng.normal(0, self.scale, size=shape)
-                numeric = numerical_jacobian(ctx, x)
                 analytic = self.analytic(x)
+                numeric = numerical_jacobian(ctx, x, out_size=int(analytic.shape[0]))
                 what = Lazy(lambda lang, x=x: render(Msg("jacobian-at", fn=kata.function, x=fmt(x)), lang))
                 if numeric.shape != analytic.shape:
                     raise CheckFailed(Msg("jacobian-shape", what=what, got=numeric.shape, want=analytic.shape),
@@ -145,7 +165,7 @@ class VJP:
                 x = ctx.rng.normal(0, self.scale, size=shape)
                 dy = ctx.rng.normal(0, 1, size=shape)
                 cases.append((x, dy, numerical_vjp(self.forward, x, dy)))
-            results = ctx.call_many([Call(args=(dy, self.second(x))) for x, dy, _ in cases])
+            results = ctx.call_many([Call(args=(dy, self.second(x)), max_size=x.size) for x, dy, _ in cases])
             for (x, dy, numeric), res in zip(cases, results, strict=True):
                 what = Lazy(lambda lang, x=x, dy=dy: render(
                     Msg("backward-at" if self.takes == "output" else "backward-at-input", fn=kata.function,
@@ -174,9 +194,9 @@ class LossGradient:
             cases = self.draw(ctx.rng)
             calls = []
             for x, other in cases:
-                calls.append(Call(args=(x, other)))
+                calls.append(Call(args=(x, other), max_size=x.size))
                 for step in _steps(x, EPS):
-                    calls += [Call(args=(x + step, other)), Call(args=(x - step, other))]
+                    calls += [Call(args=(x + step, other), max_size=x.size), Call(args=(x - step, other), max_size=x.size)]
             results = iter(ctx.call_many(calls))
             from kata.harness.contract import Case
 

@@ -101,6 +101,8 @@ def no_mutation(kata: Kata) -> Check | None:
             after = res.args_after
             if after is None or len(after) != len(case.args):
                 raise CheckFailed(Msg("args-unreadable", what=what), tried=what)
+            if res.threads:
+                raise CheckFailed(Msg("args-threads", what=what), Msg("hint-args-threads"), tried=what)
             for spec, before, returned in zip(kata.args, case.args, after, strict=False):
                 if not isinstance(before, np.ndarray):
                     continue
