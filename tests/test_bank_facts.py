@@ -285,8 +285,14 @@ def _tf_relu_second_moment():
 
 
 def _tf_uniform_limit():
+    """The claim is about T → 0⁺: true only if a tiny T gave the uniform distribution."""
     x = np.array([3.0, -1.0, 0.5, 2.0])
-    return bool(np.allclose(softmax(x / 1e9), 1 / len(x), atol=1e-8))
+    cold = softmax(x / 1e-3)
+    assert np.allclose(cold, np.eye(len(x))[np.argmax(x)])  # one-hot at the argmax
+    tied = softmax(np.array([2.0, 2.0, 0.0]) / 1e-3)
+    assert np.allclose(tied, [0.5, 0.5, 0.0])  # split among tied maxima
+    assert np.allclose(softmax(x / 1e9), 1 / len(x), atol=1e-8)  # it is T → ∞ that flattens
+    return bool(np.allclose(cold, 1 / len(x), atol=1e-3))
 
 
 def _tf_scale_changes():
