@@ -16,11 +16,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Header, Markdown, Static, TextArea
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Markdown,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual.worker import Worker, WorkerState
 
 from kata.grader.text import clean_text
 from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
+from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
@@ -30,7 +42,8 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY = 0.6
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
-STATUS_MARK = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "·", "timeout": "⏱"}
+#: The setting that holds when the current timed attempt at a kata started (wall clock).
+ATTEMPT_SETTING = "attempt-started:{}"
 
 
 def plain(text: str) -> Text:
@@ -44,6 +57,8 @@ class KataScreen(Screen):
         Binding("ctrl+r", "run_examples", "Run examples", id="run"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
         Binding("ctrl+t", "hint", "Hint", id="hint"),
+        Binding("ctrl+o", "details", "Details", id="details"),
+        Binding("ctrl+n", "new_attempt", "New attempt", id="new-attempt"),
         Binding("f8", "cancel", "Cancel", id="cancel"),
         Binding("f9", "more_time", "+5 min", id="more-time"),
         Binding("f4", "wide", "Wide statement", id="wide"),
@@ -67,8 +82,8 @@ class KataScreen(Screen):
             self.examples = examples
             self.source = source
 
-    #: The attempt's clock (tests pin it).
-    now = staticmethod(time.monotonic)
+    #: The attempt's clock, a wall clock so that an attempt survives a restart (tests pin it).
+    now = staticmethod(time.time)
 
     def __init__(self, kata_id: str) -> None:
         super().__init__()
@@ -78,7 +93,9 @@ class KataScreen(Screen):
         self.kata = get_kata(kata_id)
         self.path: Path = workspace_file(self.kata, self.app.data_dir)
         self.hints = 0
-        self.started = self.now()
+        self.started: float | None = None  # when the timed attempt started; None: untimed
+        self.results: list[CheckResult] = []  # this run's checks so far, as the grader gave them
+        self.report: Report | None = None
         self.time_limit_s = self.kata.time_limit * 60.0
         self.run_id = 0
         self.grading = False
@@ -92,33 +109,41 @@ class KataScreen(Screen):
         self.status_bar = Static("", id="kata-status", classes="status-line")
         yield self.status_bar
         with Horizontal():
-            with VerticalScroll(id="statement"):
-                yield Markdown("", id="statement-md")
+            with TabbedContent(id="left"):
+                with TabPane("", id="statement-tab"):
+                    with VerticalScroll(id="statement"):
+                        yield Markdown("", id="statement-md")
+                with TabPane("", id="details-tab"):
+                    with VerticalScroll(id="details"):
+                        yield Static("", id="details-body")
             with Vertical(id="work"):
                 self.editor = TextArea.code_editor(
                     self._initial_text(), language="python", id="editor"
                 )
                 yield self.editor
                 with Horizontal(id="kata-buttons"):
-                    yield Button("", id="run", variant="default")
-                    yield Button("", id="submit", variant="primary")
-                    yield Button("", id="hint")
-                    yield Button("", id="cancel", variant="error", disabled=True)
+                    yield Button("", id="run", variant="default", compact=True, tooltip="ctrl+r")
+                    yield Button("", id="submit", variant="primary", compact=True, tooltip="ctrl+s")
+                    yield Button("", id="hint", compact=True, tooltip="ctrl+t")
+                    yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
                 yield DataTable(id="checks", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _initial_text(self) -> str:
+        key = ATTEMPT_SETTING.format(self.kata.id)
         if self.path.is_file():
             text = self.path.read_text(encoding="utf-8", errors="replace")
             self.saved_mtime = self.path.stat().st_mtime
-        else:
+            started = self.app.store.get_setting(key)  # a timed attempt goes on; else untimed
+            self.started = float(started) if isinstance(started, (int, float)) else None
+        else:  # the starter: a timed attempt starts now
             text = self.kata.starter_path.read_text(encoding="utf-8")
+            self.started = self.now()
+            self.app.store.set_setting(key, self.started)
         self.saved_text = text
         return text
 
     def on_mount(self) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.add_columns("", "check", "message")
         self.refresh_lang()
         self.editor.focus()
         self.set_interval(1.0, self._status)
@@ -131,10 +156,13 @@ class KataScreen(Screen):
         self.query_one("#statement-md", Markdown).update(
             render_statement(self.kata, lang, hints=self.hints)
         )
-        self.query_one("#run", Button).label = f"{t('run_examples', lang)} (^R)"
-        self.query_one("#submit", Button).label = f"{t('submit', lang)} (^S)"
-        self.query_one("#hint", Button).label = f"{t('hint', lang)} (^T)"
-        self.query_one("#cancel", Button).label = f"{t('cancel', lang)} (F8)"
+        tabs = self.query_one("#left", TabbedContent)
+        tabs.get_tab("statement-tab").label = t("statement", lang)
+        tabs.get_tab("details-tab").label = t("details", lang)
+        self._fill_table()
+        # the keys are in the footer (and the tooltips): the four buttons fit in 48 columns
+        for button, word in (("#run", "run_examples"), ("#submit", "submit"), ("#hint", "hint"), ("#cancel", "cancel")):
+            self.query_one(button, Button).label = t(word, lang)
         self._status()
 
     # -- the workspace file --------------------------------------------------------------
@@ -195,7 +223,9 @@ class KataScreen(Screen):
         self.save_now()
         self.run_id += 1
         self.grading = True
-        self.query_one("#checks", DataTable).clear()
+        self.results = []
+        self.report = None
+        self._fill_table()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
         self.grade(self.run_id, examples, self.app.grade_limits)
@@ -225,12 +255,10 @@ class KataScreen(Screen):
     def _check_done(self, event: CheckDone) -> None:
         if event.run != self.run_id or not self.grading:
             return
-        result = event.result
-        self.query_one("#checks", DataTable).add_row(
-            STATUS_MARK.get(result.status, result.status),
-            result.id,
-            plain(result.message or result.status),
-        )
+        self.results.append(event.result)
+        self._add_row(event.result)
+        if len(self.results) == 1:
+            self._show_details(0)
 
     @on(GradeDone)
     def _grade_done(self, event: GradeDone) -> None:
@@ -243,23 +271,18 @@ class KataScreen(Screen):
         if report is None:
             self._set_result("fail", event.error or "")
             return
-        table = self.query_one("#checks", DataTable)
-        if table.row_count != len(report.checks):  # checks not streamed (skipped, error)
-            table.clear()
-            for result in report.checks:
-                table.add_row(
-                    STATUS_MARK.get(result.status, result.status),
-                    result.id,
-                    plain(result.message or result.status),
-                )
-        elapsed = self.now() - self.started
+        self.report = report
+        self.results = list(report.checks)  # the final word, also on checks not streamed
+        self._fill_table()
+        self._show_first_failure()
+        elapsed = None if self.started is None else max(0.0, self.now() - self.started)
         total = len(report.checks)
         if report.error is not None:
-            self._set_result("fail", f"{report.error.kind}: {report.error.message}")
+            error = report.error.in_lang(lang)
+            self._set_result("fail", f"{error.kind}: {error.message.partition(chr(10))[0]}")
         elif report.status == "pass":
-            self._set_result(
-                "pass", t("passed", lang, p=report.passed, t=total, time=clock(elapsed))
-            )
+            taken = clock(elapsed) if elapsed is not None else t("untimed", lang)
+            self._set_result("pass", t("passed", lang, p=report.passed, t=total, time=taken))
         else:
             self._set_result("fail", t("failed", lang, p=report.passed, t=total))
         if event.examples:
@@ -273,23 +296,29 @@ class KataScreen(Screen):
                 passed=report.passed,
                 total=total,
                 duration_ms=report.duration_ms,
-                elapsed_s=round(elapsed, 1),
+                elapsed_s=None if elapsed is None else round(elapsed, 1),
                 seed=report.seed,
                 source_sha256=hashlib.sha256(event.source).hexdigest(),
             )
         if report.status == "pass":
+            if self.started is not None:  # the timed attempt is over; the next one is untimed
+                self.started = None
+                self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), None)
             self._show_pass(elapsed, previous_best)
 
-    def _show_pass(self, elapsed: float, previous_best: float | None) -> None:
+    def _show_pass(self, elapsed: float | None, previous_best: float | None) -> None:
         from kata.tui.screens.kata_result import ResultDialog
 
         lang = self.app.lang
         best = self.app.store.kata_bests().get(self.kata.id)
-        lines = [
-            f"# ✓ {self.kata.title(lang)}",
-            f"**{t('time', lang)}:** {clock(elapsed)} / {self.kata.time_limit} min",
-        ]
-        if previous_best is None or elapsed < previous_best:
+        lines = [f"# ✓ {self.kata.title(lang)}"]
+        if elapsed is None:
+            lines.append(t("not_timed", lang))
+        else:
+            lines.append(f"**{t('time', lang)}:** {clock(elapsed)} / {self.kata.time_limit} min")
+        if elapsed is None:
+            pass
+        elif previous_best is None or elapsed < previous_best:
             lines.append(f"**{t('new_best', lang)}**")
         else:
             lines.append(
@@ -300,6 +329,92 @@ class KataScreen(Screen):
         lines.append(f"## {t('solution', lang)}")
         solution = self.kata.solution_path.read_text(encoding="utf-8")
         self.app.push_screen(ResultDialog("\n\n".join(lines), solution, t("close", lang)))
+
+    # -- what the grader said ------------------------------------------------------------
+
+    def _add_row(self, result: CheckResult) -> None:
+        local = result.in_lang(self.app.lang)
+        self.query_one("#checks", DataTable).add_row(
+            STATUS_MARK.get(local.status, local.status), local.id, plain(summary_line(local, self.app.lang))
+        )
+
+    def _fill_table(self) -> None:
+        """The check table, from this run's results, in the app's language."""
+        table = self.query_one("#checks", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        lang = self.app.lang
+        table.add_columns("", t("col_check", lang), t("col_message", lang))
+        for result in self.results:
+            self._add_row(result)
+        if self.results:
+            table.move_cursor(row=min(cursor, len(self.results) - 1))
+            self._show_details(table.cursor_row)
+        elif self.report is not None:
+            self._show_details(None)
+        else:
+            self.query_one("#details-body", Static).update("")
+
+    def _details(self, row: int | None) -> Text:
+        lang = self.app.lang
+        report = self.report.in_lang(lang) if self.report is not None else None
+        has_row = row is not None and 0 <= row < len(self.results)
+        if report is not None and (report.error is not None or not has_row):
+            out = report_details(report, lang)  # the file could not run: that comes first
+            if has_row:
+                out.append("\n")
+                out.append_text(check_details(self.results[row].in_lang(lang), lang))
+            return out
+        if has_row:
+            return check_details(self.results[row].in_lang(lang), lang, report.output if report else "")
+        return Text("")
+
+    def _show_details(self, row: int | None) -> None:
+        self.query_one("#details-body", Static).update(self._details(row))
+
+    def _show_first_failure(self) -> None:
+        """Open the details of the first check that did not pass (or of the report)."""
+        report = self.report
+        if report is None:
+            return
+        failing = [i for i, result in enumerate(self.results) if result.status != "pass"]
+        if failing and report.error is None:
+            self.query_one("#checks", DataTable).move_cursor(row=failing[0])
+            self._show_details(failing[0])
+        elif not self.results or report.error is not None:
+            self._show_details(None)
+        if report.status != "pass":
+            self.query_one("#left", TabbedContent).active = "details-tab"
+
+    @on(DataTable.RowHighlighted, "#checks")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_details(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#checks")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_details()
+
+    def action_details(self) -> None:
+        """The highlighted check's details over the whole screen."""
+        from kata.tui.screens.check_dialog import CheckDialog
+
+        if not self.results and self.report is None:
+            return
+        row = self.query_one("#checks", DataTable).cursor_row if self.results else None
+        self.app.push_screen(CheckDialog(self._details(row), t("close", self.app.lang)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A grade that raised: the screen stops waiting and says what went wrong."""
+        if event.worker.group != "grade" or event.state != WorkerState.ERROR:
+            return
+        if not self.grading:
+            return
+        self.grading = False
+        self.grader_children.kill_all()
+        message = t("grade_crashed", self.app.lang, error=f"{type(event.worker.error).__name__}: {event.worker.error}")
+        self._set_result("fail", message)
+        self._buttons()
+        self.notify(message, severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         """Cancel the running grade: its child processes are killed, so the worker ends
@@ -318,6 +433,8 @@ class KataScreen(Screen):
             return self.grading
         if action == "hint":
             return self.hints < len(self.kata.hints(self.app.lang))
+        if action == "details":
+            return bool(self.results) or self.report is not None
         return True
 
     def _buttons(self) -> None:
@@ -338,12 +455,31 @@ class KataScreen(Screen):
 
     # -- hints, time, status -------------------------------------------------------------
 
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
+        """Reveal the next hint and bring it into view."""
+        from kata.harness.statement import render_statement
+
         if self.hints < len(self.kata.hints(self.app.lang)):
             self.hints += 1
-            self.refresh_lang()
+            self.query_one("#left", TabbedContent).active = "statement-tab"
+            markdown = render_statement(self.kata, self.app.lang, hints=self.hints)
+            await self.query_one("#statement-md", Markdown).update(markdown)
             self.query_one("#statement").scroll_end(animate=False)
             self.refresh_bindings()
+
+    def action_new_attempt(self) -> None:
+        """A timed attempt from the starter; the work so far is kept beside it (.prev)."""
+        self.save_now()
+        if self.path.is_file():
+            self.path.replace(self.path.with_name(self.path.name + ".prev"))
+        starter = self.kata.starter_path.read_text(encoding="utf-8")
+        self.started = self.now()
+        self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), self.started)
+        self.editor.load_text(starter)
+        self.save_now()
+        self.time_limit_s = self.kata.time_limit * 60.0
+        self.notify(t("new_attempt_started", self.app.lang, prev=self.path.name + ".prev"), timeout=6)
+        self._status()
 
     def action_wide(self) -> None:
         """Give the statement most of the width (and back)."""
@@ -372,13 +508,16 @@ class KataScreen(Screen):
 
     def _status(self) -> None:
         status = self.status_bar
-        left = self.time_limit_s - (self.now() - self.started)
-        timer = f"⏱ {clock(left)}" if left >= 0 else f"⏱ +{clock(-left)}"
+        if self.started is None:
+            timer = f"⏱ {t('untimed', self.app.lang)}"
+        else:
+            left = self.time_limit_s - (self.now() - self.started)
+            timer = f"⏱ {clock(left)}" if left >= 0 else f"⏱ +{clock(-left)}"
         parts = [self.kata.title(self.app.lang), timer]
-        if self.editor.text == self.saved_text and self.saved_mtime:
-            parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         if self.result_text:
             parts.append(self.result_text)
+        if self.editor.text == self.saved_text and self.saved_mtime:
+            parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         status.update(plain("  ·  ".join(parts)))
         status.set_class(self.result_class == "pass", "pass")
         status.set_class(self.result_class == "fail", "fail")
