@@ -3,6 +3,8 @@ top-level areas, language and theme remembered in the store's settings."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +19,7 @@ from kata.tui.i18n import t
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
+    from kata.tui.screens.kata import KataScreen
     from kata.quiz import Catalog
     from kata.store import Store
 
@@ -97,6 +100,7 @@ class KataApp(App[int]):
         self.data_dir = str(data_dir) if data_dir is not None else None
         self.banks = tuple(banks)
         self._lang_override = lang
+        self.editors: set[KataScreen] = set()  # open kata screens, saved before any exit
 
     # -- shared state ------------------------------------------------------------------
 
@@ -121,6 +125,31 @@ class KataApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._themes_ready = True
+        if not self.is_headless:
+            self._catch_signals()
+
+    # -- leaving -----------------------------------------------------------------------
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP (a closed terminal) save every editor, end any grading and
+        exit with 128 + the signal; one that was ignored when kata started stays ignored."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                loop.add_signal_handler(sig, self.stop_by_signal, sig)
+
+    def stop_by_signal(self, signum: int) -> None:
+        for editor in list(self.editors):
+            editor.save_now()
+            editor.stop_grading()
+        self.exit(return_code=128 + signum)
+
+    async def action_quit(self) -> None:
+        """Quit, once every open editor is saved (or the user, told it cannot be, asks again)."""
+        if all(editor.may_close() for editor in list(self.editors)):
+            for editor in list(self.editors):
+                editor.stop_grading()
+            self.exit()
 
     def on_unmount(self) -> None:
         if "store" in self.__dict__:
@@ -217,5 +246,6 @@ def build_app(
 
 def run_app(data_dir: str | Path | None = None, lang: str | None = None) -> int:
     """Run the app in this terminal; the exit status for the CLI."""
-    result = build_app(data_dir=data_dir, lang=lang).run()
-    return int(result or 0)
+    app = build_app(data_dir=data_dir, lang=lang)
+    result = app.run()
+    return app.return_code or int(result or 0)

@@ -4,6 +4,7 @@ run the visible examples or submit to the hidden checks, graded in a worker thre
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -30,6 +31,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from kata.grader.text import clean_text
+from kata.tui.autosave import RETRY_EVERY, SAVE_EVERY, SaveFailed, write_work
 from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
     from kata.grader.limits import Limits
     from kata.grader.report import CheckResult, Report
 
-#: Seconds of quiet typing before the editor is written to the workspace file.
-AUTOSAVE_DELAY = 0.6
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
 #: The setting that holds when the current timed attempt at a kata started (wall clock).
@@ -102,7 +102,13 @@ class KataScreen(Screen):
         self.saved_text = ""
         self.saved_mtime: float | None = None
         self._save_timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._last_write = 0.0  # time.monotonic() of the last write attempt
+        self.save_error: SaveFailed | None = None  # the disk refused the last write
+        self._leave_warned = False
         self.grader_children = Children()
+        self.grade_idle = threading.Event()  # no grading thread is at work
+        self.grade_idle.set()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,6 +150,7 @@ class KataScreen(Screen):
         return text
 
     def on_mount(self) -> None:
+        self.app.editors.add(self)
         self.refresh_lang()
         self.editor.focus()
         self.set_interval(1.0, self._status)
@@ -169,26 +176,65 @@ class KataScreen(Screen):
 
     @on(TextArea.Changed, "#editor")
     def _edited(self, event: TextArea.Changed) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        if event.text_area.text != self.saved_text:
-            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_now)
+        """Write within SAVE_EVERY seconds of any change, even while typing goes on."""
+        self._leave_warned = False
+        if event.text_area.text == self.saved_text or self._save_timer is not None:
+            return
+        wait = SAVE_EVERY - (time.monotonic() - self._last_write)
+        if wait <= 0:
+            self.save_now()
+        else:
+            self._save_timer = self.set_timer(wait, self.save_now)
 
-    def save_now(self) -> None:
-        """Write the editor to the workspace file (if it changed)."""
+    def save_now(self) -> bool:
+        """Write the editor to the workspace file (if it changed). False when the disk
+        refused: the text stays in the editor, the status line says why, and the write
+        is tried again every RETRY_EVERY seconds."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         text = self.editor.text
-        if text == self.saved_text and self.path.is_file():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".py.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(self.path)
+        if text == self.saved_text and self.save_error is None and self.path.is_file():
+            return True
+        self._last_write = time.monotonic()
+        try:
+            write_work(self.path, text)
+            mtime = self.path.stat().st_mtime
+        except (SaveFailed, OSError) as err:
+            failed = err if isinstance(err, SaveFailed) else SaveFailed(self.path, err)
+            if self.save_error is None:
+                self.notify(self._not_saved(failed), severity="error", timeout=10)
+            self.save_error = failed
+            if self._retry_timer is None:
+                self._retry_timer = self.set_interval(RETRY_EVERY, self.save_now)
+            self._status()
+            return False
         self.saved_text = text
-        self.saved_mtime = self.path.stat().st_mtime
+        self.saved_mtime = mtime
+        if self.save_error is not None:
+            self.save_error = None
+            self.notify(t("saved_again", self.app.lang, file=self.path.name), timeout=4)
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
         self._status()
+        return True
+
+    def _not_saved(self, failed: SaveFailed) -> str:
+        lang = self.app.lang
+        return t("not_saved", lang, file=self.path.name, why=failed.reason(lang), every=RETRY_EVERY)
+
+    def may_close(self) -> bool:
+        """Save; True when nothing would be lost by closing. When the disk refuses, the
+        first call says so and returns False, the next one (the same key again) True."""
+        if self.save_now() or self._leave_warned:
+            return True
+        self._leave_warned = True
+        assert self.save_error is not None
+        lang = self.app.lang
+        why = self.save_error.reason(lang)
+        self.notify(t("unsaved_leave", lang, file=self.path.name, why=why), severity="error", timeout=8)
+        return False
 
     def pick_up_external_edit(self) -> None:
         """Load the file if another editor changed it and nothing here is unsaved."""
@@ -199,7 +245,7 @@ class KataScreen(Screen):
         if mtime == self.saved_mtime:
             return
         editor = self.editor
-        if editor.text != self.saved_text:  # unsaved typing wins; it is saved shortly
+        if editor.text != self.saved_text or self.save_error is not None:  # unsaved typing wins
             return
         text = self.path.read_text(encoding="utf-8", errors="replace")
         self.saved_mtime = mtime
@@ -220,7 +266,7 @@ class KataScreen(Screen):
         self._start(examples=False)
 
     def _start(self, *, examples: bool) -> None:
-        self.save_now()
+        self.save_now()  # the text in the editor is graded, whether the disk took it or not
         self.run_id += 1
         self.grading = True
         self.results = []
@@ -228,14 +274,14 @@ class KataScreen(Screen):
         self._fill_table()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
-        self.grade(self.run_id, examples, self.app.grade_limits)
+        self.grade_idle.clear()
+        self.grade(self.run_id, examples, self.app.grade_limits, self.editor.text.encode("utf-8", "surrogateescape"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="grade")
-    def grade(self, run: int, examples: bool, limits: Limits | None) -> None:
+    def grade(self, run: int, examples: bool, limits: Limits | None, source: bytes) -> None:
         from kata.errors import KataError
         from kata.grader import grade
 
-        source = self.path.read_bytes()
         checks = self.kata.example_checks() if examples else None
         try:
             report = grade(
@@ -245,10 +291,13 @@ class KataScreen(Screen):
                 checks=checks,
                 on_check=lambda result: self.post_message(self.CheckDone(run, result)),
                 spawner=self.grader_children.spawner(lambda: self.run_id == run),
+                raw=source,
             )
         except KataError as err:
             self.post_message(self.GradeDone(run, None, str(err), examples, source))
             return
+        finally:
+            self.grade_idle.set()
         self.post_message(self.GradeDone(run, report, None, examples, source))
 
     @on(CheckDone)
@@ -469,9 +518,14 @@ class KataScreen(Screen):
 
     def action_new_attempt(self) -> None:
         """A timed attempt from the starter; the work so far is kept beside it (.prev)."""
-        self.save_now()
-        if self.path.is_file():
-            self.path.replace(self.path.with_name(self.path.name + ".prev"))
+        if not self.save_now():
+            return  # the disk refuses: keep the work where it is
+        try:
+            if self.path.is_file():
+                self.path.replace(self.path.with_name(self.path.name + ".prev"))
+        except OSError as err:
+            self.notify(self._not_saved(SaveFailed(self.path, err)), severity="error", timeout=8)
+            return
         starter = self.kata.starter_path.read_text(encoding="utf-8")
         self.started = self.now()
         self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), self.started)
@@ -490,13 +544,20 @@ class KataScreen(Screen):
         self._status()
 
     def action_leave(self) -> None:
-        self.save_now()
-        self.app.pop_screen()
+        if self.may_close():
+            self.app.pop_screen()
 
-    def on_unmount(self) -> None:
-        self.save_now()
+    def stop_grading(self) -> None:
+        """End the running grade for good: its children are killed at once, and the
+        grading thread, which then ends within moments, removes its folder."""
         self.run_id += 1
         self.grader_children.kill_all(for_good=True)  # quitting never waits for a running grade
+        self.grade_idle.wait(timeout=10)
+
+    def on_unmount(self) -> None:
+        self.app.editors.discard(self)
+        self.save_now()
+        self.stop_grading()
 
     result_text = ""
     result_class = ""
@@ -516,9 +577,11 @@ class KataScreen(Screen):
         parts = [self.kata.title(self.app.lang), timer]
         if self.result_text:
             parts.append(self.result_text)
-        if self.editor.text == self.saved_text and self.saved_mtime:
+        if self.save_error is not None:
+            parts.insert(0, "⚠ " + self._not_saved(self.save_error))
+        elif self.editor.text == self.saved_text and self.saved_mtime:
             parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         status.update(plain("  ·  ".join(parts)))
         status.set_class(self.result_class == "pass", "pass")
-        status.set_class(self.result_class == "fail", "fail")
+        status.set_class(self.result_class == "fail" or self.save_error is not None, "fail")
         status.set_class(self.result_class == "running", "running")
