@@ -4,6 +4,7 @@ run the visible examples or submit to the hidden checks, graded in a worker thre
 from __future__ import annotations
 
 import hashlib
+import stat
 import threading
 import time
 from pathlib import Path
@@ -239,16 +240,19 @@ class KataScreen(Screen):
     def pick_up_external_edit(self) -> None:
         """Load the file if another editor changed it and nothing here is unsaved."""
         try:
-            mtime = self.path.stat().st_mtime
+            info = self.path.stat()
         except OSError:
             return
-        if mtime == self.saved_mtime:
+        if info.st_mtime == self.saved_mtime or not stat.S_ISREG(info.st_mode):
             return
         editor = self.editor
         if editor.text != self.saved_text or self.save_error is not None:  # unsaved typing wins
             return
-        text = self.path.read_text(encoding="utf-8", errors="replace")
-        self.saved_mtime = mtime
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        self.saved_mtime = info.st_mtime
         if text != editor.text:
             self.saved_text = text
             editor.load_text(text)
