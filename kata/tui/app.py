@@ -101,6 +101,9 @@ class KataApp(App[int]):
         self.banks = tuple(banks)
         self._lang_override = lang
         self.editors: set[KataScreen] = set()  # open kata screens, saved before any exit
+        from kata.tui.grading import WarmPool
+
+        self.warm_pool = WarmPool()  # started when a kata opens, ended when the app ends
 
     # -- shared state ------------------------------------------------------------------
 
@@ -142,6 +145,7 @@ class KataApp(App[int]):
         for editor in list(self.editors):
             editor.save_now()
             editor.stop_grading()
+        self.warm_pool.close()
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
@@ -152,6 +156,7 @@ class KataApp(App[int]):
             self.exit()
 
     def on_unmount(self) -> None:
+        self.warm_pool.close()
         if "store" in self.__dict__:
             self.store.close()
 

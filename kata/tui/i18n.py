@@ -94,6 +94,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "en": "{file} is not saved ({why}). Press the key again to leave anyway, and lose the unsaved text.",
         "zh": "{file} 尚未保存（{why}）。再按一次该键将直接离开，未保存的内容会丢失。",
     },
+    "waiting": {"en": "waiting…", "zh": "等待中…"},
     "hint_label": {"en": "Hint: ", "zh": "提示："},
     "tried": {"en": "Tried", "zh": "调用"},
     "got": {"en": "Got", "zh": "实际"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
+#: The interpreter's thread switch interval while a grade runs (seconds).
+GRADING_SWITCH_INTERVAL = 0.0005
 #: The setting that holds when the current timed attempt at a kata started (wall clock).
 ATTEMPT_SETTING = "attempt-started:{}"
 
@@ -96,6 +100,7 @@ class KataScreen(Screen):
         self.hints = 0
         self.started: float | None = None  # when the timed attempt started; None: untimed
         self.results: list[CheckResult] = []  # this run's checks so far, as the grader gave them
+        self.pending: list[str] = []  # the ids of the checks this run will report, in order
         self.report: Report | None = None
         self.time_limit_s = self.kata.time_limit * 60.0
         self.run_id = 0
@@ -152,6 +157,7 @@ class KataScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.editors.add(self)
+        self.app.warm_pool.warm()
         self.refresh_lang()
         self.editor.focus()
         self.set_interval(1.0, self._status)
@@ -275,6 +281,10 @@ class KataScreen(Screen):
         self.grading = True
         self.results = []
         self.report = None
+        # A row per check from the start, filled in as each is judged: the table keeps its
+        # height, so a result redraws one row, not the whole screen.
+        checks = self.kata.example_checks() if examples else self.kata.checks
+        self.pending = [check.id for check in checks]
         self._fill_table()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
@@ -287,20 +297,27 @@ class KataScreen(Screen):
         from kata.grader import grade
 
         checks = self.kata.example_checks() if examples else None
+        # The grading thread waits on its child's pipes many times a check; each time it
+        # wakes it needs the interpreter's lock, which the UI thread would otherwise hold
+        # for up to the default 5 ms switch interval.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(GRADING_SWITCH_INTERVAL)
         try:
-            report = grade(
-                self.path,
-                self.kata,
-                limits=limits,
-                checks=checks,
-                on_check=lambda result: self.post_message(self.CheckDone(run, result)),
-                spawner=self.grader_children.spawner(lambda: self.run_id == run),
-                raw=source,
-            )
+            with self.app.warm_pool.pool().slot() as warm:
+                report = grade(
+                    self.path,
+                    self.kata,
+                    limits=limits,
+                    checks=checks,
+                    on_check=lambda result: self.post_message(self.CheckDone(run, result)),
+                    spawner=self.grader_children.spawner(lambda: self.run_id == run, warm),
+                    raw=source,
+                )
         except KataError as err:
             self.post_message(self.GradeDone(run, None, str(err), examples, source))
             return
         finally:
+            sys.setswitchinterval(switch)
             self.grade_idle.set()
         self.post_message(self.GradeDone(run, report, None, examples, source))
 
@@ -309,9 +326,13 @@ class KataScreen(Screen):
         if event.run != self.run_id or not self.grading:
             return
         self.results.append(event.result)
-        self._add_row(event.result)
-        if len(self.results) == 1:
-            self._show_details(0)
+        row = len(self.results) - 1
+        table = self.query_one("#checks", DataTable)
+        if row < table.row_count and self.pending[row] == event.result.id:
+            for column, value in enumerate(self._row(event.result)):
+                table.update_cell_at(Coordinate(row, column), value)
+        else:  # not in the order announced: draw the table again
+            self._fill_table()
 
     @on(GradeDone)
     def _grade_done(self, event: GradeDone) -> None:
@@ -322,10 +343,13 @@ class KataScreen(Screen):
         lang = self.app.lang
         report = event.report
         if report is None:
+            self.pending = []
+            self._fill_table()
             self._set_result("fail", event.error or "")
             return
         self.report = report
         self.results = list(report.checks)  # the final word, also on checks not streamed
+        self.pending = []
         self._fill_table()
         self._show_first_failure()
         elapsed = None if self.started is None else max(0.0, self.now() - self.started)
@@ -385,11 +409,9 @@ class KataScreen(Screen):
 
     # -- what the grader said ------------------------------------------------------------
 
-    def _add_row(self, result: CheckResult) -> None:
+    def _row(self, result: CheckResult) -> tuple[str, str, Text]:
         local = result.in_lang(self.app.lang)
-        self.query_one("#checks", DataTable).add_row(
-            STATUS_MARK.get(local.status, local.status), local.id, plain(summary_line(local, self.app.lang))
-        )
+        return STATUS_MARK.get(local.status, local.status), local.id, plain(summary_line(local, self.app.lang))
 
     def _fill_table(self) -> None:
         """The check table, from this run's results, in the app's language."""
@@ -399,7 +421,9 @@ class KataScreen(Screen):
         lang = self.app.lang
         table.add_columns("", t("col_check", lang), t("col_message", lang))
         for result in self.results:
-            self._add_row(result)
+            table.add_row(*self._row(result))
+        for check_id in self.pending[len(self.results):]:
+            table.add_row("…", check_id, Text(t("waiting", lang), style="dim"))
         if self.results:
             table.move_cursor(row=min(cursor, len(self.results) - 1))
             self._show_details(table.cursor_row)
@@ -464,6 +488,8 @@ class KataScreen(Screen):
             return
         self.grading = False
         self.grader_children.kill_all()
+        self.pending = []
+        self._fill_table()
         message = t("grade_crashed", self.app.lang, error=f"{type(event.worker.error).__name__}: {event.worker.error}")
         self._set_result("fail", message)
         self._buttons()
@@ -478,6 +504,8 @@ class KataScreen(Screen):
         self.grading = False
         self.grader_children.kill_all()  # the grade then ends at once; its result is discarded
         self.workers.cancel_group(self, "grade")
+        self.pending = []
+        self._fill_table()
         self._set_result("fail", t("cancelled", self.app.lang))
         self._buttons()
 
