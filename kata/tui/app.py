@@ -124,6 +124,7 @@ class KataApp(App[int]):
         saved_lang = self.store.get_setting("lang", "en")
         lang = self._lang_override or saved_lang
         self.set_reactive(KataApp.lang, lang if lang in LANGS else "en")
+        self.sub_title = t("subtitle", self.lang)
         theme = self.store.get_setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -167,6 +168,7 @@ class KataApp(App[int]):
 
     def watch_lang(self, lang: str) -> None:
         self.store.set_setting("lang", lang)
+        self.sub_title = t("subtitle", lang)
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_lang", None)
             if refresh is not None:
@@ -189,29 +191,20 @@ class KataApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
         yield from super().get_system_commands(screen)
+        lang = self.lang
         for area in AREAS:
-            yield SystemCommand(
-                f"{t(area, self.lang)}", f"Go to {area}", lambda a=area: self.action_area(a)
-            )
-        for mode, title in [
-            ("practice", "Quiz: new practice"),
-            ("exam", "Quiz: new exam"),
-            ("retry-wrong", "Quiz: retry the missed questions"),
-        ]:
-            yield SystemCommand(title, f"Start a {mode} session", lambda m=mode: self._quiz(m))
-        yield SystemCommand(
-            "Quiz: choose the banks", "Pick the banks a quiz draws from", lambda: self._quiz(None)
-        )
-        yield SystemCommand(
-            "Language: English / 中文", "Switch the language", self.action_toggle_lang
-        )
-        yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
+            yield SystemCommand(t(area, lang), t("cmd_go", lang, area=t(area, lang)), lambda a=area: self.action_area(a))
+        for mode, key in [("practice", "cmd_practice"), ("exam", "cmd_exam"), ("retry-wrong", "cmd_retry")]:
+            yield SystemCommand(t(key, lang), t(key + "_help", lang), lambda m=mode: self._quiz(m))
+        yield SystemCommand(t("cmd_banks", lang), t("cmd_banks_help", lang), lambda: self._quiz(None))
+        yield SystemCommand("Language: English / 中文", t("cmd_lang_help", lang), self.action_toggle_lang)
+        yield SystemCommand(t("cmd_theme", lang), t("cmd_theme_help", lang), self.action_next_theme)
         from kata.exercises import catalog
 
         for kata in catalog().values():
             yield SystemCommand(
-                f"Kata: {kata.title(self.lang)}",
-                f"Open the {kata.id} kata",
+                f"{t('kata', lang)}: {kata.title(lang)}",
+                t("cmd_kata_help", lang, id=kata.id),
                 lambda k=kata.id: self.open_kata(k),
             )
 

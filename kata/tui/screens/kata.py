@@ -37,6 +37,7 @@ from kata.grader.text import clean_text
 from kata.tui.autosave import RETRY_EVERY, SAVE_EVERY, SaveFailed, write_work
 from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
+from kata.tui.widgets.editor import CodeEditor
 from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class KataScreen(Screen):
                     with VerticalScroll(id="details"):
                         yield Static("", id="details-body")
             with Vertical(id="work"):
-                self.editor = TextArea.code_editor(
+                self.editor = CodeEditor.code_editor(
                     self._initial_text(), language="python", id="editor"
                 )
                 yield self.editor
@@ -405,7 +406,21 @@ class KataScreen(Screen):
             lines.append(t("passes", lang, passes=best.passes, attempts=best.attempts))
         lines.append(f"## {t('solution', lang)}")
         solution = self.kata.solution_path.read_text(encoding="utf-8")
-        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, t("close", lang)))
+        from kata.exercises import catalog
+
+        ids = list(catalog())
+        after = ids[ids.index(self.kata.id) + 1 :] if self.kata.id in ids else []
+        labels = {"close": t("close", lang), "next": f"{t('next_kata', lang)} (n)",
+                  "again": f"{t('again_timed', lang)} (a)"}
+
+        def chosen(choice: str | None) -> None:
+            if choice == "again":
+                self.action_new_attempt()
+            elif choice == "next" and after:
+                self.app.pop_screen()
+                self.app.open_kata(after[0])
+
+        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, labels, has_next=bool(after)), chosen)
 
     # -- what the grader said ------------------------------------------------------------
 

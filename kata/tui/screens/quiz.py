@@ -194,10 +194,11 @@ class QuizScreen(SessionActions, Screen):
         if view.presented is not result.presented or view.lang != self.app.lang:
             view.show(result.presented, self.app.lang)
         view.freeze(result.grade)
-        self.query_one("#feedback", Markdown).update(
-            feedback_markdown(result.presented, result.grade, self.app.lang)
-        )
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.update(feedback_markdown(result.presented, result.grade, self.app.lang))
         self.query_one("#quiz-body").focus()
+        # below the fold on a small terminal: bring the verdict into view once it is drawn
+        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
         self._status()
         self.refresh_bindings()
 
@@ -224,8 +225,9 @@ class QuizScreen(SessionActions, Screen):
         parts = [
             t(session.mode.value if session.mode is not Mode.RETRY_WRONG else "retry", lang),
             f"{number}/{total}",
-            f"{t('score', lang)} {session.score:g}/{answered}",
         ]
+        if session.mode.shows_feedback or session.finished:  # an exam gives nothing away
+            parts.append(f"{t('score', lang)} {round(session.score, 2):g}/{answered}")
         left = session.time_left()
         if left is not None:
             parts.append(f"⏱ {t('time_left', lang)} {clock(left)}")
