@@ -173,6 +173,7 @@ class KataApp(App[int]):
             refresh = getattr(screen, "refresh_lang", None)
             if refresh is not None:
                 refresh()
+            screen.refresh_bindings()  # the footer, in the new language
 
     def action_next_theme(self) -> None:
         names = [name for name in THEMES if name in self.available_themes]

@@ -98,3 +98,15 @@ async def test_the_header_and_the_palette_speak_chinese(make_app):
         await pilot.press("f2")
         await pilot.pause()
         assert app.sub_title == "ML interview dojo"
+
+
+async def test_the_footer_speaks_chinese(make_app):
+    app = make_app(lang="zh")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_kata(app, pilot)
+        words = {active.binding.description for active in screen.active_bindings.values()}
+        assert {"提交", "运行示例", "退出"} <= words and "Submit" not in words
+        await pilot.press("f2")
+        await pilot.pause()
+        words = {active.binding.description for active in screen.active_bindings.values()}
+        assert "Submit" in words

@@ -33,6 +33,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
+from kata.tui.local_keys import LocalKeys
 from kata.grader.text import clean_text
 from kata.tui.autosave import RETRY_EVERY, SAVE_EVERY, SaveFailed, write_work
 from kata.tui.grading import Children
@@ -58,7 +59,7 @@ def plain(text: str) -> Text:
     return Text(clean_text(text, 20000))
 
 
-class KataScreen(Screen):
+class KataScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", id="run"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from kata.tui.local_keys import LocalKeys
 from kata.errors import KataError
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Selection, Session
 from kata.tui.i18n import clock, t
@@ -27,7 +28,7 @@ EXAM_SECONDS = 10 * 60
 #: The store setting that remembers the banks a quiz draws from.
 BANKS_SETTING = "quiz.banks"
 
-class QuizScreen(SessionActions, Screen):
+class QuizScreen(LocalKeys, SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
