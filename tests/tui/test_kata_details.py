@@ -156,8 +156,7 @@ async def test_an_attempts_clock_survives_closing_the_screen_and_restarting(make
     again = make_app()
     async with again.run_test(size=SMALL) as pilot:
         screen = await open_kata(again, pilot)
-        screen._status()
-        assert "⏱ 5:00" in str(screen.query_one("#kata-status").content)
+        await wait_for(pilot, lambda: "⏱ 5:00" in str(screen.query_one("#kata-status").content), "the clock")
         await set_code(screen, pilot, SOLUTION)
         clock.now += 60
         await pilot.press("ctrl+s")

@@ -32,13 +32,18 @@ def long_multi(app):
     return replace(question, choices=choices)
 
 
+async def start_long_multi(app, pilot):
+    screen = await open_quiz(app, pilot)
+    question = long_multi(app)
+    screen.begin(Session([question], mode=Mode.PRACTICE, store=app.store, seed=7))
+    await pilot.pause()
+    return screen, question
+
+
 async def test_ticks_match_the_picks_when_options_wrap_at_80_columns(make_app):
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_quiz(app, pilot)
-        question = long_multi(app)
-        screen.begin(Session([question], mode=Mode.PRACTICE, store=app.store, seed=7))
-        await pilot.pause()
+        screen, question = await start_long_multi(app, pilot)
         await pilot.press("2", "4")
         await pilot.pause()
         options = screen.query_one(".multi", OptionList)
@@ -53,25 +58,22 @@ async def test_ticks_match_the_picks_when_options_wrap_at_80_columns(make_app):
         assert screen.query_one("#question").ticked == {1, 3}
 
 
-async def test_an_empty_multi_answer_is_not_taken(make_app):
+async def test_an_empty_multi_answer_is_not_taken(make_app, monkeypatch):
     app = make_app()
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **kwargs: said.append(str(message)))
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_quiz(app, pilot)
-        screen.begin(Session([long_multi(app)], mode=Mode.PRACTICE, store=app.store, seed=7))
-        await pilot.pause()
+        screen, _ = await start_long_multi(app, pilot)
         await pilot.press("s")
         await pilot.pause()
         assert screen.last is None and app.store.answers() == []
-        assert any(t("tick_one", "en") in str(n.message) for n in app._notifications)
+        assert t("tick_one", "en") in said
 
 
 async def test_feedback_marks_right_wrong_and_missed_options(make_app):
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
-        screen = await open_quiz(app, pilot)
-        question = long_multi(app)
-        screen.begin(Session([question], mode=Mode.PRACTICE, store=app.store, seed=7))
-        await pilot.pause()
+        screen, question = await start_long_multi(app, pilot)
         presented = screen.session.current
         right = sorted(question.correct_indices)
         wrong = next(i for i in range(len(question.choices)) if i not in question.correct_indices)

@@ -18,13 +18,19 @@ from tests.tui.test_quiz import keys_for, open_quiz
 SMALL = (80, 24)
 
 
+async def passed(app, pilot) -> KataScreen:
+    """The kata screen after a passing submission (the pass dialog is open)."""
+    screen = await open_kata(app, pilot)
+    await set_code(screen, pilot, (solutions_dir() / "softmax.py").read_text())
+    await pilot.press("ctrl+s")
+    await graded(app, pilot)
+    return screen
+
+
 async def test_the_pass_dialog_at_80x24_shows_the_solution_and_goes_to_the_next_kata(make_app):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_kata(app, pilot)
-        await set_code(screen, pilot, (solutions_dir() / "softmax.py").read_text())
-        await pilot.press("ctrl+s")
-        await graded(app, pilot)
+        screen = await passed(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, ResultDialog)
         solution = dialog.query_one("#result-solution", TextArea)
@@ -40,10 +46,7 @@ async def test_the_pass_dialog_at_80x24_shows_the_solution_and_goes_to_the_next_
 async def test_again_from_the_pass_dialog_starts_a_timed_attempt_from_the_starter(make_app):
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_kata(app, pilot)
-        await set_code(screen, pilot, (solutions_dir() / "softmax.py").read_text())
-        await pilot.press("ctrl+s")
-        await graded(app, pilot)
+        screen = await passed(app, pilot)
         assert screen.started is None  # the timed attempt is over
         await pilot.press("a")
         await wait_for(pilot, lambda: app.screen is screen and screen.started is not None, "a new attempt")
