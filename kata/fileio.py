@@ -24,13 +24,15 @@ MIN_FREE_BYTES = 1 << 20
 class OutputError(KataError):
     """A file kata was asked to write cannot be written (full disk, read-only, a folder).
     Found before any work (``check_writable``, a path that is wrong): a usage error;
-    found while writing the result: exit status 3."""
+    found while writing the result: exit status 3. ``cause`` is the operating system's
+    refusal (None when the path itself is wrong), for a face that words it itself."""
 
     exit_code = EXIT_INTERNAL
 
-    def __init__(self, message: str, exit_code: int = EXIT_INTERNAL) -> None:
+    def __init__(self, message: str, exit_code: int = EXIT_INTERNAL, cause: OSError | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.cause = cause
 
 
 def _why(err: OSError) -> str:
@@ -108,7 +110,7 @@ def atomic_write(path: Path, data: bytes, *, label: str = "") -> None:
             os.replace(tmp, path)
         _sync_folder(path.parent)
     except OSError as err:
-        raise OutputError(f"cannot write {label} {path}: {_why(err)}") from None
+        raise OutputError(f"cannot write {label} {path}: {_why(err)}", cause=err) from None
 
 
 def check_writable(path: Path, *, label: str = "", need: int = MIN_FREE_BYTES) -> None:

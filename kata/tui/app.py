@@ -3,6 +3,8 @@ top-level areas, language and theme remembered in the store's settings."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +19,7 @@ from kata.tui.i18n import t
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
+    from kata.tui.screens.kata import KataScreen
     from kata.quiz import Catalog
     from kata.store import Store
 
@@ -97,6 +100,10 @@ class KataApp(App[int]):
         self.data_dir = str(data_dir) if data_dir is not None else None
         self.banks = tuple(banks)
         self._lang_override = lang
+        self.editors: set[KataScreen] = set()  # open kata screens, saved before any exit
+        from kata.tui.grading import WarmPool
+
+        self.warm_pool = WarmPool()  # started when a kata opens, ended when the app ends
 
     # -- shared state ------------------------------------------------------------------
 
@@ -117,12 +124,40 @@ class KataApp(App[int]):
         saved_lang = self.store.get_setting("lang", "en")
         lang = self._lang_override or saved_lang
         self.set_reactive(KataApp.lang, lang if lang in LANGS else "en")
+        self.sub_title = t("subtitle", self.lang)
         theme = self.store.get_setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._themes_ready = True
+        if not self.is_headless:
+            self._catch_signals()
+
+    # -- leaving -----------------------------------------------------------------------
+
+    def _catch_signals(self) -> None:
+        """SIGTERM and SIGHUP (a closed terminal) save every editor, end any grading and
+        exit with 128 + the signal; one that was ignored when kata started stays ignored."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) is not signal.SIG_IGN:
+                loop.add_signal_handler(sig, self.stop_by_signal, sig)
+
+    def stop_by_signal(self, signum: int) -> None:
+        for editor in list(self.editors):
+            editor.save_now()
+            editor.stop_grading()
+        self.warm_pool.close()
+        self.exit(return_code=128 + signum)
+
+    async def action_quit(self) -> None:
+        """Quit, once every open editor is saved (or the user, told it cannot be, asks again)."""
+        if all(editor.may_close() for editor in list(self.editors)):
+            for editor in list(self.editors):
+                editor.stop_grading()
+            self.exit()
 
     def on_unmount(self) -> None:
+        self.warm_pool.close()
         if "store" in self.__dict__:
             self.store.close()
 
@@ -133,10 +168,12 @@ class KataApp(App[int]):
 
     def watch_lang(self, lang: str) -> None:
         self.store.set_setting("lang", lang)
+        self.sub_title = t("subtitle", lang)
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_lang", None)
             if refresh is not None:
                 refresh()
+            screen.refresh_bindings()  # the footer, in the new language
 
     def action_next_theme(self) -> None:
         names = [name for name in THEMES if name in self.available_themes]
@@ -155,29 +192,20 @@ class KataApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
         yield from super().get_system_commands(screen)
+        lang = self.lang
         for area in AREAS:
-            yield SystemCommand(
-                f"{t(area, self.lang)}", f"Go to {area}", lambda a=area: self.action_area(a)
-            )
-        for mode, title in [
-            ("practice", "Quiz: new practice"),
-            ("exam", "Quiz: new exam"),
-            ("retry-wrong", "Quiz: retry the missed questions"),
-        ]:
-            yield SystemCommand(title, f"Start a {mode} session", lambda m=mode: self._quiz(m))
-        yield SystemCommand(
-            "Quiz: choose the banks", "Pick the banks a quiz draws from", lambda: self._quiz(None)
-        )
-        yield SystemCommand(
-            "Language: English / 中文", "Switch the language", self.action_toggle_lang
-        )
-        yield SystemCommand("Next theme", "Cycle through a few themes", self.action_next_theme)
+            yield SystemCommand(t(area, lang), t("cmd_go", lang, area=t(area, lang)), lambda a=area: self.action_area(a))
+        for mode, key in [("practice", "cmd_practice"), ("exam", "cmd_exam"), ("retry-wrong", "cmd_retry")]:
+            yield SystemCommand(t(key, lang), t(key + "_help", lang), lambda m=mode: self._quiz(m))
+        yield SystemCommand(t("cmd_banks", lang), t("cmd_banks_help", lang), lambda: self._quiz(None))
+        yield SystemCommand("Language: English / 中文", t("cmd_lang_help", lang), self.action_toggle_lang)
+        yield SystemCommand(t("cmd_theme", lang), t("cmd_theme_help", lang), self.action_next_theme)
         from kata.exercises import catalog
 
         for kata in catalog().values():
             yield SystemCommand(
-                f"Kata: {kata.title(self.lang)}",
-                f"Open the {kata.id} kata",
+                f"{t('kata', lang)}: {kata.title(lang)}",
+                t("cmd_kata_help", lang, id=kata.id),
                 lambda k=kata.id: self.open_kata(k),
             )
 
@@ -217,5 +245,6 @@ def build_app(
 
 def run_app(data_dir: str | Path | None = None, lang: str | None = None) -> int:
     """Run the app in this terminal; the exit status for the CLI."""
-    result = build_app(data_dir=data_dir, lang=lang).run()
-    return int(result or 0)
+    app = build_app(data_dir=data_dir, lang=lang)
+    result = app.run()
+    return app.return_code or int(result or 0)

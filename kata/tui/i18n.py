@@ -68,6 +68,76 @@ _WORDS: dict[str, dict[str, str]] = {
     "reloaded": {"en": "reloaded from disk", "zh": "已从磁盘重新载入"},
     "passed": {"en": "Passed {p}/{t} in {time}", "zh": "通过 {p}/{t}，用时 {time}"},
     "failed": {"en": "{p}/{t} checks passed", "zh": "通过 {p}/{t} 项检查"},
+    "status_pass": {"en": "passed", "zh": "通过"},
+    "status_fail": {"en": "failed", "zh": "未通过"},
+    "status_error": {"en": "error", "zh": "出错"},
+    "status_timeout": {"en": "time limit", "zh": "超时"},
+    "status_memory": {"en": "memory limit", "zh": "内存超限"},
+    "status_skipped": {"en": "skipped", "zh": "已跳过"},
+    "true": {"en": "True", "zh": "对"},
+    "false": {"en": "False", "zh": "错"},
+    "missed": {"en": "missed", "zh": "漏选"},
+    "missed_options": {"en": "Correct but not picked", "zh": "漏选的正确选项"},
+    "tick_one": {"en": "Tick at least one option (1-9 or Enter), then submit.", "zh": "请至少勾选一个选项（1-9 或回车），再提交。"},
+    "why_disk_full": {"en": "the disk is full", "zh": "磁盘已满"},
+    "why_quota": {"en": "the disk quota is used up", "zh": "磁盘配额已用完"},
+    "why_read_only": {"en": "the file system is read-only", "zh": "文件系统是只读的"},
+    "why_denied": {"en": "permission denied", "zh": "没有写入权限"},
+    "why_folder": {"en": "a folder is in the way", "zh": "该位置是一个文件夹"},
+    "why_no_folder": {"en": "its folder cannot be made", "zh": "无法创建它所在的文件夹"},
+    "not_saved": {
+        "en": "{file} NOT saved ({why}): your text is kept here; trying again every {every:g} s",
+        "zh": "{file} 未能保存（{why}）：代码仍保留在编辑器中；每 {every:g} 秒重试一次",
+    },
+    "saved_again": {"en": "{file} saved again", "zh": "{file} 已重新保存"},
+    "unsaved_leave": {
+        "en": "{file} is not saved ({why}). Press the key again to leave anyway, and lose the unsaved text.",
+        "zh": "{file} 尚未保存（{why}）。再按一次该键将直接离开，未保存的内容会丢失。",
+    },
+    "waiting": {"en": "waiting…", "zh": "等待中…"},
+    "next_kata": {"en": "Next kata", "zh": "下一道练习题"},
+    "again_timed": {"en": "Again, timed", "zh": "计时重做"},
+    "subtitle": {"en": "ML interview dojo", "zh": "机器学习面试道场"},
+    "cmd_go": {"en": "Go to {area}", "zh": "前往{area}"},
+    "cmd_practice": {"en": "Quiz: new practice", "zh": "测验：新的练习"},
+    "cmd_practice_help": {"en": "Start a practice session", "zh": "开始一次练习"},
+    "cmd_exam": {"en": "Quiz: new exam", "zh": "测验：新的考试"},
+    "cmd_exam_help": {"en": "Start a timed exam", "zh": "开始一次限时考试"},
+    "cmd_retry": {"en": "Quiz: retry the missed questions", "zh": "测验：重做错题"},
+    "cmd_retry_help": {"en": "The questions missed last time", "zh": "上次答错的题目"},
+    "cmd_banks": {"en": "Quiz: choose the banks", "zh": "测验：选择题库"},
+    "cmd_banks_help": {"en": "Pick the banks a quiz draws from", "zh": "选择测验出题的题库"},
+    "cmd_lang_help": {"en": "Switch the language", "zh": "切换语言"},
+    "cmd_theme": {"en": "Next theme", "zh": "下一个主题"},
+    "cmd_theme_help": {"en": "Cycle through a few themes", "zh": "在几个主题之间切换"},
+    "cmd_kata_help": {"en": "Open the {id} kata", "zh": "打开练习题 {id}"},
+    "hint_label": {"en": "Hint: ", "zh": "提示："},
+    "tried": {"en": "Tried", "zh": "调用"},
+    "got": {"en": "Got", "zh": "实际"},
+    "expected": {"en": "Expected", "zh": "期望"},
+    "differs_at": {"en": "first difference at index {index}", "zh": "第一个不同之处在下标 {index}"},
+    "grader_says": {"en": "The grader's message", "zh": "评分器的完整信息"},
+    "all_passed": {"en": "All {n} checks passed.", "zh": "全部 {n} 项检查通过。"},
+    "printed": {"en": "What your code printed", "zh": "你的代码的输出"},
+    "printed_nothing": {"en": "(nothing)", "zh": "（无）"},
+    "statement": {"en": "Statement", "zh": "题目"},
+    "details": {"en": "Details", "zh": "详情"},
+    "col_check": {"en": "check", "zh": "检查项"},
+    "col_message": {"en": "message", "zh": "信息"},
+    "grade_crashed": {
+        "en": "Grading stopped on an unexpected error: {error}",
+        "zh": "评分因意外错误而中止：{error}",
+    },
+    "untimed": {"en": "untimed (^N: timed attempt)", "zh": "未计时（^N：计时重做）"},
+    "not_timed": {
+        "en": "Not timed: this attempt did not start from the starter, so no time is recorded. "
+        "Ctrl+N starts a timed attempt.",
+        "zh": "未计时：这次不是从初始代码开始的，所以不记录用时。按 Ctrl+N 开始一次计时练习。",
+    },
+    "new_attempt_started": {
+        "en": "A timed attempt from the starter; your previous code is in {prev}.",
+        "zh": "已从初始代码开始计时练习；之前的代码保存在 {prev}。",
+    },
     "best": {"en": "Your best", "zh": "你的最佳"},
     "solution": {"en": "Reference solution", "zh": "参考答案"},
     "close": {"en": "Close", "zh": "关闭"},
@@ -96,6 +166,25 @@ _WORDS: dict[str, dict[str, str]] = {
     "picture": {"en": "Picture", "zh": "图解"},
     "picture_hint": {"en": "press `x` to see it drawn in Explore", "zh": "按 `x` 在图解页查看"},
 }
+
+
+#: The footer's key descriptions (the bindings' English words) in the other languages.
+_KEYS: dict[str, dict[str, str]] = {
+    "zh": {
+        "+5 min": "+5 分钟", "Again": "再来", "Back": "返回", "Banks": "题库", "Cancel": "取消",
+        "Close": "关闭", "Details": "详情", "Exam": "考试", "Explore": "图解", "Hint": "提示",
+        "Home": "主页", "Kata": "练习题", "New attempt": "计时重做", "Next kata": "下一道",
+        "Next": "下一题", "Picture": "图解", "Practice": "练习", "Quit": "退出", "Quiz": "测验",
+        "Refresh": "刷新", "Retry missed": "重做错题", "Reveal": "显示答案", "Review": "复习",
+        "Run examples": "运行示例", "Start": "开始", "Stats": "统计", "Submit": "提交",
+        "Theme": "主题", "Undo": "撤销", "Wide statement": "加宽题目", "palette": "命令",
+    },
+}
+
+
+def key_label(description: str, lang: str) -> str:
+    """A key's description in ``lang`` (as it is when there is no translation)."""
+    return _KEYS.get(lang, {}).get(description, description)
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -21,15 +21,16 @@ TIMEOUT = 20.0
 
 
 class Terminal:
-    def __init__(self, tmp_path, home, *, hold: bool = False) -> None:
-        """``hold``: the pane stays after kata exits, to read what it printed."""
+    def __init__(self, tmp_path, home, *, hold: bool = False, env: dict[str, str] | None = None) -> None:
+        """``hold``: the pane stays after kata exits, to read what it printed; ``env``:
+        more of the app's environment (TMPDIR, say)."""
         self.socket = tmp_path / "tmux.sock"  # a server of its own, not the user's
         self.session = "kata"
         self.status_file = tmp_path / "exit-status"
         # The app's whole environment is set here, so nothing of the shell that started
         # pytest (COLUMNS, LINES, TERM, locale, KATA_*) reaches it.
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TERM": "xterm-256color",
-               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "KATA_HOME": str(home)}  # fmt: skip
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "KATA_HOME": str(home), **(env or {})}  # fmt: skip
         command = (
             f"env -i {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} "
             f"{shlex.quote(sys.executable)} -m kata; echo $? > {shlex.quote(str(self.status_file))}"

@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import t
 from kata.tui.widgets.plot import Marker, Series, bar_chart, line_plot
 
@@ -40,7 +41,7 @@ def softmax(logits: tuple[float, ...], temperature: float) -> list[float]:
     return [e / total for e in exps]
 
 
-class ExploreScreen(Screen):
+class ExploreScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,minus", "temperature(-1)", "T −", id="cooler"),
         Binding("right,plus,equals_sign", "temperature(1)", "T +", id="warmer"),

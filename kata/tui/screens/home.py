@@ -13,12 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import t
 
 MENU = ("quiz", "kata", "review", "stats", "explore")
 
 
-class HomeScreen(Screen):
+class HomeScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "app.area('quiz')", "Quiz", show=False),
         Binding("2", "app.area('kata')", "Kata", show=False),

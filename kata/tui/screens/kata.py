@@ -3,6 +3,9 @@ run the visible examples or submit to the hidden checks, graded in a worker thre
 
 from __future__ import annotations
 
+import stat
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -12,24 +15,41 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Header, Markdown, Static, TextArea
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Markdown,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual.worker import Worker, WorkerState
 
+from kata.tui.local_keys import LocalKeys
 from kata.grader.text import clean_text
+from kata.tui.autosave import RETRY_EVERY, SAVE_EVERY, SaveFailed, write_work
 from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
+from kata.tui.widgets.editor import CodeEditor
+from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
     from kata.grader.report import CheckResult, Report
 
-#: Seconds of quiet typing before the editor is written to the workspace file.
-AUTOSAVE_DELAY = 0.6
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
-STATUS_MARK = {"pass": "✓", "fail": "✗", "error": "!", "skipped": "·", "timeout": "⏱"}
+#: The interpreter's thread switch interval while a grade runs (seconds).
+GRADING_SWITCH_INTERVAL = 0.0005
+#: The setting that holds when the current timed attempt at a kata started (wall clock).
+ATTEMPT_SETTING = "attempt-started:{}"
 
 
 def plain(text: str) -> Text:
@@ -38,11 +58,13 @@ def plain(text: str) -> Text:
     return Text(clean_text(text, 20000))
 
 
-class KataScreen(Screen):
+class KataScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", id="run"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
         Binding("ctrl+t", "hint", "Hint", id="hint"),
+        Binding("ctrl+o", "details", "Details", id="details"),
+        Binding("ctrl+n", "new_attempt", "New attempt", id="new-attempt"),
         Binding("f8", "cancel", "Cancel", id="cancel"),
         Binding("f9", "more_time", "+5 min", id="more-time"),
         Binding("f4", "wide", "Wide statement", id="wide"),
@@ -66,8 +88,8 @@ class KataScreen(Screen):
             self.examples = examples
             self.source = source
 
-    #: The attempt's clock (tests pin it).
-    now = staticmethod(time.monotonic)
+    #: The attempt's clock, a wall clock so that an attempt survives a restart (tests pin it).
+    now = staticmethod(time.time)
 
     def __init__(self, kata_id: str) -> None:
         super().__init__()
@@ -77,47 +99,66 @@ class KataScreen(Screen):
         self.kata = get_kata(kata_id)
         self.path: Path = workspace_file(self.kata, self.app.data_dir)
         self.hints = 0
-        self.started = self.now()
+        self.started: float | None = None  # when the timed attempt started; None: untimed
+        self.results: list[CheckResult] = []  # this run's checks so far, as the grader gave them
+        self.pending: list[str] = []  # the ids of the checks this run will report, in order
+        self.report: Report | None = None
         self.time_limit_s = self.kata.time_limit * 60.0
         self.run_id = 0
         self.grading = False
         self.saved_text = ""
         self.saved_mtime: float | None = None
         self._save_timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._last_write = 0.0  # time.monotonic() of the last write attempt
+        self.save_error: SaveFailed | None = None  # the disk refused the last write
+        self._leave_warned = False
         self.grader_children = Children()
+        self.grade_idle = threading.Event()  # no grading thread is at work
+        self.grade_idle.set()
 
     def compose(self) -> ComposeResult:
         yield Header()
         self.status_bar = Static("", id="kata-status", classes="status-line")
         yield self.status_bar
         with Horizontal():
-            with VerticalScroll(id="statement"):
-                yield Markdown("", id="statement-md")
+            with TabbedContent(id="left"):
+                with TabPane("", id="statement-tab"):
+                    with VerticalScroll(id="statement"):
+                        yield Markdown("", id="statement-md")
+                with TabPane("", id="details-tab"):
+                    with VerticalScroll(id="details"):
+                        yield Static("", id="details-body")
             with Vertical(id="work"):
-                self.editor = TextArea.code_editor(
+                self.editor = CodeEditor.code_editor(
                     self._initial_text(), language="python", id="editor"
                 )
                 yield self.editor
                 with Horizontal(id="kata-buttons"):
-                    yield Button("", id="run", variant="default")
-                    yield Button("", id="submit", variant="primary")
-                    yield Button("", id="hint")
-                    yield Button("", id="cancel", variant="error", disabled=True)
+                    yield Button("", id="run", variant="default", compact=True, tooltip="ctrl+r")
+                    yield Button("", id="submit", variant="primary", compact=True, tooltip="ctrl+s")
+                    yield Button("", id="hint", compact=True, tooltip="ctrl+t")
+                    yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
                 yield DataTable(id="checks", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _initial_text(self) -> str:
+        key = ATTEMPT_SETTING.format(self.kata.id)
         if self.path.is_file():
             text = self.path.read_text(encoding="utf-8", errors="replace")
             self.saved_mtime = self.path.stat().st_mtime
-        else:
+            started = self.app.store.get_setting(key)  # a timed attempt goes on; else untimed
+            self.started = float(started) if isinstance(started, (int, float)) else None
+        else:  # the starter: a timed attempt starts now
             text = self.kata.starter_path.read_text(encoding="utf-8")
+            self.started = self.now()
+            self.app.store.set_setting(key, self.started)
         self.saved_text = text
         return text
 
     def on_mount(self) -> None:
-        table = self.query_one("#checks", DataTable)
-        table.add_columns("", "check", "message")
+        self.app.editors.add(self)
+        self.app.warm_pool.warm()
         self.refresh_lang()
         self.editor.focus()
         self.set_interval(1.0, self._status)
@@ -130,50 +171,95 @@ class KataScreen(Screen):
         self.query_one("#statement-md", Markdown).update(
             render_statement(self.kata, lang, hints=self.hints)
         )
-        self.query_one("#run", Button).label = f"{t('run_examples', lang)} (^R)"
-        self.query_one("#submit", Button).label = f"{t('submit', lang)} (^S)"
-        self.query_one("#hint", Button).label = f"{t('hint', lang)} (^T)"
-        self.query_one("#cancel", Button).label = f"{t('cancel', lang)} (F8)"
+        tabs = self.query_one("#left", TabbedContent)
+        tabs.get_tab("statement-tab").label = t("statement", lang)
+        tabs.get_tab("details-tab").label = t("details", lang)
+        self._fill_table()
+        # the keys are in the footer (and the tooltips): the four buttons fit in 48 columns
+        for button, word in (("#run", "run_examples"), ("#submit", "submit"), ("#hint", "hint"), ("#cancel", "cancel")):
+            self.query_one(button, Button).label = t(word, lang)
         self._status()
 
     # -- the workspace file --------------------------------------------------------------
 
     @on(TextArea.Changed, "#editor")
     def _edited(self, event: TextArea.Changed) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        if event.text_area.text != self.saved_text:
-            self._save_timer = self.set_timer(AUTOSAVE_DELAY, self.save_now)
+        """Write within SAVE_EVERY seconds of any change, even while typing goes on."""
+        self._leave_warned = False
+        if event.text_area.text == self.saved_text or self._save_timer is not None:
+            return
+        wait = SAVE_EVERY - (time.monotonic() - self._last_write)
+        if wait <= 0:
+            self.save_now()
+        else:
+            self._save_timer = self.set_timer(wait, self.save_now)
 
-    def save_now(self) -> None:
-        """Write the editor to the workspace file (if it changed)."""
+    def save_now(self) -> bool:
+        """Write the editor to the workspace file (if it changed). False when the disk
+        refused: the text stays in the editor, the status line says why, and the write
+        is tried again every RETRY_EVERY seconds."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         text = self.editor.text
-        if text == self.saved_text and self.path.is_file():
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".py.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(self.path)
+        if text == self.saved_text and self.save_error is None and self.path.is_file():
+            return True
+        self._last_write = time.monotonic()
+        try:
+            write_work(self.path, text)
+            mtime = self.path.stat().st_mtime
+        except (SaveFailed, OSError) as err:
+            failed = err if isinstance(err, SaveFailed) else SaveFailed(self.path, err)
+            if self.save_error is None:
+                self.notify(self._not_saved(failed), severity="error", timeout=10)
+            self.save_error = failed
+            if self._retry_timer is None:
+                self._retry_timer = self.set_interval(RETRY_EVERY, self.save_now)
+            self._status()
+            return False
         self.saved_text = text
-        self.saved_mtime = self.path.stat().st_mtime
+        self.saved_mtime = mtime
+        if self.save_error is not None:
+            self.save_error = None
+            self.notify(t("saved_again", self.app.lang, file=self.path.name), timeout=4)
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
         self._status()
+        return True
+
+    def _not_saved(self, failed: SaveFailed) -> str:
+        lang = self.app.lang
+        return t("not_saved", lang, file=self.path.name, why=failed.reason(lang), every=RETRY_EVERY)
+
+    def may_close(self) -> bool:
+        """Save; True when nothing would be lost by closing. When the disk refuses, the
+        first call says so and returns False, the next one (the same key again) True."""
+        if self.save_now() or self._leave_warned:
+            return True
+        self._leave_warned = True
+        assert self.save_error is not None
+        lang = self.app.lang
+        why = self.save_error.reason(lang)
+        self.notify(t("unsaved_leave", lang, file=self.path.name, why=why), severity="error", timeout=8)
+        return False
 
     def pick_up_external_edit(self) -> None:
         """Load the file if another editor changed it and nothing here is unsaved."""
         try:
-            mtime = self.path.stat().st_mtime
+            info = self.path.stat()
         except OSError:
             return
-        if mtime == self.saved_mtime:
+        if info.st_mtime == self.saved_mtime or not stat.S_ISREG(info.st_mode):
             return
         editor = self.editor
-        if editor.text != self.saved_text:  # unsaved typing wins; it is saved shortly
+        if editor.text != self.saved_text or self.save_error is not None:  # unsaved typing wins
             return
-        text = self.path.read_text(encoding="utf-8", errors="replace")
-        self.saved_mtime = mtime
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        self.saved_mtime = info.st_mtime
         if text != editor.text:
             self.saved_text = text
             editor.load_text(text)
@@ -191,45 +277,63 @@ class KataScreen(Screen):
         self._start(examples=False)
 
     def _start(self, *, examples: bool) -> None:
-        self.save_now()
+        self.save_now()  # the text in the editor is graded, whether the disk took it or not
         self.run_id += 1
         self.grading = True
-        self.query_one("#checks", DataTable).clear()
+        self.results = []
+        self.report = None
+        # A row per check from the start, filled in as each is judged: the table keeps its
+        # height, so a result redraws one row, not the whole screen.
+        checks = self.kata.example_checks() if examples else self.kata.checks
+        self.pending = [check.id for check in checks]
+        self._fill_table()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
-        self.grade(self.run_id, examples, self.app.grade_limits)
+        self.grade_idle.clear()
+        self.grade(self.run_id, examples, self.app.grade_limits, self.editor.text.encode("utf-8", "surrogateescape"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="grade")
-    def grade(self, run: int, examples: bool, limits: Limits | None) -> None:
+    def grade(self, run: int, examples: bool, limits: Limits | None, source: bytes) -> None:
         from kata.errors import KataError
         from kata.grader import grade
 
-        source = self.path.read_bytes()
         checks = self.kata.example_checks() if examples else None
+        # The grading thread waits on its child's pipes many times a check; each time it
+        # wakes it needs the interpreter's lock, which the UI thread would otherwise hold
+        # for up to the default 5 ms switch interval.
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(GRADING_SWITCH_INTERVAL)
         try:
-            report = grade(
-                self.path,
-                self.kata,
-                limits=limits,
-                checks=checks,
-                on_check=lambda result: self.post_message(self.CheckDone(run, result)),
-                spawner=self.grader_children.spawner(lambda: self.run_id == run),
-            )
+            with self.app.warm_pool.pool().slot() as warm:
+                report = grade(
+                    self.path,
+                    self.kata,
+                    limits=limits,
+                    checks=checks,
+                    on_check=lambda result: self.post_message(self.CheckDone(run, result)),
+                    spawner=self.grader_children.spawner(lambda: self.run_id == run, warm),
+                    raw=source,
+                )
         except KataError as err:
             self.post_message(self.GradeDone(run, None, str(err), examples, source))
             return
+        finally:
+            sys.setswitchinterval(switch)
+            self.grade_idle.set()
         self.post_message(self.GradeDone(run, report, None, examples, source))
 
     @on(CheckDone)
     def _check_done(self, event: CheckDone) -> None:
         if event.run != self.run_id or not self.grading:
             return
-        result = event.result
-        self.query_one("#checks", DataTable).add_row(
-            STATUS_MARK.get(result.status, result.status),
-            result.id,
-            plain(result.message or result.status),
-        )
+        self.results.append(event.result)
+        row = len(self.results) - 1
+        table = self.query_one("#checks", DataTable)
+        if row < table.row_count and self.pending[row] == event.result.id:
+            for column, value in enumerate(self._row(event.result)):
+                table.update_cell_at(Coordinate(row, column), value)
+        else:  # not in the order announced: draw the table again
+            self._fill_table()
 
     @on(GradeDone)
     def _grade_done(self, event: GradeDone) -> None:
@@ -240,25 +344,23 @@ class KataScreen(Screen):
         lang = self.app.lang
         report = event.report
         if report is None:
+            self.pending = []
+            self._fill_table()
             self._set_result("fail", event.error or "")
             return
-        table = self.query_one("#checks", DataTable)
-        if table.row_count != len(report.checks):  # checks not streamed (skipped, error)
-            table.clear()
-            for result in report.checks:
-                table.add_row(
-                    STATUS_MARK.get(result.status, result.status),
-                    result.id,
-                    plain(result.message or result.status),
-                )
-        elapsed = self.now() - self.started
+        self.report = report
+        self.results = list(report.checks)  # the final word, also on checks not streamed
+        self.pending = []
+        self._fill_table()
+        self._show_first_failure()
+        elapsed = None if self.started is None else max(0.0, self.now() - self.started)
         total = len(report.checks)
         if report.error is not None:
-            self._set_result("fail", f"{report.error.kind}: {report.error.message}")
+            error = report.error.in_lang(lang)
+            self._set_result("fail", f"{error.kind}: {error.message.partition(chr(10))[0]}")
         elif report.status == "pass":
-            self._set_result(
-                "pass", t("passed", lang, p=report.passed, t=total, time=clock(elapsed))
-            )
+            taken = clock(elapsed) if elapsed is not None else t("untimed", lang)
+            self._set_result("pass", t("passed", lang, p=report.passed, t=total, time=taken))
         else:
             self._set_result("fail", t("failed", lang, p=report.passed, t=total))
         if event.examples:
@@ -267,18 +369,24 @@ class KataScreen(Screen):
         previous_best = before.best_elapsed_s if before is not None else None
         self.app.store.record_graded(report, event.source, elapsed_s=elapsed)
         if report.status == "pass":
+            if self.started is not None:  # the timed attempt is over; the next one is untimed
+                self.started = None
+                self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), None)
             self._show_pass(elapsed, previous_best)
 
-    def _show_pass(self, elapsed: float, previous_best: float | None) -> None:
+    def _show_pass(self, elapsed: float | None, previous_best: float | None) -> None:
         from kata.tui.screens.kata_result import ResultDialog
 
         lang = self.app.lang
         best = self.app.store.kata_bests().get(self.kata.id)
-        lines = [
-            f"# ✓ {self.kata.title(lang)}",
-            f"**{t('time', lang)}:** {clock(elapsed)} / {self.kata.time_limit} min",
-        ]
-        if previous_best is None or elapsed < previous_best:
+        lines = [f"# ✓ {self.kata.title(lang)}"]
+        if elapsed is None:
+            lines.append(t("not_timed", lang))
+        else:
+            lines.append(f"**{t('time', lang)}:** {clock(elapsed)} / {self.kata.time_limit} min")
+        if elapsed is None:
+            pass
+        elif previous_best is None or elapsed < previous_best:
             lines.append(f"**{t('new_best', lang)}**")
         else:
             lines.append(
@@ -288,7 +396,109 @@ class KataScreen(Screen):
             lines.append(t("passes", lang, passes=best.passes, attempts=best.attempts))
         lines.append(f"## {t('solution', lang)}")
         solution = self.kata.solution_path.read_text(encoding="utf-8")
-        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, t("close", lang)))
+        from kata.exercises import catalog
+
+        ids = list(catalog())
+        after = ids[ids.index(self.kata.id) + 1 :] if self.kata.id in ids else []
+        labels = {"close": t("close", lang), "next": f"{t('next_kata', lang)} (n)",
+                  "again": f"{t('again_timed', lang)} (a)"}
+
+        def chosen(choice: str | None) -> None:
+            if choice == "again":
+                self.action_new_attempt()
+            elif choice == "next" and after:
+                self.app.pop_screen()
+                self.app.open_kata(after[0])
+
+        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, labels, has_next=bool(after)), chosen)
+
+    # -- what the grader said ------------------------------------------------------------
+
+    def _row(self, result: CheckResult) -> tuple[str, str, Text]:
+        local = result.in_lang(self.app.lang)
+        return STATUS_MARK.get(local.status, local.status), local.id, plain(summary_line(local, self.app.lang))
+
+    def _fill_table(self) -> None:
+        """The check table, from this run's results, in the app's language."""
+        table = self.query_one("#checks", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        lang = self.app.lang
+        table.add_columns("", t("col_check", lang), t("col_message", lang))
+        for result in self.results:
+            table.add_row(*self._row(result))
+        for check_id in self.pending[len(self.results):]:
+            table.add_row("…", check_id, Text(t("waiting", lang), style="dim"))
+        if self.results:
+            table.move_cursor(row=min(cursor, len(self.results) - 1))
+            self._show_details(table.cursor_row)
+        elif self.report is not None:
+            self._show_details(None)
+        else:
+            self.query_one("#details-body", Static).update("")
+
+    def _details(self, row: int | None) -> Text:
+        lang = self.app.lang
+        report = self.report.in_lang(lang) if self.report is not None else None
+        has_row = row is not None and 0 <= row < len(self.results)
+        if report is not None and (report.error is not None or not has_row):
+            out = report_details(report, lang)  # the file could not run: that comes first
+            if has_row:
+                out.append("\n")
+                out.append_text(check_details(self.results[row].in_lang(lang), lang))
+            return out
+        if has_row:
+            return check_details(self.results[row].in_lang(lang), lang, report.output if report else "")
+        return Text("")
+
+    def _show_details(self, row: int | None) -> None:
+        self.query_one("#details-body", Static).update(self._details(row))
+
+    def _show_first_failure(self) -> None:
+        """Open the details of the first check that did not pass (or of the report)."""
+        report = self.report
+        if report is None:
+            return
+        failing = [i for i, result in enumerate(self.results) if result.status != "pass"]
+        if failing and report.error is None:
+            self.query_one("#checks", DataTable).move_cursor(row=failing[0])
+            self._show_details(failing[0])
+        elif not self.results or report.error is not None:
+            self._show_details(None)
+        if report.status != "pass":
+            self.query_one("#left", TabbedContent).active = "details-tab"
+
+    @on(DataTable.RowHighlighted, "#checks")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_details(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#checks")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_details()
+
+    def action_details(self) -> None:
+        """The highlighted check's details over the whole screen."""
+        from kata.tui.screens.check_dialog import CheckDialog
+
+        if not self.results and self.report is None:
+            return
+        row = self.query_one("#checks", DataTable).cursor_row if self.results else None
+        self.app.push_screen(CheckDialog(self._details(row), t("close", self.app.lang)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A grade that raised: the screen stops waiting and says what went wrong."""
+        if event.worker.group != "grade" or event.state != WorkerState.ERROR:
+            return
+        if not self.grading:
+            return
+        self.grading = False
+        self.grader_children.kill_all()
+        self.pending = []
+        self._fill_table()
+        message = t("grade_crashed", self.app.lang, error=f"{type(event.worker.error).__name__}: {event.worker.error}")
+        self._set_result("fail", message)
+        self._buttons()
+        self.notify(message, severity="error", timeout=10)
 
     def action_cancel(self) -> None:
         """Cancel the running grade: its child processes are killed, so the worker ends
@@ -299,6 +509,8 @@ class KataScreen(Screen):
         self.grading = False
         self.grader_children.kill_all()  # the grade then ends at once; its result is discarded
         self.workers.cancel_group(self, "grade")
+        self.pending = []
+        self._fill_table()
         self._set_result("fail", t("cancelled", self.app.lang))
         self._buttons()
 
@@ -307,6 +519,8 @@ class KataScreen(Screen):
             return self.grading
         if action == "hint":
             return self.hints < len(self.kata.hints(self.app.lang))
+        if action == "details":
+            return bool(self.results) or self.report is not None
         return True
 
     def _buttons(self) -> None:
@@ -327,12 +541,36 @@ class KataScreen(Screen):
 
     # -- hints, time, status -------------------------------------------------------------
 
-    def action_hint(self) -> None:
+    async def action_hint(self) -> None:
+        """Reveal the next hint and bring it into view."""
+        from kata.harness.statement import render_statement
+
         if self.hints < len(self.kata.hints(self.app.lang)):
             self.hints += 1
-            self.refresh_lang()
+            self.query_one("#left", TabbedContent).active = "statement-tab"
+            markdown = render_statement(self.kata, self.app.lang, hints=self.hints)
+            await self.query_one("#statement-md", Markdown).update(markdown)
             self.query_one("#statement").scroll_end(animate=False)
             self.refresh_bindings()
+
+    def action_new_attempt(self) -> None:
+        """A timed attempt from the starter; the work so far is kept beside it (.prev)."""
+        if not self.save_now():
+            return  # the disk refuses: keep the work where it is
+        try:
+            if self.path.is_file():
+                self.path.replace(self.path.with_name(self.path.name + ".prev"))
+        except OSError as err:
+            self.notify(self._not_saved(SaveFailed(self.path, err)), severity="error", timeout=8)
+            return
+        starter = self.kata.starter_path.read_text(encoding="utf-8")
+        self.started = self.now()
+        self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), self.started)
+        self.editor.load_text(starter)
+        self.save_now()
+        self.time_limit_s = self.kata.time_limit * 60.0
+        self.notify(t("new_attempt_started", self.app.lang, prev=self.path.name + ".prev"), timeout=6)
+        self._status()
 
     def action_wide(self) -> None:
         """Give the statement most of the width (and back)."""
@@ -343,13 +581,20 @@ class KataScreen(Screen):
         self._status()
 
     def action_leave(self) -> None:
-        self.save_now()
-        self.app.pop_screen()
+        if self.may_close():
+            self.app.pop_screen()
 
-    def on_unmount(self) -> None:
-        self.save_now()
+    def stop_grading(self) -> None:
+        """End the running grade for good: its children are killed at once, and the
+        grading thread, which then ends within moments, removes its folder."""
         self.run_id += 1
         self.grader_children.kill_all(for_good=True)  # quitting never waits for a running grade
+        self.grade_idle.wait(timeout=10)
+
+    def on_unmount(self) -> None:
+        self.app.editors.discard(self)
+        self.save_now()
+        self.stop_grading()
 
     result_text = ""
     result_class = ""
@@ -361,14 +606,19 @@ class KataScreen(Screen):
 
     def _status(self) -> None:
         status = self.status_bar
-        left = self.time_limit_s - (self.now() - self.started)
-        timer = f"⏱ {clock(left)}" if left >= 0 else f"⏱ +{clock(-left)}"
+        if self.started is None:
+            timer = f"⏱ {t('untimed', self.app.lang)}"
+        else:
+            left = self.time_limit_s - (self.now() - self.started)
+            timer = f"⏱ {clock(left)}" if left >= 0 else f"⏱ +{clock(-left)}"
         parts = [self.kata.title(self.app.lang), timer]
-        if self.editor.text == self.saved_text and self.saved_mtime:
-            parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         if self.result_text:
             parts.append(self.result_text)
+        if self.save_error is not None:
+            parts.insert(0, "⚠ " + self._not_saved(self.save_error))
+        elif self.editor.text == self.saved_text and self.saved_mtime:
+            parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
         status.update(plain("  ·  ".join(parts)))
         status.set_class(self.result_class == "pass", "pass")
-        status.set_class(self.result_class == "fail", "fail")
+        status.set_class(self.result_class == "fail" or self.save_error is not None, "fail")
         status.set_class(self.result_class == "running", "running")

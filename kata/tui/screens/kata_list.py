@@ -11,10 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
 
 
-class KataListScreen(Screen):
+class KataListScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.area('home')", "Home", id="home")
     ]

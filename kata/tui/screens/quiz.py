@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from kata.tui.local_keys import LocalKeys
 from kata.errors import KataError
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Selection, Session
 from kata.tui.i18n import clock, t
@@ -27,7 +28,7 @@ EXAM_SECONDS = 10 * 60
 #: The store setting that remembers the banks a quiz draws from.
 BANKS_SETTING = "quiz.banks"
 
-class QuizScreen(SessionActions, Screen):
+class QuizScreen(LocalKeys, SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),
@@ -194,10 +195,11 @@ class QuizScreen(SessionActions, Screen):
         if view.presented is not result.presented or view.lang != self.app.lang:
             view.show(result.presented, self.app.lang)
         view.freeze(result.grade)
-        self.query_one("#feedback", Markdown).update(
-            feedback_markdown(result.presented, result.grade, self.app.lang)
-        )
+        feedback = self.query_one("#feedback", Markdown)
+        feedback.update(feedback_markdown(result.presented, result.grade, self.app.lang))
         self.query_one("#quiz-body").focus()
+        # below the fold on a small terminal: bring the verdict into view once it is drawn
+        self.call_after_refresh(feedback.scroll_visible, top=True, animate=False)
         self._status()
         self.refresh_bindings()
 
@@ -224,8 +226,9 @@ class QuizScreen(SessionActions, Screen):
         parts = [
             t(session.mode.value if session.mode is not Mode.RETRY_WRONG else "retry", lang),
             f"{number}/{total}",
-            f"{t('score', lang)} {session.score:g}/{answered}",
         ]
+        if session.mode.shows_feedback or session.finished:  # an exam gives nothing away
+            parts.append(f"{t('score', lang)} {round(session.score, 2):g}/{answered}")
         left = session.time_left()
         if left is not None:
             parts.append(f"⏱ {t('time_left', lang)} {clock(left)}")

@@ -14,13 +14,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
+from kata.tui.local_keys import LocalKeys
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Session
 from kata.tui.i18n import t
 from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
 
 
-class ReviewScreen(SessionActions, Screen):
+class ReviewScreen(LocalKeys, SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,n", "next", "Next", id="next"),
         Binding("u", "undo", "Undo", id="undo"),

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
 
@@ -20,7 +21,7 @@ from kata.tui.widgets.plot import bar_chart
 HISTORY = 15
 
 
-class StatsScreen(Screen):
+class StatsScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.area('home')", "Home", id="home"),
         Binding("r", "reload", "Refresh", id="reload"),

@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Markdown, OptionList, SelectionList, Static
+from rich.text import Text
+from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kata.quiz import Grade, Presented, QuestionType, SelfRating, Verdict
@@ -60,7 +61,8 @@ class QuestionView(Widget):
         self.frozen = False
         self.preview: dict[SelfRating, timedelta] | None = None
         self.lang = "en"
-        self._multi: SelectionList[int] | None = None
+        self.ticked: set[int] = set()  # display positions ticked on a multi-answer question
+        self._typed = ""  # what was typed, kept when the question is drawn again (language)
 
     def compose(self) -> ComposeResult:
         yield Markdown("", id="prompt")
@@ -75,7 +77,14 @@ class QuestionView(Widget):
         preview: dict[Any, timedelta] | None = None,
     ) -> None:
         """Show ``presented``; ``preview`` (from :meth:`Session.preview`, keyed by the
-        scheduler's ratings) labels the card buttons with their next intervals."""
+        scheduler's ratings) labels the card buttons with their next intervals. The same
+        question shown again (in another language) keeps its ticks and typed text."""
+        if presented is not self.presented:
+            self.ticked = set()
+            self._typed = ""
+        else:
+            for field in self.query(".typed").results(Input):
+                self._typed = field.value
         self.presented = presented
         self.lang = lang
         self.preview = (
@@ -98,23 +107,18 @@ class QuestionView(Widget):
         area.remove_children()
         kind = question.type
         if kind is QuestionType.SINGLE or kind is QuestionType.TRUE_FALSE:
-            labels = (
-                [c.text.get(lang) for c in presented.choices]
-                if kind is QuestionType.SINGLE
-                else (["True 对", "False 错"])
-            )
             options = OptionList(
-                *[Option(f"{n}. {label}", id=str(n - 1)) for n, label in enumerate(labels, 1)],
+                *[Option(self._prompt(n), id=str(n)) for n in range(len(self._labels()))],
                 classes="choices",
             )
             area.mount(options)
             options.focus()
         elif kind is QuestionType.MULTI:
-            options = SelectionList[int](
-                *[(f"{n}. {c.text.get(lang)}", n - 1) for n, c in enumerate(presented.choices, 1)],
-                classes="multi",
+            # One option per choice, its box part of its text: a choice that wraps keeps one box.
+            options = OptionList(
+                *[Option(self._prompt(n), id=str(n)) for n in range(len(presented.choices))],
+                classes="choices multi",
             )
-            self._multi = options
             area.mount(
                 options, Button(t("submit", lang) + " (s)", classes="submit", variant="primary")
             )
@@ -128,10 +132,30 @@ class QuestionView(Widget):
             )
             reveal.focus()
         else:
-            field = Input(placeholder=t("type_answer", lang), classes="typed")
+            field = Input(self._typed, placeholder=t("type_answer", lang), classes="typed")
             area.mount(field)
             field.focus()
         self.refresh_bindings()
+
+    def _labels(self) -> list[str]:
+        presented = self.presented
+        assert presented is not None
+        if presented.question.type is QuestionType.TRUE_FALSE:
+            return [t("true", self.lang), t("false", self.lang)]
+        return [c.text.get(self.lang) for c in presented.choices]
+
+    def _prompt(self, position: int, mark: Text | None = None) -> Text:
+        """The text of the option at ``position``: its mark after grading, its box on a
+        multi-answer question, its number and label (bank text, never markup)."""
+        assert self.presented is not None
+        prompt = Text()
+        if mark is not None:
+            prompt.append_text(mark)
+            prompt.append(" ")
+        if self.presented.question.type is QuestionType.MULTI:
+            prompt.append("[x] " if position in self.ticked else "[ ] ", style="bold")
+        prompt.append(f"{position + 1}. {self._labels()[position]}")
+        return prompt
 
     def freeze(self, grade: Grade | None = None) -> None:
         """No more answers to this question (feedback is showing); with ``grade``, mark
@@ -147,21 +171,23 @@ class QuestionView(Widget):
         presented = self.presented
         assert presented is not None
         question = presented.question
-        marks: dict[int, str] = {}  # display position -> mark
+        right, wrong, missed = Text("✓", "green"), Text("✗", "red"), Text("○", "yellow")
+        marks: dict[int, Text] = {}  # display position -> mark
         if question.type is QuestionType.TRUE_FALSE:
-            marks[0 if question.answer else 1] = "[green]✓[/]"
+            marks[0 if question.answer else 1] = right
             if not grade.right:
-                marks[1 if question.answer else 0] = "[red]✗[/]"
+                marks[1 if question.answer else 0] = wrong
         elif question.type.has_choices:
             for index in question.correct_indices:
-                marks[presented.position(index)] = "[green]✓[/]"
+                marks[presented.position(index)] = right
+            for index in grade.missed if question.type is QuestionType.MULTI else ():
+                marks[presented.position(index)] = Text.assemble(missed, " ", (t("missed", self.lang), "yellow"))
             for pick in grade.wrong_picks:
-                marks[presented.position(pick.index)] = "[red]✗[/]"
+                marks[presented.position(pick.index)] = wrong
         for options in self.query(".choices").results(OptionList):
-            for position, mark in marks.items():
-                if position < options.option_count:
-                    prompt = options.get_option_at_index(position).prompt
-                    options.replace_option_prompt_at_index(position, f"{mark} {prompt}")
+            for position in range(options.option_count):
+                mark = marks.get(position, Text(" "))
+                options.replace_option_prompt_at_index(position, self._prompt(position, mark))
 
     # -- answering -----------------------------------------------------------------------
 
@@ -186,14 +212,19 @@ class QuestionView(Widget):
         if kind is QuestionType.CARD:
             self._answer(RATINGS[position])
         elif kind is QuestionType.MULTI:
-            self._multi.toggle(position)
+            self.ticked ^= {position}
+            for options in self.query(".multi").results(OptionList):
+                options.replace_option_prompt_at_index(position, self._prompt(position))
         elif kind is QuestionType.TRUE_FALSE:
             self._answer(position == 0)
         elif kind is QuestionType.SINGLE:
             self._answer(position)
 
     def action_submit_multi(self) -> None:
-        self._answer(list(self._multi.selected))
+        if not self.ticked:
+            self.notify(t("tick_one", self.lang), severity="warning", timeout=4)
+            return
+        self._answer(sorted(self.ticked))
 
     def action_reveal(self) -> None:
         if self.presented is None or self.revealed:
@@ -258,11 +289,17 @@ def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
         ]
         parts.append(f"**{t('answer_was', lang)}:** " + "; ".join(right))
     elif question.type is QuestionType.TRUE_FALSE:
-        parts.append(f"**{t('answer_was', lang)}:** {'True 对' if question.answer else 'False 错'}")
+        parts.append(f"**{t('answer_was', lang)}:** {t('true' if question.answer else 'false', lang)}")
     elif question.type is QuestionType.NUMERIC:
         parts.append(f"**{t('answer_was', lang)}:** {question.answer:g}")
     elif question.type is QuestionType.SHORT and question.accept:
         parts.append(f"**{t('answer_was', lang)}:** {question.accept[0]}")
+    if question.type is QuestionType.MULTI and grade.missed:
+        missed = [
+            f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
+            for i in sorted(grade.missed, key=presented.position)
+        ]
+        parts.append(f"**{t('missed_options', lang)}:** " + "; ".join(missed))
     for pick in grade.wrong_picks:
         if pick.why is not None:
             parts.append(

@@ -1,0 +1,130 @@
+"""What a person sees: each screen and dialog, in English and Chinese, at 80x24 and
+120x40, compared with the SVG committed in tests/tui/snapshots/. A layout change is a
+failing test; a snapshot that is missing is written and the test fails, so that it is
+looked at (open the SVG in a browser) and committed. To accept a change on purpose,
+delete the snapshot and run the test again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from kata.quiz import Mode, QuestionType, Session
+from kata.tui.screens.kata import KataScreen
+from tests.tui.conftest import first_of, wait_for
+from tests.tui.test_kata import graded, open_kata, set_code
+from tests.tui.test_quiz import open_quiz
+
+SNAPSHOTS = Path(__file__).with_name("snapshots")
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+# Fails only the two checks whose inputs are fixed, so that the table reads the same
+# whatever seed the hidden checks draw.
+OVERFLOWING = "import numpy as np\n\ndef softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=-1, keepdims=True)\n"
+
+
+async def still(app, pilot) -> None:
+    """Nothing blinks or moves: the snapshot is the same on every run."""
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
+    app.screen.set_focus(None)  # no cursor, whichever widget had focus
+    await app.workers.wait_for_complete()
+    for _ in range(5):  # messages posted by the last worker, and the repaint after them
+        await pilot.pause()
+    await app.animator.wait_until_complete()
+
+
+async def home(app, pilot) -> None:
+    await pilot.pause()  # the due count comes from a worker, which ``still`` waits for
+
+
+async def quiz_multi(app, pilot) -> None:
+    screen = await open_quiz(app, pilot)
+    question = first_of(app, QuestionType.MULTI, lambda q: len(q.choices) >= 4)
+    screen.begin(Session([question], mode=Mode.PRACTICE, store=app.store, seed=7))
+    await pilot.pause()
+    await pilot.press("1", "3")
+
+
+async def quiz_feedback(app, pilot) -> None:
+    await quiz_multi(app, pilot)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: app.screen.last is not None, "the feedback")
+
+
+async def kata_failed(app, pilot) -> None:
+    screen = await open_kata(app, pilot)
+    await set_code(screen, pilot, OVERFLOWING)
+    await pilot.press("ctrl+s")
+    await graded(app, pilot)
+    await wait_for(pilot, lambda: screen.report is not None and not screen.grading
+                   and screen.query_one("#left").active == "details-tab", "the report drawn")
+
+
+async def pass_dialog(app, pilot) -> None:
+    from kata.paths import solutions_dir
+
+    screen = await open_kata(app, pilot)
+    await set_code(screen, pilot, (solutions_dir() / "softmax.py").read_text())
+    await pilot.press("ctrl+s")
+    await graded(app, pilot)
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ResultDialog", "the dialog")
+
+
+async def area(name: str, app, pilot) -> None:
+    app.switch_mode(name)
+    await pilot.pause()
+
+
+async def bank_dialog(app, pilot) -> None:
+    screen = await open_quiz(app, pilot)
+    screen.begin(Session([first_of(app, QuestionType.SINGLE)], mode=Mode.PRACTICE, store=app.store, seed=7))
+    await pilot.pause()
+    screen.action_banks()
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "BankDialog", "the dialog")
+
+
+SCENES = {
+    "home": home,
+    "quiz-multi": quiz_multi,
+    "quiz-feedback": quiz_feedback,
+    "bank-dialog": bank_dialog,
+    "kata-list": lambda app, pilot: area("kata", app, pilot),
+    "kata-failed": kata_failed,
+    # the check dialog is left out: over the kata screen its last line differed once in
+    # three parallel runs (a repaint underneath); tests/tui/test_kata_details.py checks it
+    "pass-dialog": pass_dialog,
+    "review": lambda app, pilot: area("review", app, pilot),
+    "stats": lambda app, pilot: area("stats", app, pilot),
+    "explore": lambda app, pilot: area("explore", app, pilot),
+}
+
+
+def normalised(svg: str) -> str:
+    """The SVG without what changes from run to run but not on screen (none expected;
+    kept as the one place to say so)."""
+    return re.sub(r"\s+\n", "\n", svg)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("scene", list(SCENES))
+async def test_snapshot(make_app, monkeypatch, tmp_path, scene, lang, size):
+    monkeypatch.setattr(KataScreen, "now", staticmethod(lambda: 1000.0))  # the kata clock stands still
+    app = make_app(lang=lang)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        await pilot.pause()
+        await SCENES[scene](app, pilot)
+        await still(app, pilot)
+        svg = normalised(app.export_screenshot(title=f"{scene} {lang} {size}"))
+    path = SNAPSHOTS / f"{scene}-{lang}-{size}.svg"
+    if not path.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(svg, encoding="utf-8")
+        pytest.fail(f"new snapshot written: {path}; look at it and commit it")
+    if svg != path.read_text(encoding="utf-8"):
+        seen = tmp_path / path.name
+        seen.write_text(svg, encoding="utf-8")
+        pytest.fail(f"{path.name} differs: the screen changed; what it shows now is in {seen}")
