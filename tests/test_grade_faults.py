@@ -144,3 +144,25 @@ def test_an_out_that_is_a_folder_is_refused_before_grading(tmp_path):
     proc = kata("grade", str(root), "--out", str(tmp_path / "grades.json"))
     assert proc.returncode == 2
     assert "is a folder" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_change_to_the_harness_makes_earlier_verdicts_stale(tmp_path):
+    """The checks are written with kata.harness: its code is part of the fingerprint
+    that --resume compares, as the runner's and the katas' are."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    copy = tmp_path / "kata"
+    shutil.copytree(root / "kata", copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version() -> str:
+        run = subprocess.run([sys.executable, "-c", "from kata.grader.journal import checks_version; "
+                              "print(checks_version())"], cwd=tmp_path, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    before = version()
+    standard = copy / "harness" / "standard.py"
+    standard.write_text(standard.read_text(encoding="utf-8") + "\n# a changed check\n", encoding="utf-8")
+    assert version() != before

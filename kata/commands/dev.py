@@ -69,7 +69,6 @@ def _check(ids: list[str]) -> int:
 
 def check_katas(ids: list[str]):
     """For each kata (``ids``, or all): its id, its problems and, with none, a summary."""
-    from kata.errors import UsageError
     from kata.exercises import catalog, get_kata
     from kata.exercises.scaffold import checkout
     from kata.grader import Limits

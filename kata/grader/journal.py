@@ -27,13 +27,14 @@ JOURNAL_VERSION = 1
 
 @functools.cache
 def checks_version() -> str:
-    """kata's version and a fingerprint of the code that decides verdicts (the grader
-    and the katas): a change to either makes earlier verdicts stale."""
+    """kata's version and a fingerprint of the code that decides verdicts (the runner,
+    the harness the checks are written with, and the katas): a change to any of them
+    makes earlier verdicts stale."""
     from kata import __version__
 
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for folder in ("grader", "exercises"):
+    for folder in ("grader", "harness", "exercises"):
         for path in sorted((package / folder).rglob("*")):
             if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(package).as_posix().encode() + b"\0")
