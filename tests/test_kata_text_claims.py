@@ -42,3 +42,27 @@ def test_softmax_outputs_are_in_the_open_interval_for_finite_logits_and_zero_whe
     assert np.exp(-1400.0) == 0.0 and out[2, 0] == 0.0  # a finite logit far below the max rounds to 0
     with np.errstate(invalid="ignore"):
         assert np.isnan(reference.softmax(np.array([-np.inf, -np.inf]))).all()  # "no distribution (0/0)"
+
+
+def test_iou_claims_budget_sizes_and_the_classic_mistakes():
+    from kata.harness import Budget
+    from kata.harness.rng import InputRng
+
+    kata = get_kata("iou")
+    text = _text("iou")
+    budget = next(part for part in kata.own if isinstance(part, Budget))
+    (case,) = budget.make(InputRng(7, 1))
+    n, m = len(case.args[0]), len(case.args[1])
+    assert "`N = M = 1000` and allows 1 s" in text and (n, m) == (1000, 1000) and budget.cpu == 1.0
+    assert "N · M pairs runs a million small steps" in text and n * m == 10**6
+    box = np.array([[0.0, 0.0, 2.0, 3.0]])
+    assert kata.reference(box, box)[0, 0] == 1.0
+    assert "identical boxes get 0.5 instead of 1" in text
+    wrong = {m.key: m.wrong for m in kata.mistakes}  # the mistakes as the kata computes them
+    assert wrong["union-as-sum"](box, box)[0, 0] == 0.5
+    apart = np.array([[5.0, 5.0, 6.0, 6.0]])  # apart on both axes: w = h = -3
+    assert "two negatives give a" in text and kata.reference(box, apart)[0, 0] == 0.0
+    assert wrong["no-clamp"](box, apart)[0][0, 0] > 0
+    points = np.array([[1.0, 1.0, 1.0, 1.0]])
+    with np.errstate(all="raise"):
+        assert kata.reference(points, points)[0, 0] == 0.0  # "the IoU is 0, with no NaN and no warning"

@@ -74,7 +74,8 @@ def files(kata_id: str, function: str, topic: str, args: tuple[str, ...] = ("x",
         f"kata/exercises/{kata_id}/kata.py": _KATA.format(**fields),
         f"kata/exercises/{kata_id}/texts.yaml": _TEXTS.format(**fields),
         f"kata/exercises/{kata_id}/starter.py": _STARTER.format(**fields),
-        f"solutions/{function}.py": _SOLUTION.format(**fields),
+        # The name ``Kata.solution`` looks for: the id with underscores, whatever the function.
+        f"solutions/{kata_id.replace('-', '_')}.py": _SOLUTION.format(**fields),
         f"tests/fixtures/submissions/{kata_id}/returns_input.py": _FIXTURE.format(**fields),
     }
 

@@ -30,7 +30,7 @@ from kata.grader.source import read_source
 from kata.grader.spawn import Spawned, new_workdir, prestart, remove_workdir, shielded
 from kata.grader.text import clean_line, clean_text
 from kata.harness.messages import Joined, Msg
-from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, Worker
+from kata.grader.worker import ChildDied, ChildFailure, ChildMemory, ChildTimeout, OutputFlood, OverBudget, Worker
 
 
 
@@ -86,6 +86,7 @@ class Session:
         self._check_budget = 0.0  # what was left of the budget when that check began
         self._called = False  # whether the function was ever called,
         self._returned = False  # and ever returned (``hand-written`` needs both)
+        self._stopped_at_budget = False  # the child was stopped by a call's CPU budget
 
     # -- lifecycle
 
@@ -228,6 +229,24 @@ class Session:
     # -- calls
 
     def call(self, function: str, calls: list[Call]) -> list[CallResult]:
+        """The calls' results. Calls without a CPU budget go to the child together; one
+        with a budget goes alone, and is measured from here (``Worker.request``)."""
+        results: list[CallResult] = []
+        batch: list[Call] = []
+        for call in calls:
+            if call.cpu_budget is None:
+                batch.append(call)
+                continue
+            if batch:
+                results += self._request(function, batch)
+                batch = []
+            results.append(self._budgeted(function, call))
+        if batch:
+            results += self._request(function, batch)
+        return results
+
+    def _request(self, function: str, calls: list[Call]) -> list[CallResult]:
+        self._replace_stopped()
         if self._worker is None:
             raise ChildDied(Msg("child-gone"))
         header, payload = encode_calls(function, calls)
@@ -236,6 +255,43 @@ class Session:
         results = decode_call_results(answer, data, calls)
         self._returned = self._returned or any(r.ok for r in results)
         return results
+
+    def _budgeted(self, function: str, call: Call) -> CallResult:
+        """One call with a CPU budget. Over it, the result says so (the check that asked
+        teaches why); a child stopped at the budget is replaced when the next call comes,
+        so the calls and checks after it run as they would have."""
+        self._replace_stopped()
+        if self._worker is None:
+            raise ChildDied(Msg("child-gone"))
+        budget = call.cpu_budget
+        assert budget is not None
+        header, payload = encode_calls(function, [call])
+        self._called = True
+        worker = self._worker
+        try:
+            answer, data = worker.request(header, payload, self._request_deadline(), answer_limit([call]),
+                                          cpu_budget=budget)
+        except OverBudget as over:
+            self.stop()
+            self._stopped_at_budget = True
+            return CallResult(ok=False, over_budget=True, cpu=over.cpu)
+        used = worker.last_cpu
+        if used is not None and used > budget:  # it answered, but after its budget ran out
+            return CallResult(ok=False, over_budget=True, cpu=used)
+        result = decode_call_results(answer, data, [call])[0]
+        self._returned = self._returned or result.ok
+        return CallResult(ok=result.ok, value=result.value, warnings=result.warnings, args_after=result.args_after,
+                          threads=result.threads, exc_type=result.exc_type, exc_msg=result.exc_msg,
+                          traceback=result.traceback, cpu=used)
+
+    def _replace_stopped(self) -> None:
+        if self._worker is not None or not self._stopped_at_budget:
+            return
+        self._stopped_at_budget = False
+        try:
+            self.start()
+        except _SetupFailed as failed:
+            raise ChildDied(failed.error.message) from None
 
     def never_returned(self) -> bool:
         return self._called and not self._returned

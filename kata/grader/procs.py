@@ -2,7 +2,8 @@
 
 The grader reads this from outside: nothing here asks the child, whose answers are not
 trusted. Used at a deadline to tell code that is still allocating memory (a memory bomb
-on a machine where page faults are slow) from code that only computes.
+on a machine where page faults are slow) from code that only computes, and to measure
+the CPU time a call with a budget uses (``cpu_seconds``).
 """
 
 from __future__ import annotations
@@ -61,3 +62,23 @@ def peak_resident_bytes(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
     return total
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user + system, with that of their reaped children) the processes
+    ``pids`` have used, summed, in seconds, as the kernel counts it in /proc/PID/stat: a
+    busy machine slows the wall clock of a computation, not this. A process that is gone
+    adds nothing (what it used then shows in its parent's reaped-children fields)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            # After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+            total += sum(int(v) for v in fields[11:15])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / TICKS

@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.procs import peak_resident_bytes
+from kata.grader.procs import cpu_seconds, peak_resident_bytes, tree
 from kata.harness.messages import Msg
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
 
-__all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "Worker"]
+__all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits", "OutputFlood", "OverBudget",
+           "Worker"]
 
 # In the last second before a deadline the grader samples the peak resident memory of
 # the child's process tree. A peak that rose by GROWTH_BYTES means the code was still
@@ -33,6 +34,10 @@ __all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits",
 # and keeps the verdict ``timeout``.
 MEMORY_WINDOW = 1.0
 GROWTH_BYTES = 8 << 20
+# A request with a CPU budget: how often the grader reads the CPU time of the child's
+# processes (from /proc, never from the child), and how often it looks for new ones.
+BUDGET_POLL = 0.02
+TREE_RESCAN = 0.25
 
 class ChildFailure(Exception):
     """The child did not produce a complete answer; ``message`` says how, in words of
@@ -47,6 +52,17 @@ class ChildFailure(Exception):
 
 class ChildTimeout(ChildFailure):
     status = "timeout"
+
+
+class OverBudget(ChildFailure):
+    """A request with a CPU budget used more; the child was stopped. ``cpu``: the CPU
+    seconds it had used when the grader measured it."""
+
+    status = "fail"
+
+    def __init__(self, cpu: float) -> None:
+        super().__init__(Msg("time-limit"))
+        self.cpu = cpu
 
 
 class ChildMemory(ChildFailure):
@@ -82,6 +98,24 @@ def describe_exit(returncode: int | None) -> Msg:
             name = f"signal {-returncode}"
         return Msg("exit-signal", signal=name, meaning=Msg(_SIGNAL_MEANING.get(name, "exit-other-signal")))
     return Msg("exit-status", code=returncode)
+
+
+class _CpuMeter:
+    """The CPU time a child's process tree has used since the meter was made, read by
+    the grader from /proc. The tree is looked up again now and then (a fork shows up);
+    a process that ended has its time in its parent's reaped-children fields."""
+
+    def __init__(self, root: int) -> None:
+        self._root = root
+        self._pids = tree(root)
+        self._found = time.monotonic()
+        self._start = cpu_seconds(self._pids)
+
+    def used(self) -> float:
+        if time.monotonic() - self._found > TREE_RESCAN:
+            self._pids = tree(self._root)
+            self._found = time.monotonic()
+        return max(0.0, cpu_seconds(self._pids) - self._start)
 
 
 class _Stream:
@@ -132,17 +166,25 @@ class Worker:
         self._answer_eof = False
         self._answer_cap = limits.answer_bytes
         self.alive = True
+        self.last_cpu: float | None = None  # CPU seconds the last request with a budget used
 
     # ------------------------------------------------------------------ requests
 
     def request(
-        self, header: dict[str, Any], payload: bytes, deadline: float, answer_limit: int | None = None
+        self, header: dict[str, Any], payload: bytes, deadline: float, answer_limit: int | None = None,
+        cpu_budget: float | None = None,
     ) -> tuple[dict[str, Any], bytes]:
         """Send one request and wait for its answer until ``deadline`` (time.monotonic).
         ``answer_limit``: the most payload bytes this answer may have (at most the
-        general cap); past it the child is killed before more is read."""
+        general cap); past it the child is killed before more is read. ``cpu_budget``:
+        the CPU seconds the child's processes may use on it, read from /proc by this
+        side; past it the child is killed (``OverBudget``). What it used is left in
+        ``last_cpu`` (an answer that came in over the budget is returned: the caller
+        decides)."""
         if not self.alive:
             raise ChildDied(Msg("child-gone"))
+        meter = _CpuMeter(self.proc.pid) if cpu_budget is not None else None
+        self.last_cpu = None
         cap = self.limits.answer_bytes
         self._answer_cap = cap if answer_limit is None else min(cap, answer_limit)
         outgoing = memoryview(encode_frame(header, payload))
@@ -153,12 +195,19 @@ class Worker:
             while True:
                 answer = self._complete_answer()
                 if answer is not None:
+                    if meter is not None:
+                        self.last_cpu = meter.used()
                     return answer
+                if meter is not None:
+                    self.last_cpu = meter.used()
+                    if self.last_cpu > cpu_budget:  # type: ignore[operator]
+                        self.kill()
+                        raise OverBudget(self.last_cpu)
                 now = time.monotonic()
                 remaining = deadline - now
                 if remaining <= 0:
                     self._out_of_time(samples)
-                wait = min(remaining, 0.5)
+                wait = min(remaining, 0.5 if meter is None else BUDGET_POLL)
                 if not samples:
                     if remaining <= MEMORY_WINDOW:
                         samples.append(peak_resident_bytes(self.proc.pid))

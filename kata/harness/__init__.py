@@ -18,7 +18,7 @@ from kata.harness.checks import (
     expect_no_fp_warnings,
     expect_value,
 )
-from kata.harness.contract import Arg, Case, Cases, Example, Group, Kata, Mistake, normal, through
+from kata.harness.contract import Arg, Budget, Case, Cases, Example, Group, Kata, Mistake, normal, through
 from kata.harness.gradients import VJP, Jacobian, LossGradient
 from kata.harness.messages import Msg
 from kata.harness.results import Like, LossAndGrad, Mask
@@ -26,6 +26,7 @@ from kata.harness.results import Like, LossAndGrad, Mask
 __all__ = [
     "VJP",
     "Arg",
+    "Budget",
     "Case",
     "Cases",
     "Check",

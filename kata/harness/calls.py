@@ -2,7 +2,7 @@
 
 ``Call`` is one call to make; ``CallResult`` what it did: the value it returned
 (``Returned``, rebuilt as arrays from raw bytes by the runner's protocol, never
-unpickled) or the exception it raised. The runner turns these into frames on the pipe.
+unpickled), the exception it raised, or that it ran past its CPU budget. The runner turns these into frames on the pipe.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ class CallResult:
     exc_type: str = ""
     exc_msg: str = ""
     traceback: str = ""
+    # The call had a CPU budget (``Call.cpu_budget``) and used more: the grader measured
+    # it from outside the child and, if it was still running, stopped it there. ``ok`` is
+    # False and no value came back; ``cpu`` is what it had used when it was measured.
+    over_budget: bool = False
+    cpu: float | None = None  # CPU seconds the call used, where it had a budget
 
     @property
     def fp_warnings(self) -> list[str]:
@@ -63,3 +68,7 @@ class Call:
     # The most elements any array in the answer may have: a larger one is described by
     # its shape and dtype only (kind "oversize"), so a wrong answer costs no memory here.
     max_size: int | None = None
+    # CPU seconds the call may use (vectorisation checks): measured by the grader from
+    # outside the child, which is stopped as soon as it has used more. A call with a
+    # budget goes to the child alone, so the budget is its own.
+    cpu_budget: float | None = None

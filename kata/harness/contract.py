@@ -86,9 +86,9 @@ class Case:
         )
         return Case(cast, dict(self.kwargs))
 
-    def call(self, *, fortran: bool = False, return_args: bool = False) -> Call:
+    def call(self, *, fortran: bool = False, return_args: bool = False, cpu_budget: float | None = None) -> Call:
         return Call(args=self.args, kwargs=dict(self.kwargs), fortran=fortran, return_args=return_args,
-                    max_size=answer_bound(self.args, self.kwargs))
+                    max_size=answer_bound(self.args, self.kwargs), cpu_budget=cpu_budget)
 
 
 def answer_bound(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
@@ -148,6 +148,24 @@ class Cases:
     then: Callable[[CheckContext, Kata], None] | None = None  # a further property to check
 
 
+@dataclass(frozen=True)
+class Budget:
+    """A check of the kata's own that the function is vectorised: each case ``make(rng)``
+    returns (large inputs) is one call that may use ``cpu`` seconds of CPU time. The
+    grader measures that from outside the child (its processes' CPU time in /proc, which
+    a busy machine does not inflate) and stops it as soon as it uses more; the check then
+    fails with the kata's message ``message`` (the classic slow way, and the fast one),
+    and the checks after it run in a fresh child. An answer within the budget is judged
+    like any other. Choose ``cpu`` ten times or more above what a vectorised solution
+    needs and far below a Python loop over the elements."""
+
+    id: str
+    make: Callable[[InputRng], Sequence[Any]]
+    cpu: float
+    message: str
+    hint: str | None = None  # for a wrong answer within the budget (default: the check's plain messages)
+
+
 # ---------------------------------------------------------------- the kata
 
 
@@ -174,8 +192,8 @@ class Kata:
     basic: tuple[Any, ...] = ()  # fixed cases (argument tuples, one array each, or rng -> case)
     basic_shapes: tuple[tuple[int, ...], ...] = ((2,), (5,), (10,))
     basic_then: Callable[[CheckContext, Kata], None] | None = None  # a property basic also checks
-    own: tuple[Cases | Check, ...] = ()  # the kata's own checks, after basic
-    later: tuple[Cases | Check, ...] = ()  # the kata's own checks, after no-mutation
+    own: tuple[Cases | Budget | Check, ...] = ()  # the kata's own checks, after basic
+    later: tuple[Cases | Budget | Check, ...] = ()  # the kata's own checks, after no-mutation
     instead: tuple[Check, ...] = ()  # the kata's own version of a standard check (same id)
     shapes: tuple[tuple[int, ...], ...] = ((5,), (3, 5), (5, 3), (4, 4), (1, 6), (2, 3, 4), (3, 1), (1,))
     fortran_shape: tuple[int, ...] | None = (4, 3)
@@ -249,6 +267,8 @@ class Kata:
         for part in (*self.own, *self.later):
             for group in getattr(part, "groups", ()):
                 keys += [k for k in (group.hint, group.quiet) if k]
+            if isinstance(part, Budget):
+                keys += [k for k in (part.message, part.hint) if k]
         for part in (self.result, self.gradient):
             if part is None or not dataclasses.is_dataclass(part):
                 continue
@@ -329,18 +349,24 @@ class Kata:
         quiet: Any = None,
         fortran: bool = False,
         loose: bool = False,
+        budget: Budget | None = None,
     ) -> list[Any]:
         """Call the function on ``cases`` and judge each answer against the reference:
         its form (``result``), the classic mistakes, then the values. ``quiet``: a hint
         for floating-point warnings, which then fail too. ``loose``: compare to float32's
-        tolerance whatever the dtype (for checks about something else than precision)."""
+        tolerance whatever the dtype (for checks about something else than precision).
+        ``budget``: each call may use that much CPU time (``Budget``)."""
         cases = [as_case(c) for c in cases]
-        results = ctx.call_many([case.call(fortran=fortran) for case in cases])
+        cpu = budget.cpu if budget is not None else None
+        results = ctx.call_many([case.call(fortran=fortran, cpu_budget=cpu) for case in cases])
         answers = []
         for case, res in zip(cases, results, strict=True):
             what = self.describe(case)
             if fortran:
                 what = in_fortran_order(what)
+            if res.over_budget and budget is not None:
+                raise CheckFailed(Msg("over-budget", what=what, budget=f"{budget.cpu:g}"),
+                                  self.msg(budget.message), tried=what, cause=("over-budget", ctx.check_id))
             expect_ok(res, what, (self.raised(res) if self.raised else None) or hint)  # else this check's hint
             got = self.result.accept(self, res, what, case)
             self.result.compare(ctx, self, got, case, what, hint, loose=loose)
@@ -381,8 +407,9 @@ class Kata:
     def checks(self) -> tuple[Check, ...]:
         from kata.harness import standard
 
-        def made(checks: tuple[Cases | Check, ...]) -> list[Check]:
-            return [c if isinstance(c, Check) else standard.cases_check(self, c) for c in checks]
+        def made(checks: tuple[Cases | Budget | Check, ...]) -> list[Check]:
+            return [c if isinstance(c, Check) else standard.budget_check(self, c) if isinstance(c, Budget)
+                    else standard.cases_check(self, c) for c in checks]
 
         ordered = [standard.basic(self), *made(self.own), standard.shape(self), standard.dtype(self),
                    standard.no_mutation(self), *made(self.later)]

@@ -8,7 +8,7 @@ import numpy as np
 
 from kata.harness.checks import Check, CheckContext, CheckFailed, describe_returned
 from kata.harness.compare import fmt
-from kata.harness.contract import Case, Cases, as_case
+from kata.harness.contract import Budget, Case, Cases, as_case
 from kata.harness.messages import Msg
 
 if TYPE_CHECKING:
@@ -44,6 +44,16 @@ def cases_check(kata: Kata, spec: Cases) -> Check:
                        loose=not group.dtype_tolerance)
         if spec.then is not None:
             spec.then(ctx, kata)
+
+    return Check(spec.id, run)
+
+
+def budget_check(kata: Kata, spec: Budget) -> Check:
+    """Large inputs, each call within a CPU budget measured by the grader (``Budget``)."""
+
+    def run(ctx: CheckContext) -> None:
+        cases = [as_case(c) for c in spec.make(ctx.rng)]
+        kata.judge(ctx, cases, hint=kata.hint_for(ctx, spec.hint), budget=spec)
 
     return Check(spec.id, run)
 

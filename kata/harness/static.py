@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from kata.harness.checks import Check, CheckContext, CheckFailed
 from kata.harness.messages import Joined, Msg
 
-# Whole libraries that ship a ready-made softmax, sigmoid, log-softmax or loss, and kata
+# Whole libraries that ship a ready-made softmax, sigmoid, log-softmax, loss, IoU, NMS,
+# convolution or k-means, and kata
 # itself (its reference answers) and the reference solutions beside it.
 FORBIDDEN_MODULES = (
     "torch",
@@ -30,6 +31,12 @@ FORBIDDEN_MODULES = (
     "tf_keras",
     "sklearn",
     "scipy",
+    "torchvision",  # box_iou, nms, batched_nms, conv2d
+    "cv2",  # OpenCV: dnn.NMSBoxes, filter2D, kmeans
+    "mmcv",
+    "mmdet",
+    "detectron2",
+    "skimage",
     "mxnet",
     "paddle",
     "cupy",
