@@ -44,6 +44,42 @@ def test_softmax_outputs_are_in_the_open_interval_for_finite_logits_and_zero_whe
         assert np.isnan(reference.softmax(np.array([-np.inf, -np.inf]))).all()  # "no distribution (0/0)"
 
 
+def test_focal_loss_claims():
+    text = _text("focal-loss")
+    focal = get_kata("focal-loss").reference
+    assert "at x = 1000, σ(x) rounds to exactly 1.0, so log(1 − σ(x)) = log(0) = −inf" in text
+    assert 1 / (1 + np.exp(-1000.0)) == 1.0 and 1 / (1 + np.exp(-40.0)) == 1.0  # and 1 − σ(40) is 0 (gamma-zero)
+    with np.errstate(divide="ignore"):
+        assert np.log(1 - 1 / (1 + np.exp(-1000.0))) == -np.inf
+    # "caps each element's loss near −log ε": a clipped p_t gives at most −log ε however wrong the logit
+    for eps in (1e-7, 1e-12):
+        assert np.isclose(-np.log(np.clip(0.0, eps, 1 - eps)), -np.log(eps))
+    # "γ·(1 − p_t)^(γ − 1) gives 0 · (1/0) = NaN" where q = 1 − p_t is 0, and the hinted form has no NaN there
+    q, p, ce, gamma = np.float64(0.0), np.float64(1.0), np.float64(0.0), 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert np.isnan(gamma * q ** (gamma - 1) * (-q * p) * ce)
+    assert -(q**gamma) * (gamma * p * ce + q) == 0.0
+    # the first basic case: 0.25 · 0.5² · log 2
+    assert np.isclose(focal(np.array([0.0]), np.array([1.0]))[0], 0.25 * 0.25 * np.log(2))
+    # γ = 0, alpha=None is the mean BCE, and its gradient σ(x) − t over the size
+    rng = np.random.default_rng(3)
+    x, t = rng.normal(0, 3, size=12), rng.integers(0, 2, size=12).astype(float)
+    s = reference.sigmoid(x)
+    loss, grad = focal(x, t, None, 0.0)
+    assert np.isclose(loss, np.mean(-(t * np.log(s) + (1 - t) * np.log(1 - s))))
+    assert np.allclose(grad, (s - t) / x.size)
+    # "with the default α = 0.25 the positives get the SMALLER weight"
+    assert focal(np.array([0.0]), np.array([1.0]))[0] < focal(np.array([0.0]), np.array([0.0]))[0]
+    # the formula for the gradient, at several α and γ (the gradient check draws only the defaults)
+    for alpha, gamma in ((0.25, 2.0), (None, 0.5), (0.8, 1.0), (0.5, 3.0)):
+        x = rng.normal(0, 2, size=(3, 2))
+        t = rng.integers(0, 2, size=x.shape).astype(float)
+        numeric = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            step = np.zeros_like(x)
+            step[i] = 1e-6
+            numeric[i] = (focal(x + step, t, alpha, gamma)[0] - focal(x - step, t, alpha, gamma)[0]) / 2e-6
+        assert np.allclose(focal(x, t, alpha, gamma)[1], numeric, atol=1e-8, rtol=1e-5)
 def test_iou_claims_budget_sizes_and_the_classic_mistakes():
     from kata.harness import Budget
     from kata.harness.rng import InputRng
