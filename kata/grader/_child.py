@@ -241,7 +241,9 @@ def _call(np, module, call, payload, guard):
                         # callback) can run again and put them back.
                         collecting = _GC_ISENABLED()
                         _GC_DISABLE()
-                        after = list(map(_COPY, args))
+                        # Arrays copied; the plain values (numbers, strings) the grader sent are
+                        # immutable and go back as they are.
+                        after = [_COPY(a) if type(a) is _NDARRAY else a for a in args]
                         if collecting:
                             _GC_ENABLE()
                         watched = _THREADS() > 0  # a thread of its own could have put them back first
@@ -314,7 +316,7 @@ def _setup(header, sandbox):
 
 
 def main():
-    global _COPY, _SIZE, _SHAPE, _DTYPE, _GC_ISENABLED, _GC_DISABLE, _GC_ENABLE, _THREADS
+    global _COPY, _SIZE, _SHAPE, _DTYPE, _GC_ISENABLED, _GC_DISABLE, _GC_ENABLE, _THREADS, _NDARRAY
     fd_in, fd_out = int(sys.argv[1]), int(sys.argv[2])
     import _thread
     import gc
@@ -326,7 +328,7 @@ def main():
     sandbox = sandbox_module().confine(os.getcwd(), lifeline=fd_in, parent_is_grader=not FORKED)
     np.seterr(all="warn", under="ignore")
     # numpy's own C functions, taken before any submitted code can replace them.
-    _COPY, _SIZE = np.ndarray.copy, np.ndarray.size.__get__
+    _COPY, _SIZE, _NDARRAY = np.ndarray.copy, np.ndarray.size.__get__, np.ndarray
     _SHAPE, _DTYPE = np.ndarray.shape.__get__, np.ndarray.dtype.__get__
     _GC_ISENABLED, _GC_DISABLE, _GC_ENABLE, _THREADS = gc.isenabled, gc.disable, gc.enable, _thread._count
     frozen = _Numpy(np)
@@ -379,7 +381,7 @@ class _Numpy:
             setattr(self, name, getattr(np, name))
 
 
-_COPY = _SIZE = _SHAPE = _DTYPE = _GC_ISENABLED = _GC_DISABLE = _GC_ENABLE = _THREADS = None
+_COPY = _SIZE = _SHAPE = _DTYPE = _GC_ISENABLED = _GC_DISABLE = _GC_ENABLE = _THREADS = _NDARRAY = None
 FORKED = False  # set by the zygote in its forks
 
 

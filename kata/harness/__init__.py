@@ -21,7 +21,7 @@ from kata.harness.checks import (
 from kata.harness.contract import Arg, Budget, Case, Cases, Example, Group, Kata, Mistake, normal, through
 from kata.harness.gradients import VJP, Jacobian, LossGradient
 from kata.harness.messages import Msg
-from kata.harness.results import Like, LossAndGrad, Mask
+from kata.harness.results import Indices, Like, LossAndGrad, Mask
 
 __all__ = [
     "VJP",
@@ -34,6 +34,7 @@ __all__ = [
     "CheckFailed",
     "Example",
     "Group",
+    "Indices",
     "Jacobian",
     "Kata",
     "Like",

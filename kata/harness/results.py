@@ -246,3 +246,50 @@ class LossAndGrad:
                 raise CheckFailed(Msg("values-differ", what=named, got=fmt(value), want=fmt(want)),
                                   kata.msg(f"mistake.{mistake.key}"), tried=what, got=fmt(value),
                                   expected=fmt(want), cause=("mistake", mistake.key))
+
+
+@dataclass(frozen=True)
+class Indices:
+    """A 1-D array of integer indices (the boxes NMS keeps, say), compared exactly and in
+    order; its length is the reference's. Any integer dtype is accepted, and the dtype
+    check asks for an integer one whatever the inputs' float dtype. ``explain(case, got,
+    want)``, if given, adds words about the first difference."""
+
+    explain: Callable[..., Any] | None = None
+    dtype_values = False  # the dtype check is about the type of the answer only
+
+    def dtype_failure(self, what: Any, have: np.dtype, want: np.dtype) -> Msg:
+        return Msg("indices-dtype", what=what, got=str(have))
+
+    def dtype_of(self, kata: Kata, case: Case) -> np.dtype:
+        return np.dtype(np.int64)
+
+    def answer_dtype(self, got: np.ndarray) -> np.dtype:
+        return np.dtype(np.int64) if got.dtype.kind in "iu" else got.dtype
+
+    def returned(self, kata: Kata, res: CallResult, what: Any, case: Case) -> Any:
+        return expect_array(res, what)
+
+    def accept(self, kata: Kata, res: CallResult, what: Any, case: Case) -> np.ndarray:
+        got = expect_array(res, what)
+        if got.ndim != 1:
+            raise CheckFailed(Msg("indices-not-1d", what=what, shape=got.shape), tried=what,
+                              cause=("indices-shape", got.ndim))
+        if got.dtype.kind in "iu":
+            return got
+        if got.dtype.kind == "f" and np.all(np.isfinite(got)) and np.all(got == np.round(got)):
+            return got  # whole numbers in floats: the dtype check says so, compare the values
+        raise CheckFailed(Msg("indices-not-integer", what=what, dtype=str(got.dtype), got=fmt(got)), tried=what)
+
+    def compare(self, ctx: CheckContext, kata: Kata, got: np.ndarray, case: Case, what: Any, hint: Any,
+                *, loose: bool = False) -> None:
+        want = np.asarray(kata.reference(*case.args, **case.kwargs)).astype(np.int64)
+        got = got.astype(np.int64)
+        if np.array_equal(got, want):
+            return
+        hint = next((kata.msg(f"mistake.{m.key}") for m in kata.mistakes for w in m.candidates(case)
+                     if np.array_equal(got, np.asarray(w))), hint)
+        parts: list[Any] = [Msg("values-differ", what=what, got=fmt(got), want=fmt(want))]
+        if self.explain is not None:
+            parts += ["\n", self.explain(case, got, want)]
+        raise CheckFailed(_joined(parts), hint, tried=what, got=fmt(got), expected=fmt(want))
