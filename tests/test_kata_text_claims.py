@@ -102,3 +102,33 @@ def test_iou_claims_budget_sizes_and_the_classic_mistakes():
     points = np.array([[1.0, 1.0, 1.0, 1.0]])
     with np.errstate(all="raise"):
         assert kata.reference(points, points)[0, 0] == 0.0  # "the IoU is 0, with no NaN and no warning"
+
+
+def test_attention_claims():
+    """What the attention texts say about masks, fills and scales, computed."""
+    text = _text("attention")
+    attention = get_kata("attention").reference
+    assert "−∞ − (−∞) = NaN" in text and "the mean of v" in text
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(np.float64(-np.inf) - np.float64(-np.inf))
+    rng = np.random.default_rng(3)
+    q, k, v = rng.normal(size=(1, 3, 4)), rng.normal(size=(1, 5, 4)), rng.normal(size=(1, 5, 2))
+    mask = np.ones((1, 3, 5), dtype=bool)
+    mask[0, 1] = False
+    out = attention(q, k, v, mask)
+    assert np.all(out[0, 1] == 0.0)  # "a row of zeros"
+    s = np.where(mask, q @ np.swapaxes(k, -1, -2) / 2.0, -1e9)  # the -1e9 fill: a uniform row
+    w = np.exp(s - s.max(axis=-1, keepdims=True))
+    w /= w.sum(axis=-1, keepdims=True)
+    assert np.allclose((w @ v)[0, 1], v[0].mean(axis=0))
+    # "the weights of the keys left still sum to 1": a value of ones gives ones
+    assert np.allclose(attention(q, k, np.ones((1, 5, 1)), np.tril(np.ones((3, 5), dtype=bool))), 1.0)
+    # "unit-variance q and k give q·k/√d_k unit variance"
+    d = 64
+    a, b = rng.normal(size=(20000, d)), rng.normal(size=(20000, d))
+    assert abs(np.var(np.sum(a * b, axis=1) / np.sqrt(d)) - 1.0) < 0.05
+    # the overflow check's scores are above exp's float64 limit
+    from kata.exercises import module_of
+
+    big = module_of("attention").large(np.random.default_rng(7))[0].args
+    assert np.max(big[0] @ np.swapaxes(big[1], -1, -2) / np.sqrt(big[0].shape[-1])) > 709.78
