@@ -109,6 +109,41 @@ def test_list_show_and_start(tmp_path):
     assert kata("start", "softmax", str(tmp_path), "--force").returncode == 0
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_list_groups_the_katas_under_their_topics_in_catalogue_order(lang):
+    from kata.exercises import catalog
+    from kata.exercises.topics import BY_ID, CATALOGUE
+
+    proc = kata("--lang", lang, "list")
+    assert proc.returncode == 0, proc.stderr
+    heading, seen = None, {}
+    names = {t.name(lang): t.id for t in CATALOGUE}
+    for line in proc.stdout.splitlines():
+        if line and not line.startswith(" "):
+            heading = names[line]  # a heading is a topic's name in the language asked for
+            assert heading not in seen, f"topic {heading} listed twice"
+            seen[heading] = []
+        elif line:
+            seen[heading].append(line.split()[0])
+    assert list(seen) == sorted(seen, key=lambda t: BY_ID[t].order)
+    assert {k: t for t, ids in seen.items() for k in ids} == {k.id: k.topic for k in catalog().values()}
+    rows = json.loads(kata("list", "--json").stdout)
+    assert [(r["id"], r["topic"]) for r in rows] == [(k, t) for t, ids in seen.items() for k in ids]
+
+
+def test_the_topic_catalogue_is_complete():
+    from kata.exercises.topics import CATALOGUE, UnknownTopic, topic
+    from kata.lang import LANGS
+
+    assert [t.id for t in CATALOGUE] == ["softmax", "losses", "normalisation", "attention", "detection",
+                                         "convolution", "clustering"]
+    assert len({t.order for t in CATALOGUE}) == len(CATALOGUE)
+    for t in CATALOGUE:
+        assert set(t.names) == set(LANGS) and all(t.names.values()), t.id
+    with pytest.raises(UnknownTopic, match="topic `classic` is not one of softmax, losses"):
+        topic("classic")
+
+
 def test_start_without_dir_writes_to_the_workspace(_isolated_home):
     proc = kata("start", "softmax-backward")
     assert proc.returncode == 0

@@ -68,7 +68,7 @@ messages: {}
 def test_a_new_kata_is_one_folder_one_solution_and_its_fixtures(tmp_path):
     root = _copy(tmp_path)
     before = _tree(root)
-    made = _kata(root, "dev", "new", "demo-double", "--function", "demo_double")
+    made = _kata(root, "dev", "new", "demo-double", "--function", "demo_double", "--topic", "losses")
     assert made.returncode == 0, made.stderr
     after = _tree(root)
     added = sorted(set(after) - set(before))
@@ -155,26 +155,45 @@ def test_a_kata_that_does_not_load_leaves_the_others_working(tmp_path):
     assert check.returncode == 1 and "sigmoid: does not load" in check.stdout
 
 
+def test_a_kata_with_an_unknown_topic_does_not_load(tmp_path):
+    """Topics are one catalogue (kata/exercises/topics.py): a kata naming another is a load
+    error for that kata alone, which says which topics there are."""
+    root = _copy(tmp_path)
+    kata_py = root / "kata" / "exercises" / "sigmoid" / "kata.py"
+    text = kata_py.read_text(encoding="utf-8")
+    assert 'topic="softmax"' in text
+    kata_py.write_text(text.replace('topic="softmax"', 'topic="activations"'), encoding="utf-8")
+    listed = _kata(root, "list")
+    assert listed.returncode == 0 and "softmax-backward" in listed.stdout
+    assert "sigmoid(x)" not in listed.stdout
+    [warning] = [line for line in listed.stderr.splitlines() if "sigmoid/kata.py" in line]
+    assert "topic `activations` is not one of softmax, losses, normalisation" in warning
+    asked = _kata(root, "show", "sigmoid")
+    assert asked.returncode == 2 and "topic `activations`" in asked.stderr and "Traceback" not in asked.stderr
+
+
 def test_dev_new_with_two_arguments_writes_them_everywhere(tmp_path):
     root = _copy(tmp_path)
-    made = _kata(root, "dev", "new", "relu-backward", "--args", "dy,x")
+    made = _kata(root, "dev", "new", "relu-backward", "--args", "dy,x", "--topic", "softmax")
     assert made.returncode == 0, made.stderr
     kata_py = (root / "kata" / "exercises" / "relu-backward" / "kata.py").read_text()
     assert 'Arg("dy", normal(1.0)), Arg("x", normal(1.0))' in kata_py and 'Like("dy")' in kata_py
     fixture = (root / "tests" / "fixtures" / "submissions" / "relu-backward" / "returns_input.py").read_text()
     assert "def relu_backward(dy, x):" in fixture
     assert "def relu_backward(dy: np.ndarray, x: np.ndarray)" in (root / "solutions" / "relu_backward.py").read_text()
-    bad = _kata(root, "dev", "new", "other", "--args", "dy,dy")
+    bad = _kata(root, "dev", "new", "other", "--args", "dy,dy", "--topic", "softmax")
     assert bad.returncode == 2 and "named twice" in bad.stderr
 
 
 def test_dev_new_refuses_bad_ids_and_existing_katas(tmp_path):
     root = _copy(tmp_path)
-    for args, said in ((("Bad_Id",), "a kata id is lowercase words"),
-                       (("softmax",), "is a kata already"),
-                       (("my-softmax", "--function", "softmax"), "is the function of `softmax` already"),
-                       (("relu", "--function", "class"), "must be a Python name"),
-                       (("relu", "--topic", "nowhere"), "is not one of")):
+    for args, said in ((("Bad_Id", "--topic", "softmax"), "a kata id is lowercase words"),
+                       (("softmax", "--topic", "softmax"), "is a kata already"),
+                       (("my-softmax", "--function", "softmax", "--topic", "softmax"),
+                        "is the function of `softmax` already"),
+                       (("relu", "--function", "class", "--topic", "softmax"), "must be a Python name"),
+                       (("relu", "--topic", "nowhere"), "topic `nowhere` is not one of softmax, losses,"),
+                       (("relu",), "required: --topic")):
         run = _kata(root, "dev", "new", *args)
         assert run.returncode == 2, (args, run.stdout, run.stderr)
         assert said in run.stderr and "Traceback" not in run.stderr

@@ -131,3 +131,27 @@ def test_label_smoothing_claims():
     assert np.all(grad[[1, 3]] == 0) and np.allclose(grad.sum(axis=1), 0)
     loss, grad = smoothed(x, np.full(6, -100), 0.2)
     assert loss == 0.0 and not np.signbit(loss) and np.all(grad == 0)
+def test_conv2d_claims_budget_sizes_and_output_size():
+    from kata.harness import Budget
+    from kata.harness.rng import InputRng
+
+    kata = get_kata("conv2d")
+    text = _text("conv2d")
+    budget = next(part for part in kata.own if isinstance(part, Budget))
+    (case,) = budget.make(InputRng(7, 1))
+    x, weight = case.args
+    assert "`N = 8, C = 4, H = W = 48,\n      F = 16`, a 3 × 3 kernel and `padding = 1`, and allows 0.5 s" in text
+    assert x.shape == (8, 4, 48, 48) and weight.shape == (16, 4, 3, 3) and case.kwargs == {"padding": 1}
+    assert budget.cpu == 0.5
+    out = kata.reference(*case.args, **case.kwargs)
+    assert "(here 8 · 16 · 48 · 48, about 295 thousand)" in text and out.shape == (8, 16, 48, 48)
+    assert round(out.size, -3) == 295_000
+    assert "9 steps for a 3 × 3 kernel" in text
+    # H_out = (H + 2·padding − KH) // stride + 1, rounded down: 7 rows, kernel 3, stride 2, padding 0 -> 3
+    got = kata.reference(np.ones((1, 1, 7, 8)), np.ones((1, 1, 3, 3)), stride=2)
+    assert got.shape == (1, 1, 3, 3)
+    # Not flipped: an asymmetric kernel picks the entry at its own offset.
+    x = np.arange(9.0).reshape(1, 1, 3, 3)
+    picker = np.zeros((1, 1, 2, 2))
+    picker[0, 0, 0, 1] = 1.0
+    assert kata.reference(x, picker)[0, 0].tolist() == [[1.0, 2.0], [4.0, 5.0]]

@@ -9,7 +9,7 @@ every check, a starter that does not, and fixtures that fail exactly the checks 
 declare. It exits with 1 while anything is missing.
 
 Examples:
-  kata dev new relu-backward --args dy,x --topic classic
+  kata dev new relu-backward --args dy,x --topic softmax
   kata dev check relu-backward
   kata dev check
 """
@@ -28,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", help="write the files of a new kata", description="Write the files of a new kata.")
     new.add_argument("id", metavar="ID", help="the new kata's id: lowercase words and dashes, like relu-backward")
     new.add_argument("--function", metavar="NAME", help="the function candidates write (default: the id with _)")
-    new.add_argument("--topic", default="classic", help="the topic it is listed under (default: classic)")
+    new.add_argument("--topic", required=True, metavar="T",
+                     help="the topic it is listed under: softmax, losses, normalisation, attention, detection, "
+                          "convolution or clustering (kata/exercises/topics.py)")
     new.add_argument("--args", default="x", metavar="A,B",
                      help="the function's parameters, comma-separated (default: x; a backward pass: dy,x)")
     check = sub.add_parser("check", help="say what each kata still lacks",

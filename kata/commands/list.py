@@ -1,4 +1,4 @@
-"""List the katas with their difficulty and suggested time.
+"""List the katas by topic, with their difficulty and suggested time.
 
 Examples:
   kata list
@@ -18,14 +18,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kata.exercises import catalog
+    from kata.exercises import by_topic
 
     lang = getattr(args, "lang", None) or "en"
-    katas = list(catalog().values())
+    groups = by_topic()
+    katas = [k for _, group in groups for k in group]
     if args.json:
         rows = [
             {
                 "id": k.id,
+                "topic": k.topic,
                 "title": k.title(lang),
                 "function": k.signature,
                 "difficulty": k.difficulty,
@@ -38,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     width = max(len(k.id) for k in katas)
     sig_width = max(len(k.signature) for k in katas)
-    for k in katas:
-        stars = "★" * k.difficulty + "☆" * (5 - k.difficulty)
-        print(f"{k.id:<{width}}  {stars}  {k.time_limit:>3} min  {k.signature:<{sig_width}}  {k.title(lang)}")
+    for n, (topic, group) in enumerate(groups):
+        print(("\n" if n else "") + topic.name(lang))
+        for k in group:
+            stars = "★" * k.difficulty + "☆" * (5 - k.difficulty)
+            print(f"  {k.id:<{width}}  {stars}  {k.time_limit:>3} min  {k.signature:<{sig_width}}  {k.title(lang)}")
     return 0

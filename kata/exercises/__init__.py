@@ -17,14 +17,14 @@ import sys
 from pathlib import Path
 
 from kata.errors import NoKata, UsageError
+from kata.exercises.topics import IDS as TOPICS
+from kata.exercises.topics import Topic, topic
 from kata.harness.contract import Kata
 
-__all__ = ["Kata", "NoKata", "catalog", "defined_functions", "detect", "detect_all", "functions", "get_kata", "module_of",
+__all__ = ["TOPICS", "Kata", "NoKata", "Topic", "by_topic", "catalog", "defined_functions", "detect", "detect_all", "functions", "get_kata", "module_of",
            "pick"]
 
 HERE = Path(__file__).resolve().parent
-TOPICS = ("softmax", "losses", "normalisation", "attention", "detection", "convolution", "clustering",
-          "classic")  # fmt: skip
 
 
 def _load(folder: Path) -> Kata | None:
@@ -46,12 +46,14 @@ def _load(folder: Path) -> Kata | None:
             del sys.modules[name]
             raise
     kata = getattr(module, "KATA", None)
-    return kata if isinstance(kata, Kata) else None
+    if not isinstance(kata, Kata):
+        return None
+    topic(kata.topic)  # an unknown topic is this kata's load error
+    return kata
 
 
 def _order(kata: Kata) -> tuple[int, int, str]:
-    topic = TOPICS.index(kata.topic) if kata.topic in TOPICS else len(TOPICS)
-    return topic, kata.order, kata.id
+    return topic(kata.topic).order, kata.order, kata.id
 
 
 _BROKEN: dict[str, str] = {}  # folder name -> why its kata.py does not load
@@ -81,10 +83,18 @@ def broken() -> dict[str, str]:
 
 @functools.cache
 def catalog() -> dict[str, Kata]:
-    """Every kata, by id, grouped by topic (``TOPICS``) and in order within each."""
+    """Every kata, by id, grouped by topic (``kata.exercises.topics``) and in order within each."""
     found = [k for folder in sorted(HERE.iterdir()) if folder.is_dir() and (k := _try_load(folder))]
     found.sort(key=_order)
     return {k.id: k for k in found}
+
+
+def by_topic() -> list[tuple[Topic, list[Kata]]]:
+    """The catalog grouped by topic, in the topics' order; a topic no kata has is left out."""
+    groups: dict[str, list[Kata]] = {}
+    for kata in catalog().values():
+        groups.setdefault(kata.topic, []).append(kata)
+    return [(topic(t), katas) for t, katas in groups.items()]
 
 
 def module_of(kata_id: str):

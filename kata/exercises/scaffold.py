@@ -80,11 +80,12 @@ def files(kata_id: str, function: str, topic: str, args: tuple[str, ...] = ("x",
     }
 
 
-def new(kata_id: str, function: str | None = None, topic: str = "classic", args: str = "x") -> list[Path]:
+def new(kata_id: str, function: str | None, topic: str, args: str = "x") -> list[Path]:
     """Write a new kata's files; nothing is overwritten (a usage error names the first
     that exists). ``args``: the function's parameters, comma-separated (``dy,x``).
     Returns the paths written."""
-    from kata.exercises import TOPICS, catalog
+    from kata.exercises import catalog
+    from kata.exercises.topics import topic as known_topic
 
     function = function or kata_id.replace("-", "_")
     check_id(kata_id, function)
@@ -94,8 +95,7 @@ def new(kata_id: str, function: str | None = None, topic: str = "classic", args:
             raise UsageError(f"--args `{args}`: each parameter must be a Python name, like dy,x")
     if len(set(names)) != len(names):
         raise UsageError(f"--args `{args}`: a parameter is named twice")
-    if topic not in TOPICS:
-        raise UsageError(f"--topic `{topic}` is not one of {', '.join(TOPICS)}")
+    known_topic(topic)  # UnknownTopic, a usage error, names the topics there are
     if kata_id in catalog():
         raise UsageError(f"`{kata_id}` is a kata already (kata/exercises/{kata_id}/)")
     taken = {k.function: k.id for k in catalog().values()}

@@ -217,3 +217,34 @@ async def test_messages_from_the_submission_are_shown_as_text_not_markup(make_ap
         first = str(table.get_row_at(0)[2])
         assert "[/oops] [bold red]loud[/]" in first
         assert "\x1b" not in first and "\x07" not in first
+
+
+async def test_the_kata_list_groups_katas_under_their_topics(make_app):
+    """The list shows each topic's name (in the app's language) as a heading the cursor
+    skips, its katas under it, topics in catalogue order; Enter opens the kata shown."""
+    from textual.widgets import OptionList
+
+    from kata.exercises import by_topic
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        menu = app.screen.query_one("#kata-list", OptionList)
+        options = [menu.get_option_at_index(i) for i in range(menu.option_count)]
+        expected = []
+        for topic, katas in by_topic():
+            expected += [(f"topic:{topic.id}", True, topic.name("zh"))] + [(k.id, False, k.title("zh")) for k in katas]
+        assert [(o.id, o.disabled) for o in options] == [(i, d) for i, d, _ in expected]
+        for option, (_, _, text) in zip(options, expected, strict=True):
+            assert text in str(option.prompt)
+        assert options[0].disabled and menu.highlighted == 1  # on the first kata, not its heading
+        heading = next(i for i, o in enumerate(options) if o.disabled and i > 0)  # the second topic's
+        await pilot.press(*["down"] * (heading - 2))
+        assert menu.highlighted == heading - 1  # the first topic's last kata
+        await pilot.press("down")  # over the heading, onto the next topic's first kata
+        assert menu.highlighted == heading + 1
+        first_of_second = heading + 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, KataScreen) and app.screen.kata.id == options[first_of_second].id

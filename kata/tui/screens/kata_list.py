@@ -1,4 +1,4 @@
-"""Kata: the list of katas with your results; Enter opens one."""
+"""Kata: the list of katas under their topics, with your results; Enter opens one."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class KataListScreen(LocalKeys, Screen):
         self.refresh_lang()
 
     def refresh_lang(self) -> None:
-        from kata.exercises import catalog
+        from kata.exercises import by_topic
 
         lang = self.app.lang
         self.query_one("#kata-list-title", Static).update(t("pick_kata", lang))
@@ -42,23 +42,28 @@ class KataListScreen(LocalKeys, Screen):
         menu = self.query_one("#kata-list", OptionList)
         highlighted = menu.highlighted
         menu.clear_options()
-        for kata in catalog().values():
-            best = bests.get(kata.id)
-            mark = "  "
-            extra = ""
-            if best is not None:
-                mark = "[green]✓[/]" if best.passes else "[red]✗[/]"
-                if best.best_elapsed_s is not None:
-                    extra = f"  [dim]{t('best', lang)} {clock(best.best_elapsed_s)}[/dim]"
-            stars = "★" * kata.difficulty + "☆" * (5 - kata.difficulty)
-            menu.add_option(
-                Option(
-                    f"{mark} [b]{kata.title(lang)}[/b]  [dim]{stars} · {kata.time_limit} min[/dim]{extra}"
-                    f"\n     [dim]{kata.summary(lang)}[/dim]",
-                    id=kata.id,
-                )
-            )
-        menu.highlighted = highlighted if highlighted is not None else 0
+        for topic, katas in by_topic():
+            # A topic is a heading, not a choice: disabled, so the cursor passes over it.
+            menu.add_option(Option(topic.name(lang), id=f"topic:{topic.id}", disabled=True))
+            for kata in katas:
+                menu.add_option(self._row(kata, bests.get(kata.id), lang))
+        first = next(i for i in range(menu.option_count) if not menu.get_option_at_index(i).disabled)
+        menu.highlighted = highlighted if highlighted is not None else first
+
+    @staticmethod
+    def _row(kata, best, lang: str) -> Option:
+        mark = "  "
+        extra = ""
+        if best is not None:
+            mark = "[green]✓[/]" if best.passes else "[red]✗[/]"
+            if best.best_elapsed_s is not None:
+                extra = f"  [dim]{t('best', lang)} {clock(best.best_elapsed_s)}[/dim]"
+        stars = "★" * kata.difficulty + "☆" * (5 - kata.difficulty)
+        return Option(
+            f"{mark} [b]{kata.title(lang)}[/b]  [dim]{stars} · {kata.time_limit} min[/dim]{extra}"
+            f"\n     [dim]{kata.summary(lang)}[/dim]",
+            id=kata.id,
+        )
 
     @on(OptionList.OptionSelected, "#kata-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
