@@ -104,6 +104,59 @@ def test_iou_claims_budget_sizes_and_the_classic_mistakes():
         assert kata.reference(points, points)[0, 0] == 0.0  # "the IoU is 0, with no NaN and no warning"
 
 
+def test_label_smoothing_claims():
+    text = _text("label-smoothing-ce")
+    smoothed = get_kata("label-smoothing-ce").reference
+    rng = np.random.default_rng(5)
+    # "−Σ_k q_k log p_k = logsumexp(x) − (1 − ε)·x_y − ε·mean_k(x_k)", with q = (1 − ε)·onehot + ε/K
+    assert "logsumexp(x) − (1 − ε)·x_y − ε·mean_k(x_k)" in text
+    x, y = rng.normal(0, 3, size=(6, 5)), rng.integers(0, 5, size=6)
+    for eps in (0.0, 0.1, 0.7, 1.0):
+        closed = reference.logsumexp(x) - (1 - eps) * x[np.arange(6), y] - eps * x.mean(axis=1)
+        assert np.isclose(smoothed(x, y, eps)[0], closed.mean())
+    # ε = 0 is plain cross-entropy; ε = 1 the uniform target 1/K
+    logp = reference.log_softmax(x)
+    assert np.isclose(smoothed(x, y, 0.0)[0], -logp[np.arange(6), y].mean())
+    assert np.isclose(smoothed(x, y, 1.0)[0], -logp.mean(axis=1).mean())
+    # uniform logits give log K whatever ε (the second basic case)
+    for eps in (0.0, 0.1, 0.9):
+        assert np.isclose(smoothed(np.zeros((2, 4)), np.array([1, 3]), eps)[0], np.log(4))
+    # "a logit 1000 below the row's max" underflows, so np.log(softmax(x)) is −inf there
+    assert "a logit 1000 below the row's max" in text
+    assert np.exp(-1000.0) == 0.0
+    # the gradient is p − q because q sums to 1, zero on ignored rows; all ignored: loss 0, zero gradient
+    y2 = y.copy()
+    y2[[1, 3]] = -100
+    loss, grad = smoothed(x, y2, 0.2)
+    assert np.all(grad[[1, 3]] == 0) and np.allclose(grad.sum(axis=1), 0)
+    loss, grad = smoothed(x, np.full(6, -100), 0.2)
+    assert loss == 0.0 and not np.signbit(loss) and np.all(grad == 0)
+def test_conv2d_claims_budget_sizes_and_output_size():
+    from kata.harness import Budget
+    from kata.harness.rng import InputRng
+
+    kata = get_kata("conv2d")
+    text = _text("conv2d")
+    budget = next(part for part in kata.own if isinstance(part, Budget))
+    (case,) = budget.make(InputRng(7, 1))
+    x, weight = case.args
+    assert "`N = 8, C = 4, H = W = 48,\n      F = 16`, a 3 × 3 kernel and `padding = 1`, and allows 0.5 s" in text
+    assert x.shape == (8, 4, 48, 48) and weight.shape == (16, 4, 3, 3) and case.kwargs == {"padding": 1}
+    assert budget.cpu == 0.5
+    out = kata.reference(*case.args, **case.kwargs)
+    assert "(here 8 · 16 · 48 · 48, about 295 thousand)" in text and out.shape == (8, 16, 48, 48)
+    assert round(out.size, -3) == 295_000
+    assert "9 steps for a 3 × 3 kernel" in text
+    # H_out = (H + 2·padding − KH) // stride + 1, rounded down: 7 rows, kernel 3, stride 2, padding 0 -> 3
+    got = kata.reference(np.ones((1, 1, 7, 8)), np.ones((1, 1, 3, 3)), stride=2)
+    assert got.shape == (1, 1, 3, 3)
+    # Not flipped: an asymmetric kernel picks the entry at its own offset.
+    x = np.arange(9.0).reshape(1, 1, 3, 3)
+    picker = np.zeros((1, 1, 2, 2))
+    picker[0, 0, 0, 1] = 1.0
+    assert kata.reference(x, picker)[0, 0].tolist() == [[1.0, 2.0], [4.0, 5.0]]
+
+
 def test_attention_claims():
     """What the attention texts say about masks, fills and scales, computed."""
     text = _text("attention")
