@@ -104,6 +104,33 @@ def test_iou_claims_budget_sizes_and_the_classic_mistakes():
         assert kata.reference(points, points)[0, 0] == 0.0  # "the IoU is 0, with no NaN and no warning"
 
 
+def test_label_smoothing_claims():
+    text = _text("label-smoothing-ce")
+    smoothed = get_kata("label-smoothing-ce").reference
+    rng = np.random.default_rng(5)
+    # "−Σ_k q_k log p_k = logsumexp(x) − (1 − ε)·x_y − ε·mean_k(x_k)", with q = (1 − ε)·onehot + ε/K
+    assert "logsumexp(x) − (1 − ε)·x_y − ε·mean_k(x_k)" in text
+    x, y = rng.normal(0, 3, size=(6, 5)), rng.integers(0, 5, size=6)
+    for eps in (0.0, 0.1, 0.7, 1.0):
+        closed = reference.logsumexp(x) - (1 - eps) * x[np.arange(6), y] - eps * x.mean(axis=1)
+        assert np.isclose(smoothed(x, y, eps)[0], closed.mean())
+    # ε = 0 is plain cross-entropy; ε = 1 the uniform target 1/K
+    logp = reference.log_softmax(x)
+    assert np.isclose(smoothed(x, y, 0.0)[0], -logp[np.arange(6), y].mean())
+    assert np.isclose(smoothed(x, y, 1.0)[0], -logp.mean(axis=1).mean())
+    # uniform logits give log K whatever ε (the second basic case)
+    for eps in (0.0, 0.1, 0.9):
+        assert np.isclose(smoothed(np.zeros((2, 4)), np.array([1, 3]), eps)[0], np.log(4))
+    # "a logit 1000 below the row's max" underflows, so np.log(softmax(x)) is −inf there
+    assert "a logit 1000 below the row's max" in text
+    assert np.exp(-1000.0) == 0.0
+    # the gradient is p − q because q sums to 1, zero on ignored rows; all ignored: loss 0, zero gradient
+    y2 = y.copy()
+    y2[[1, 3]] = -100
+    loss, grad = smoothed(x, y2, 0.2)
+    assert np.all(grad[[1, 3]] == 0) and np.allclose(grad.sum(axis=1), 0)
+    loss, grad = smoothed(x, np.full(6, -100), 0.2)
+    assert loss == 0.0 and not np.signbit(loss) and np.all(grad == 0)
 def test_conv2d_claims_budget_sizes_and_output_size():
     from kata.harness import Budget
     from kata.harness.rng import InputRng
@@ -128,3 +155,33 @@ def test_conv2d_claims_budget_sizes_and_output_size():
     picker = np.zeros((1, 1, 2, 2))
     picker[0, 0, 0, 1] = 1.0
     assert kata.reference(x, picker)[0, 0].tolist() == [[1.0, 2.0], [4.0, 5.0]]
+
+
+def test_attention_claims():
+    """What the attention texts say about masks, fills and scales, computed."""
+    text = _text("attention")
+    attention = get_kata("attention").reference
+    assert "−∞ − (−∞) = NaN" in text and "the mean of v" in text
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(np.float64(-np.inf) - np.float64(-np.inf))
+    rng = np.random.default_rng(3)
+    q, k, v = rng.normal(size=(1, 3, 4)), rng.normal(size=(1, 5, 4)), rng.normal(size=(1, 5, 2))
+    mask = np.ones((1, 3, 5), dtype=bool)
+    mask[0, 1] = False
+    out = attention(q, k, v, mask)
+    assert np.all(out[0, 1] == 0.0)  # "a row of zeros"
+    s = np.where(mask, q @ np.swapaxes(k, -1, -2) / 2.0, -1e9)  # the -1e9 fill: a uniform row
+    w = np.exp(s - s.max(axis=-1, keepdims=True))
+    w /= w.sum(axis=-1, keepdims=True)
+    assert np.allclose((w @ v)[0, 1], v[0].mean(axis=0))
+    # "the weights of the keys left still sum to 1": a value of ones gives ones
+    assert np.allclose(attention(q, k, np.ones((1, 5, 1)), np.tril(np.ones((3, 5), dtype=bool))), 1.0)
+    # "unit-variance q and k give q·k/√d_k unit variance"
+    d = 64
+    a, b = rng.normal(size=(20000, d)), rng.normal(size=(20000, d))
+    assert abs(np.var(np.sum(a * b, axis=1) / np.sqrt(d)) - 1.0) < 0.05
+    # the overflow check's scores are above exp's float64 limit
+    from kata.exercises import module_of
+
+    big = module_of("attention").large(np.random.default_rng(7))[0].args
+    assert np.max(big[0] @ np.swapaxes(big[1], -1, -2) / np.sqrt(big[0].shape[-1])) > 709.78
