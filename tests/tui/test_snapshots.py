@@ -7,6 +7,7 @@ delete the snapshot and run the test again."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, TextArea
 
 from kata.quiz import Mode, QuestionType, Session
 from kata.tui.screens.kata import KataScreen
+from kata.tui.screens.stats import StatsScreen
 from tests.tui.conftest import first_of, wait_for
 from tests.tui.test_kata import graded, open_kata, set_code
 from tests.tui.test_quiz import open_quiz
@@ -110,6 +112,9 @@ def normalised(svg: str) -> str:
 @pytest.mark.parametrize("scene", list(SCENES))
 async def test_snapshot(make_app, monkeypatch, tmp_path, scene, lang, size):
     monkeypatch.setattr(KataScreen, "now", staticmethod(lambda: 1000.0))  # the kata clock stands still
+    # the forecast starts on a fixed day (noon UTC: the same local date in every time zone
+    # from UTC-11 to UTC+11), not on the day the suite runs
+    monkeypatch.setattr(StatsScreen, "now", staticmethod(lambda: datetime(2026, 12, 2, 12, tzinfo=UTC)))
     app = make_app(lang=lang)
     async with app.run_test(size=SIZES[size]) as pilot:
         await pilot.pause()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -26,6 +26,8 @@ class StatsScreen(LocalKeys, Screen):
         Binding("escape", "app.area('home')", "Home", id="home"),
         Binding("r", "reload", "Refresh", id="reload"),
     ]
+    #: The clock the forecast counts days from (a test sets it still).
+    now = staticmethod(lambda: datetime.now(UTC))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,7 +63,7 @@ class StatsScreen(LocalKeys, Screen):
     def collect(self) -> None:
         from kata.quiz.stats import collect_stats
 
-        stats = collect_stats(self.app.store, self.app.catalog)
+        stats = collect_stats(self.app.store, self.app.catalog, now=self.now())
         history = self.app.store.kata_history(limit=HISTORY)
         self.app.call_from_thread(self.show, stats, history)
 
