@@ -185,3 +185,43 @@ def test_attention_claims():
 
     big = module_of("attention").large(np.random.default_rng(7))[0].args
     assert np.max(big[0] @ np.swapaxes(big[1], -1, -2) / np.sqrt(big[0].shape[-1])) > 709.78
+
+
+def test_layer_norm_claims():
+    kata = get_kata("layer-norm")
+    text = _text("layer-norm")
+    x, gamma, beta, dy = kata.basic[0]
+    # The fixed case's first row: μ = 2.5, σ² = 1.25 (the biased variance, np.var's default).
+    assert x[0].mean() == 2.5 and x[0].var() == 1.25
+    y, dx, dgamma, dbeta = kata.reference(x, gamma, beta, dy)
+    assert np.allclose(y[0], gamma * (x[0] - 2.5) / np.sqrt(1.25 + 1e-5) + beta)
+    # A constant row: x̂ = 0, y = β, dx = (g − mean(g))/√ε, finite.
+    assert "`x̂ = 0`, `y = β`, and `dx` is finite because `ε > 0`" in text
+    row = np.full((1, 4), 3.0)
+    y, dx, dgamma, dbeta = kata.reference(row, gamma, beta, dy[:1], 0.01)
+    g = dy[:1] * gamma
+    assert np.array_equal(y, beta[None]) and np.allclose(dx, (g - g.mean()) / 0.1)
+    # D = 1: every row is constant, dx = 0; the unbiased variance is 0/0 there.
+    y, dx, _, _ = kata.reference(np.array([[2.0], [-1.0]]), np.array([3.0]), np.array([0.5]), np.ones((2, 1)))
+    assert np.array_equal(y, [[0.5], [0.5]]) and np.array_equal(dx, np.zeros((2, 1)))
+    assert "with D = 1 the unbiased one is even 0/0" in text
+    unbiased = next(m for m in kata.mistakes if m.key == "unbiased").wrong
+    with np.errstate(all="ignore"):
+        assert np.isnan(unbiased(np.array([[2.0]]), np.ones(1), np.zeros(1), np.ones((1, 1)))[0]).all()
+    # An empty batch: dγ and dβ are zeros of shape (D,).
+    assert "zeros for an empty batch" in text
+    _, _, dgamma, dbeta = kata.reference(np.zeros((0, 3)), np.ones(3), np.zeros(3), np.zeros((0, 3)))
+    assert dgamma.tolist() == [0.0, 0.0, 0.0] and dbeta.tolist() == [0.0, 0.0, 0.0]
+    # ε inside vs outside: the same while σ² >> ε, far apart when σ² is about ε or smaller.
+    outside = next(m for m in kata.mistakes if m.key == "eps-outside").wrong
+    wide, narrow = np.array([[1.0, -1.0]]), np.array([[1e-3, -1e-3]])
+    args = (np.ones(2), np.zeros(2), np.ones((1, 2)))
+    assert np.allclose(outside(wide, *args)[0], kata.reference(wide, *args)[0], rtol=1e-4)
+    assert not np.allclose(outside(narrow, *args)[0], kata.reference(narrow, *args)[0], rtol=0.1)
+    # 8 ulps of each item's scale.
+    assert "widened per item by 8 ulps" in text
+    from kata.harness.contract import Case
+
+    tols = kata.result.tolerances(kata, Case((np.ones((1, 2), dtype=np.float32), np.ones(2), np.zeros(2),
+                                              np.ones((1, 2)))), False)
+    assert tols[3][0] == 8 * float(np.finfo(np.float32).eps) * 1.0

@@ -19,13 +19,14 @@ from kata.harness.checks import (
     expect_value,
 )
 from kata.harness.contract import Arg, Budget, Case, Cases, Example, Group, Kata, Mistake, normal, through
-from kata.harness.gradients import VJP, Jacobian, LossGradient
+from kata.harness.gradients import VJP, ForwardBackward, Jacobian, LossGradient
 from kata.harness.messages import Msg
-from kata.harness.results import Indices, Like, LossAndGrad, Mask
+from kata.harness.results import Arrays, Indices, Like, LossAndGrad, Mask
 
 __all__ = [
     "VJP",
     "Arg",
+    "Arrays",
     "Budget",
     "Case",
     "Cases",
@@ -33,6 +34,7 @@ __all__ = [
     "CheckContext",
     "CheckFailed",
     "Example",
+    "ForwardBackward",
     "Group",
     "Indices",
     "Jacobian",

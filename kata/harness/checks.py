@@ -197,7 +197,10 @@ def describe(fn: str, **args: Any) -> Described:
 
 
 def _shown(value: Any) -> Any:
-    return show_input(value) if isinstance(value, np.ndarray) else value
+    """A small array is formatted only when a message shows it: most calls pass."""
+    if isinstance(value, np.ndarray):
+        return Lazy(lambda lang, value=value: render(show_input(value), lang))
+    return value
 
 
 def in_fortran_order(what: Described) -> Joined:

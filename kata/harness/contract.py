@@ -260,8 +260,9 @@ class Kata:
     def message_keys(self) -> list[str]:
         """Every key of its own messages the contract names: each mistake's explanation,
         the check hints, its groups' hints, and the keys its result kind and gradient
-        check carry (fields named ``*hint*``, ``quiet`` or ``formula``). ``kata dev check``
-        and the suite require each in every language, before a candidate meets a gap."""
+        check carry (fields named ``*hint*``, ``quiet`` or ``formula``, a key or a dict of
+        keys). ``kata dev check`` and the suite require each in every language, before a
+        candidate meets a gap."""
         keys = [f"mistake.{m.key}" for m in self.mistakes]
         keys += [k for k in self.check_hints.values() if k]
         for part in (*self.own, *self.later):
@@ -274,8 +275,11 @@ class Kata:
                 continue
             for f in dataclasses.fields(part):
                 value = getattr(part, f.name)
-                if isinstance(value, str) and value and ("hint" in f.name or f.name in ("quiet", "formula")):
+                named = "hint" in f.name or f.name in ("quiet", "formula")
+                if isinstance(value, str) and value and named:
                     keys.append(value)
+                elif isinstance(value, dict) and named:  # one key per item (``Arrays.hints``)
+                    keys += [v for v in value.values() if isinstance(v, str) and v]
         return list(dict.fromkeys(keys))
 
     def missing_messages(self) -> dict[str, list[str]]:

@@ -8,6 +8,9 @@
   gradient of L = Σ dy·forward(x), with the grader's own forward.
 - ``LossGradient``: a ``(loss, grad)`` function whose grad is the derivative of its own
   loss (central differences of the returned loss) and equals the formula.
+- ``ForwardBackward``: a function returning its forward output and gradients together
+  (an ``Arrays`` result), each gradient the derivative of its own forward output and
+  equal to the formula.
 """
 
 from __future__ import annotations
@@ -229,3 +232,93 @@ class LossGradient:
                              hint=kata.msg(self.hint))
 
         return Check("gradient", run)
+
+
+@dataclass(frozen=True)
+class ForwardBackward:
+    """A function that returns its forward output together with the gradients of
+    L = Σ dy·output with respect to some of its arguments, as one tuple (an ``Arrays``
+    result; a layer norm's ``(y, dx, dgamma, dbeta)`` given ``dy``). ``output`` names the
+    forward item, ``upstream`` the argument holding dy, and ``wrt`` pairs each gradient
+    item with its argument (``(("dx", "x"), ("dgamma", "gamma"))``).
+
+    At each case of ``draw(rng)`` (keep them small: two calls per element of every
+    argument in ``wrt``) the check takes central differences of the submitted function's
+    OWN forward output. Each returned gradient must be the derivative of the forward it
+    returned; if not, the message says, by the reference, whether the forward or the
+    gradient is off. Then each must equal the reference's. ``formula``: the key of the
+    gradients' formula in the kata's messages; ``hint``: the key of the hint."""
+
+    output: str
+    upstream: str
+    wrt: tuple[tuple[str, str], ...]
+    formula: str
+    hint: str
+    draw: Callable[[Any], list[Any]] = field(default=lambda rng: [])
+
+    def check(self, kata: Kata) -> Check:
+        from kata.harness.contract import Case
+        from kata.harness.results import Arrays
+
+        if not isinstance(kata.result, Arrays):
+            raise ValueError(f"kata {kata.id}: ForwardBackward needs an Arrays result")
+        result = kata.result
+        names = [a.name for a in kata.args]
+
+        def moved(case: Case, arg: str, step: np.ndarray) -> Case:
+            i = names.index(arg)
+            if i < len(case.args):
+                args = list(case.args)
+                args[i] = np.asarray(args[i], dtype=np.float64) + step
+                return Case(tuple(args), dict(case.kwargs))
+            return Case(case.args, {**case.kwargs, arg: np.asarray(case.kwargs[arg], dtype=np.float64) + step})
+
+        def run(ctx: CheckContext) -> None:
+            cases = list(self.draw(ctx.rng))
+            out = result.index(self.output)
+            calls = []
+            for case in cases:
+                calls.append(case.call())
+                for _, arg in self.wrt:
+                    for step in _steps(np.asarray(kata.named(case)[arg]), EPS):
+                        calls += [moved(case, arg, step).call(), moved(case, arg, -step).call()]
+            results = iter(ctx.call_many(calls))
+            for case in cases:
+                what = kata.describe(case)
+                got = result.accept(kata, next(results), what, case)
+                dy = np.asarray(kata.named(case)[self.upstream], dtype=np.float64)
+                numeric = {}
+                for name, arg in self.wrt:
+                    x = np.asarray(kata.named(case)[arg])
+                    values = np.empty(x.size)
+                    for k in range(x.size):
+                        plus = result.accept(kata, next(results), what, case)[out]
+                        minus = result.accept(kata, next(results), what, case)[out]
+                        diff = plus.astype(np.float64) - minus.astype(np.float64)
+                        values[k] = float(np.sum(dy * diff)) / (2 * EPS)
+                    numeric[name] = values.reshape(x.shape)
+                want = kata.reference(*case.args, **case.kwargs)
+                for name, _ in self.wrt:
+                    self._judge(kata, what, name, got[result.index(name)].astype(np.float64), numeric[name],
+                                np.asarray(want[result.index(name)], dtype=np.float64))
+
+        return Check("gradient", run)
+
+    def _judge(self, kata: Kata, what: Any, name: str, grad: np.ndarray, numeric: np.ndarray,
+               want: np.ndarray) -> None:
+        own = close_mask(grad, numeric, ATOL, RTOL)
+        if not np.all(own):
+            idx = tuple(int(i) for i in np.argwhere(~own)[0])
+            if np.all(close_mask(grad, want, ATOL, RTOL)):
+                verdict = Msg("verdict-forward-off", name=name, output=self.output)
+            elif np.all(close_mask(numeric, want, ATOL, RTOL)):
+                verdict = Msg("verdict-backward-off", name=name, output=self.output)
+            else:
+                verdict = Msg("verdict-neither", formula=kata.msg(self.formula))
+            raise CheckFailed(
+                Msg("backward-not-derivative", what=what, name=name, output=self.output, dy=self.upstream,
+                    eps=f"{EPS:g}", returned=fmt(grad), numeric=fmt(numeric), index=list(idx),
+                    got=f"{grad[idx]:.6g}", num=f"{numeric[idx]:.6g}", verdict=verdict),
+                kata.msg(self.hint), tried=what, got=fmt(grad), expected=fmt(numeric), mismatch=idx)
+        expect_close(grad, want, Msg("backward-against", what=what, name=name, formula=kata.msg(self.formula)),
+                     tolerance=(ATOL, RTOL), hint=kata.msg(self.hint))

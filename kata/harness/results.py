@@ -8,13 +8,21 @@ values, after the kata's classic mistakes and diagnoses have had their say), and
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kata.harness.checks import CheckFailed, describe_returned, expect_array, expect_close, expect_value, mismatch
+from kata.harness.checks import (
+    CheckFailed,
+    describe_returned,
+    expect_array,
+    expect_close,
+    expect_value,
+    mismatch,
+    shape_hint,
+)
 from kata.harness.compare import all_close, close_mask, fmt, tolerance_for
 from kata.harness.messages import Msg
 
@@ -295,3 +303,126 @@ class Indices:
         if self.explain is not None:
             parts += ["\n", self.explain(case, got, want)]
         raise CheckFailed(_joined(parts), hint, tried=what, got=fmt(got), expected=fmt(want))
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """A tuple of several arrays (a forward output and its gradients, an output and the
+    updated running statistics...), one item per ``parts`` entry ``(name, like)``, in
+    order. ``like`` names the argument whose shape and dtype that item has (``("dx",
+    "x")``), or is a function ``(*args, **kwargs) -> shape``, and the item then has the
+    dtype of the argument ``dtype_arg``. The kata's reference returns the same tuple.
+
+    A ``Mistake``'s ``wrong`` returns a tuple of the same length in which ``None`` means
+    "this mistake says nothing about that item" (a wrong backward pass names only ``dx``):
+    it is the diagnosis when every item it names matches the answer and one of them is
+    off. ``hints``: a key of the kata's messages per item name, said when that item is
+    off and the check has no hint of its own. ``tolerance(case, dtype)``: one ``(atol,
+    rtol)`` per item (a sum over the batch rounds more than an elementwise output);
+    without it each item gets the kata's ``tolerance`` or its dtype's. The dtype check
+    asks every item for its own dtype and judges the values to that precision."""
+
+    parts: tuple[tuple[str, str | Callable[..., tuple[int, ...]]], ...]
+    dtype_arg: str = "x"
+    hints: dict[str, str] = field(default_factory=dict)
+    tolerance: Callable[[Case, np.dtype], Sequence[tuple[float, float]]] | None = None
+    dtype_values = True
+
+    def __post_init__(self) -> None:
+        if len(self.parts) < 2:
+            raise ValueError("Arrays(parts=...): name at least two items (one array is Like)")
+        unknown = set(self.hints) - {name for name, _ in self.parts}
+        if unknown:
+            raise ValueError(f"Arrays(hints=...): {', '.join(sorted(unknown))} is not an item of parts")
+
+    @property
+    def names(self) -> str:
+        return "(" + ", ".join(name for name, _ in self.parts) + ")"
+
+    def index(self, name: str) -> int:
+        """The position of the item ``name`` in the tuple."""
+        return [n for n, _ in self.parts].index(name)
+
+    def shapes(self, kata: Kata, case: Case) -> list[tuple[int, ...]]:
+        return [tuple(like(*case.args, **case.kwargs)) if callable(like) else tuple(np.shape(_arg(kata, case, like)))
+                for _, like in self.parts]
+
+    def dtype_of(self, kata: Kata, case: Case) -> tuple[np.dtype, ...]:
+        return tuple(np.asarray(_arg(kata, case, self.dtype_arg if callable(like) else like)).dtype
+                     for _, like in self.parts)
+
+    def answer_dtype(self, got: tuple[np.ndarray, ...]) -> tuple[np.dtype, ...]:
+        return tuple(item.dtype for item in got)
+
+    def dtype_failure(self, what: Any, have: tuple[np.dtype, ...], want: tuple[np.dtype, ...]) -> Msg:
+        i = next(i for i, (h, w) in enumerate(zip(have, want, strict=True)) if h != w)
+        return Msg("arrays-dtype", what=what, name=self.parts[i][0], got=str(have[i]), want=str(want[i]),
+                   names=self.names)
+
+    def returned(self, kata: Kata, res: CallResult, what: Any, case: Case) -> Any:
+        return self.accept(kata, res, what, case)
+
+    def accept(self, kata: Kata, res: CallResult, what: Any, case: Case) -> tuple[np.ndarray, ...]:
+        value = expect_value(res, what)
+        n = len(self.parts)
+        if value.kind != "tuple":
+            hint = Msg("hint-arrays-list" if value.type_name == "list" else "hint-arrays-tuple", n=n, names=self.names)
+            raise CheckFailed(Msg("arrays-not-tuple", what=what, returned=describe_returned(value), n=n,
+                                  names=self.names), hint, tried=what, cause=("returned", value.kind, value.type_name))
+        if len(value.items) != n:
+            raise CheckFailed(Msg("arrays-length", what=what, got=len(value.items), n=n, names=self.names),
+                              Msg("hint-arrays-tuple", n=n, names=self.names), tried=what,
+                              cause=("arrays-length", len(value.items)))
+        shapes = self.shapes(kata, case)
+        got = []
+        for (name, _), item, shape in zip(self.parts, value.items, shapes, strict=True):
+            if item.kind != "array" or item.array is None:
+                raise CheckFailed(Msg("arrays-item-not-array", what=what, name=name,
+                                      returned=describe_returned(item), shape=shape),
+                                  Msg("hint-arrays-tuple", n=n, names=self.names), tried=what,
+                                  cause=("arrays-item", name, item.kind))
+            if item.array.shape != shape:
+                swapped = [other for (other, _), s in zip(self.parts, shapes, strict=True)
+                           if other != name and s == item.array.shape and s != shape]
+                hint = (Msg("hint-arrays-order", names=self.names) if swapped
+                        else shape_hint(item.array.shape, shape))
+                raise CheckFailed(Msg("arrays-item-shape", what=what, name=name, got=item.array.shape, want=shape),
+                                  hint, tried=what, cause=("shape", name, item.array.shape, shape))
+            if item.array.dtype.kind not in "biuf":
+                raise CheckFailed(Msg("not-real", what=Msg("the-item", what=what, name=name),
+                                      got=str(item.array.dtype)), tried=what)
+            got.append(item.array)
+        return tuple(got)
+
+    def tolerances(self, kata: Kata, case: Case, loose: bool) -> list[tuple[float, float]]:
+        dtypes = [np.dtype(np.float32) if loose else dt for dt in self.dtype_of(kata, case)]
+        if self.tolerance is not None:
+            own = [tuple(t) for t in self.tolerance(case, dtypes[0])]
+            if len(own) != len(self.parts):
+                raise ValueError(f"Arrays(tolerance=...) gave {len(own)} tolerances for {len(self.parts)} items")
+            return own  # type: ignore[return-value]
+        return [kata.tolerance_for(case, dt) or tolerance_for(dt) for dt in dtypes]
+
+    def compare(self, ctx: CheckContext, kata: Kata, got: tuple[np.ndarray, ...], case: Case, what: Any, hint: Any,
+                *, loose: bool = False) -> None:
+        want = [np.asarray(w, dtype=np.float64) for w in kata.reference(*case.args, **case.kwargs)]
+        tols = self.tolerances(kata, case, loose)
+        ok = [bool(np.all(close_mask(g, w, *t))) for g, w, t in zip(got, want, tols, strict=True)]
+        if all(ok):
+            return
+        for mistake in kata.mistakes:
+            for wrong in mistake.candidates(case):
+                named = [(i, np.asarray(w, dtype=np.float64)) for i, w in enumerate(wrong) if w is not None]
+                if named and any(not ok[i] for i, _ in named) and all(
+                        got[i].shape == w.shape and np.isfinite(got[i]).all() and all_close(got[i], w, 1e-7, 1e-4)
+                        for i, w in named):
+                    i = next(i for i, _ in named if not ok[i])
+                    part = Msg("the-item", what=what, name=self.parts[i][0])
+                    raise CheckFailed(Msg("values-differ", what=part, got=fmt(got[i]), want=fmt(want[i])),
+                                      kata.msg(f"mistake.{mistake.key}"), tried=what, got=fmt(got[i]),
+                                      expected=fmt(want[i]), cause=("mistake", mistake.key))
+        i = ok.index(False)
+        name = self.parts[i][0]
+        key = self.hints.get(name)
+        part_hint = hint if hint is not None else (kata.msg(key) if key else None)
+        raise mismatch(got[i], want[i], Msg("the-item", what=what, name=name), part_hint, *tols[i])
