@@ -34,6 +34,10 @@ __all__ = ["ChildDied", "ChildFailure", "ChildMemory", "ChildTimeout", "Limits",
 # and keeps the verdict ``timeout``.
 MEMORY_WINDOW = 1.0
 GROWTH_BYTES = 8 << 20
+# The first sample waits until a request has run this long (or half its time, if it has
+# less): almost every request is answered in a few milliseconds, and a sample reads
+# /proc for every process on the machine. A memory bomb grows for far longer than this.
+QUICK_ANSWER = 0.05
 # A request with a CPU budget: how often the grader reads the CPU time of the child's
 # processes (from /proc, never from the child), and how often it looks for new ones.
 BUDGET_POLL = 0.02
@@ -191,6 +195,8 @@ class Worker:
         writing = True
         self._selector.register(self._req_w, selectors.EVENT_WRITE)
         samples: list[int] = []
+        started = time.monotonic()
+        first_sample = max(deadline - MEMORY_WINDOW, started + min(QUICK_ANSWER, (deadline - started) / 2))
         try:
             while True:
                 answer = self._complete_answer()
@@ -209,10 +215,10 @@ class Worker:
                     self._out_of_time(samples)
                 wait = min(remaining, 0.5 if meter is None else BUDGET_POLL)
                 if not samples:
-                    if remaining <= MEMORY_WINDOW:
+                    if now >= first_sample:
                         samples.append(peak_resident_bytes(self.proc.pid))
                     else:
-                        wait = min(wait, remaining - MEMORY_WINDOW)
+                        wait = min(wait, first_sample - now)
                 for key, _ in self._selector.select(wait):
                     fd = key.fd
                     if fd == self._req_w:
