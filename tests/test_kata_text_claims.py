@@ -276,3 +276,37 @@ def test_logistic_regression_step_claims():
     numeric = np.stack([(grad(w + h * u, b) - grad(w - h * u, b)) / (2 * h) for u in np.eye(3)], axis=1)
     assert np.allclose(hessian, numeric, atol=1e-7)
     assert "Xᵀ diag(σ(1 − σ)) X / N + λI" in text
+
+
+def test_batch_norm_claims():
+    kata = get_kata("batch-norm")
+    text = _text("batch-norm")
+    x, gamma, beta, rm, rv = kata.basic[0]
+    # The fixed case: batch means (2.5, 0), biased variances (1.25, 2), m = 4 values per channel.
+    assert x.mean(axis=0).tolist() == [2.5, 0.0] and x.var(axis=0).tolist() == [1.25, 2.0]
+    y, new_mean, new_var = kata.reference(x, gamma, beta, rm, rv)
+    assert np.allclose(new_mean, 0.9 * rm + 0.1 * np.array([2.5, 0.0]))
+    assert np.allclose(new_var, 0.9 * rv + 0.1 * np.array([1.25, 2.0]) * 4 / 3)  # unbiased for the running var
+    assert np.allclose(y, gamma * (x - [2.5, 0.0]) / np.sqrt(np.array([1.25, 2.0]) + 1e-5) + beta)  # biased here
+    # momentum = 0 keeps the running statistics, momentum = 1 replaces them with the batch's.
+    assert "momentum = 0 keeps the\n      running statistics, momentum = 1 replaces them" in text
+    _, keep_mean, keep_var = kata.reference(x, gamma, beta, rm, rv, momentum=0.0)
+    assert np.array_equal(keep_mean, rm) and np.array_equal(keep_var, rv)
+    _, take_mean, take_var = kata.reference(x, gamma, beta, rm, rv, True, 1.0)
+    assert np.allclose(take_mean, [2.5, 0.0]) and np.allclose(take_var, np.array([1.25, 2.0]) * 4 / 3)
+    # Evaluation: the running statistics normalise and come back unchanged, for any N, even 0.
+    y, same_mean, same_var = kata.reference(x, gamma, beta, rm, rv, training=False)
+    assert np.allclose(y, gamma * (x - rm) / np.sqrt(rv + 1e-5) + beta)
+    assert np.array_equal(same_mean, rm) and np.array_equal(same_var, rv)
+    assert "N = 1 or even N = 0 (an empty batch: an empty `y`)" in text
+    y, _, _ = kata.reference(np.zeros((0, 2)), gamma, beta, rm, rv, training=False)
+    assert y.shape == (0, 2)
+    # Axis 1 is the channel axis: one mean per channel over the batch and every position.
+    images = np.arange(24.0).reshape(2, 3, 2, 2)
+    _, means, _ = kata.reference(images, np.ones(3), np.zeros(3), np.zeros(3), np.ones(3), momentum=1.0)
+    assert means.tolist() == [images[:, c].mean() for c in range(3)]
+    # With m = 2 values per channel, the unbiased variance is twice the biased one.
+    pair = np.array([[1.0], [3.0]])
+    _, _, var = kata.reference(pair, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1), momentum=1.0)
+    assert var.tolist() == [2.0 * pair.var()]
+    assert "widened per item by 8 ulps" in text
