@@ -76,7 +76,7 @@ class Like:
         for diagnose in kata.diagnoses:
             diagnose(kata, got, case, what, loose)
         dtype = np.dtype(np.float32) if loose else self.dtype_of(kata, case)
-        want = np.asarray(kata.reference(*case.args, **case.kwargs), dtype=np.float64)
+        want = np.asarray(kata.expected(case), dtype=np.float64)
         expect_close(got, want, what, tol_dtype=dtype, tolerance=kata.tolerance_for(case, dtype), hint=hint)
 
 
