@@ -310,3 +310,39 @@ def test_batch_norm_claims():
     _, _, var = kata.reference(pair, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1), momentum=1.0)
     assert var.tolist() == [2.0 * pair.var()]
     assert "widened per item by 8 ulps" in text
+
+
+def test_kmeans_claims():
+    import warnings
+
+    from kata.harness.rng import InputRng
+
+    kata = get_kata("kmeans")
+    text = _text("kmeans")
+    module = __import__(kata.reference.__module__, fromlist=["large"])
+    # The tie rule: np.argmin gives the first of equal values; the fixed case's cluster 0
+    # ends at (0.5, 0) by the rule, at (0, 0) if the tie went to the higher index.
+    assert "as `np.argmin` does" in text and np.argmin(np.array([1.0, 1.0])) == 0
+    X, C0 = module.FIXED
+    assert kata.reference(X, C0)[0][0].tolist() == [0.5, 0.0]
+    assert module.lloyd(X, C0, last=True)[0][0].tolist() == [0.0, 0.0]
+    # "with max_iter=1 the centroids are the means of the first assignment"
+    X, C0 = module.SMALL
+    first = np.argmin(((X[:, None] - C0[None]) ** 2).sum(-1), axis=1)
+    C1, labels = kata.reference(X, C0, max_iter=1)
+    assert np.allclose(C1, [X[first == k].mean(axis=0) for k in range(2)])
+    assert labels.tolist() == np.argmin(((X[:, None] - C1[None]) ** 2).sum(-1), axis=1).tolist()
+    # "the mean of an empty slice is NaN with a 'Mean of empty slice' warning"
+    assert "'Mean of empty slice' warning" in text
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert np.isnan(np.zeros((0, 2)).mean(axis=0)).all()
+    assert any("Mean of empty slice" in str(w.message) for w in seen)
+    # The budget case: N = 40,000, K = 4, D = 2, max_iter=10, "11 assignments", N·K·D = 320,000,
+    # and the algorithm has not converged after 10 updates, so every one of them is made.
+    assert "`N = 40,000`, `K = 4`,\n      `D = 2` with `max_iter=10`" in text
+    assert "11 assignments" in text and "N·K·D = 320,000" in text and 40_000 * 4 * 2 == 320_000
+    (case,) = module.large(InputRng(7, 1))
+    X, C0 = case.args
+    assert X.shape == (40_000, 2) and C0.shape == (4, 2) and case.kwargs == {"max_iter": 10}
+    assert not module.lloyd(X, C0, 10)[3]

@@ -334,8 +334,10 @@ def expect_close(
     raise mismatch(got, want, what, hint, atol, rtol)
 
 
-def mismatch(got: np.ndarray, want: np.ndarray, what: Text, hint: Any, atol: float, rtol: float) -> CheckFailed:
-    """The failure for values that differ: both arrays, the first difference, the tolerance."""
+def mismatch(got: np.ndarray, want: np.ndarray, what: Text, hint: Any, atol: float, rtol: float,
+             *, exact: bool = False) -> CheckFailed:
+    """The failure for values that differ: both arrays, the first difference, the tolerance
+    (none for values compared ``exact``ly, such as labels)."""
     idx = first_mismatch(got, want, atol, rtol)
     assert idx is not None
     got_text, want_text = fmt(got), fmt(want)
@@ -343,7 +345,8 @@ def mismatch(got: np.ndarray, want: np.ndarray, what: Text, hint: Any, atol: flo
     if got.ndim:
         parts.append(Msg("first-difference", index=list(idx), got=f"{float(got[idx]):.9g}",
                          want=f"{float(want[idx]):.9g}"))
-    parts.append(Msg("tolerance-line", atol=f"{atol:g}", rtol=f"{rtol:g}"))
+    if not exact:
+        parts.append(Msg("tolerance-line", atol=f"{atol:g}", rtol=f"{rtol:g}"))
     if hint is None:
         if np.isnan(got).any():
             hint = Msg("hint-nan")

@@ -213,6 +213,10 @@ class Kata:
     tolerance: Callable[[Case, np.dtype], tuple[float, float]] | None = None
     raised: Callable[[Any], Any] | None = None  # (CallResult) -> a hint for an exception this kata knows
     solution: str = ""  # file name in solutions/ (default: the id with underscores)
+    # Arguments that must be drawn together (k-means' points and initial centroids, kept
+    # clear of near-ties): ``joint(rng, shape)`` returns the values of the arguments that
+    # have a ``make``, in order, in float64, and ``draw`` uses it instead of each ``make``.
+    joint: Callable[[InputRng, tuple[int, ...]], Sequence[Any]] | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.check_hints) - set(HINTED_CHECKS)
@@ -324,12 +328,14 @@ class Kata:
     # -- inputs
 
     def draw(self, rng: InputRng, shape: tuple[int, ...], dtype: Any = np.float64) -> Case:
-        """Random arguments for a case of ``shape``, in ``dtype``."""
+        """Random arguments for a case of ``shape``, in ``dtype``: each argument's ``make``,
+        or the kata's ``joint`` for all of them at once."""
         values = []
+        drawn = iter(self.joint(rng, shape)) if self.joint is not None else None
         for spec in self.args:
             if spec.make is None:
                 continue
-            value = spec.make(rng, shape)
+            value = next(drawn) if drawn is not None else spec.make(rng, shape)
             if spec.cast and isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 value = value.astype(dtype)
             values.append(value)

@@ -324,20 +324,31 @@ class Arrays:
     off and the check has no hint of its own. ``tolerance(case, dtype)``: one ``(atol,
     rtol)`` per item (a sum over the batch rounds more than an elementwise output);
     without it each item gets the kata's ``tolerance`` or its dtype's. The dtype check
-    asks every item for its own dtype and judges the values to that precision."""
+    asks every item for its own dtype and judges the values to that precision.
+
+    ``integers``: the names of items that hold integers (cluster labels, indices),
+    compared exactly. Any integer dtype is accepted, and the dtype check asks for one
+    whatever the inputs' float dtype; whole numbers in a float array are compared (and
+    the dtype check then says so), other values fail as not integers."""
 
     parts: tuple[tuple[str, str | Callable[..., tuple[int, ...]] | None], ...]
     dtype_arg: str = "x"
     hints: dict[str, str] = field(default_factory=dict)
     tolerance: Callable[[Case, np.dtype], Sequence[tuple[float, float]]] | None = None
+    integers: tuple[str, ...] = ()
     dtype_values = True
 
     def __post_init__(self) -> None:
         if len(self.parts) < 2:
             raise ValueError("Arrays(parts=...): name at least two items (one array is Like)")
-        unknown = set(self.hints) - {name for name, _ in self.parts}
-        if unknown:
-            raise ValueError(f"Arrays(hints=...): {', '.join(sorted(unknown))} is not an item of parts")
+        for what, given in (("hints", set(self.hints)), ("integers", set(self.integers))):
+            unknown = given - {name for name, _ in self.parts}
+            if unknown:
+                raise ValueError(f"Arrays({what}=...): {', '.join(sorted(unknown))} is not an item of parts")
+        numbers = {name for name, like in self.parts if like is None} & set(self.integers)
+        if numbers:
+            raise ValueError(f"Arrays(integers=...): {', '.join(sorted(numbers))} is a number (like None), "
+                             "not an array of integers")
 
     @property
     def names(self) -> str:
@@ -357,15 +368,19 @@ class Arrays:
                 for _, like in self.parts]
 
     def dtype_of(self, kata: Kata, case: Case) -> tuple[np.dtype | None, ...]:
-        """The dtype each array must have; ``None`` for a number, which may have any."""
-        return tuple(None if like is None else dt for (_, like), dt in zip(self.parts, self._dtypes(kata, case),
-                                                                            strict=True))
+        """The dtype each array must have; ``None`` for a number, which may have any, and
+        int64 for an item of ``integers``, which may have any integer dtype."""
+        return tuple(None if like is None else np.dtype(np.int64) if name in self.integers else dt
+                     for (name, like), dt in zip(self.parts, self._dtypes(kata, case), strict=True))
 
     def answer_dtype(self, got: tuple[np.ndarray, ...]) -> tuple[np.dtype | None, ...]:
-        return tuple(None if like is None else item.dtype for (_, like), item in zip(self.parts, got, strict=True))
+        return tuple(None if like is None else np.dtype(np.int64) if name in self.integers and item.dtype.kind in "iu"
+                     else item.dtype for (name, like), item in zip(self.parts, got, strict=True))
 
     def dtype_failure(self, what: Any, have: tuple[np.dtype, ...], want: tuple[np.dtype, ...]) -> Msg:
         i = next(i for i, (h, w) in enumerate(zip(have, want, strict=True)) if h != w)
+        if self.parts[i][0] in self.integers:
+            return Msg("arrays-integer-dtype", what=what, name=self.parts[i][0], got=str(have[i]))
         return Msg("arrays-dtype", what=what, name=self.parts[i][0], got=str(have[i]), want=str(want[i]),
                    names=self.names)
 
@@ -404,6 +419,10 @@ class Arrays:
             if item.array.dtype.kind not in "biuf":
                 raise CheckFailed(Msg("not-real", what=Msg("the-item", what=what, name=name),
                                       got=str(item.array.dtype)), tried=what)
+            if name in self.integers and item.array.dtype.kind not in "iu" and not (
+                    np.all(np.isfinite(item.array)) and np.all(item.array == np.round(item.array))):
+                raise CheckFailed(Msg("arrays-item-not-integer", what=what, name=name, dtype=str(item.array.dtype),
+                                      got=fmt(item.array)), tried=what, cause=("arrays-integer", name))
             got.append(item.array)
         return tuple(got)
 
@@ -423,12 +442,15 @@ class Arrays:
             own = [tuple(t) for t in self.tolerance(case, dtypes[0])]
             if len(own) != len(self.parts):
                 raise ValueError(f"Arrays(tolerance=...) gave {len(own)} tolerances for {len(self.parts)} items")
-            return own  # type: ignore[return-value]
-        return [kata.tolerance_for(case, dt) or tolerance_for(dt) for dt in dtypes]
+            return [(0.0, 0.0) if name in self.integers else t  # type: ignore[misc]
+                    for (name, _), t in zip(self.parts, own, strict=True)]
+        return [(0.0, 0.0) if name in self.integers else kata.tolerance_for(case, dt) or tolerance_for(dt)
+                for (name, _), dt in zip(self.parts, dtypes, strict=True)]
 
     def compare(self, ctx: CheckContext, kata: Kata, got: tuple[np.ndarray, ...], case: Case, what: Any, hint: Any,
                 *, loose: bool = False) -> None:
-        want = [np.asarray(w, dtype=np.float64) for w in kata.reference(*case.args, **case.kwargs)]
+        want = [np.asarray(w, dtype=np.int64 if name in self.integers else np.float64)
+                for (name, _), w in zip(self.parts, kata.expected(case), strict=True)]
         tols = self.tolerances(kata, case, loose)
         ok = [bool(np.all(close_mask(g, w, *t))) for g, w, t in zip(got, want, tols, strict=True)]
         if all(ok):
@@ -441,11 +463,13 @@ class Arrays:
                         for i, w in named):
                     i = next(i for i, _ in named if not ok[i])
                     part = Msg("the-item", what=what, name=self.parts[i][0])
-                    raise CheckFailed(Msg("values-differ", what=part, got=fmt(got[i]), want=fmt(want[i])),
-                                      kata.msg(f"mistake.{mistake.key}"), tried=what, got=fmt(got[i]),
-                                      expected=fmt(want[i]), cause=("mistake", mistake.key))
+                    failed = mismatch(got[i], want[i], part, kata.msg(f"mistake.{mistake.key}"), *tols[i],
+                                      exact=self.parts[i][0] in self.integers)
+                    failed.cause = ("mistake", mistake.key)  # with the first difference: arrays shown cut short
+                    raise failed
         i = ok.index(False)
         name = self.parts[i][0]
         key = self.hints.get(name)
         part_hint = hint if hint is not None else (kata.msg(key) if key else None)
-        raise mismatch(got[i], want[i], Msg("the-item", what=what, name=name), part_hint, *tols[i])
+        raise mismatch(got[i], want[i], Msg("the-item", what=what, name=name), part_hint, *tols[i],
+                       exact=name in self.integers)

@@ -1,8 +1,12 @@
-"""Items of an ``Arrays`` result that are one number (``like=None``: a bias, a loss),
-shown on the logistic-regression-step kata, whose answer is ``(w_new, b_new, loss)``:
-a number is accepted as a Python float, a numpy scalar or a 0-d array of any real
-dtype, an array or None in its place is named, and it is compared to the precision of
-the inputs."""
+"""Items of an ``Arrays`` result that are not float arrays like an argument.
+
+One number (``like=None``: a bias, a loss), shown on the logistic-regression-step kata,
+whose answer is ``(w_new, b_new, loss)``: a number is accepted as a Python float, a numpy
+scalar or a 0-d array of any real dtype, an array or None in its place is named, and it
+is compared to the precision of the inputs. Integers (``integers=``: cluster labels),
+shown on the kmeans kata, whose answer is ``(centroids, labels)``: any integer dtype,
+compared exactly, the dtype check asking for an integer dtype. And ``Kata.joint``, which
+draws arguments that depend on each other together."""
 
 from __future__ import annotations
 
@@ -88,3 +92,66 @@ def test_a_number_is_compared_to_the_inputs_precision_and_its_mistakes_are_named
     with pytest.raises(CheckFailed) as kept:
         KATA.result.compare(None, KATA, _accept((w_new, FIXED[3], loss)), CASE, WHAT, None)  # type: ignore[arg-type]
     assert render(kept.value.hint) == render(KATA.msg("mistake.bias-kept"))
+
+
+KMEANS = get_kata("kmeans")
+POINTS = KMEANS.examples[1].args  # FIXED: one exact tie at the first assignment
+KCASE = Case(POINTS)
+
+
+def _kaccept(obj, case: Case = KCASE):
+    return KMEANS.result.accept(KMEANS, CallResult(ok=True, value=_value(obj)), WHAT, case)
+
+
+def test_integer_items_take_any_integer_dtype_and_are_compared_exactly() -> None:
+    C, labels = KMEANS.reference(*POINTS)
+    assert labels.tolist() == [0, 1, 0, 2, 2]
+    for kind in (np.int64, np.int32, np.uint8):
+        got = _kaccept((C, labels.astype(kind)))
+        assert KMEANS.result.answer_dtype(got) == (np.dtype(np.float64), np.dtype(np.int64))
+        KMEANS.result.compare(None, KMEANS, got, KCASE, WHAT, None)  # type: ignore[arg-type]
+    assert KMEANS.result.tolerances(KMEANS, KCASE, False)[1] == (0.0, 0.0)
+    wrong = labels.copy()
+    wrong[2] = 1  # the tie given to the higher index, the centroids right
+    with pytest.raises(CheckFailed) as off:
+        KMEANS.result.compare(None, KMEANS, _kaccept((C, wrong)), KCASE, WHAT, None)  # type: ignore[arg-type]
+    said = render(off.value.message)
+    assert said.startswith(f"{WHAT}: labels") and "first difference at index [2]: got 1, expected 0" in said
+    assert "tolerance" not in said  # labels are compared exactly: no tolerance to state
+    assert render(off.value.hint) == render(KMEANS.msg("hint.assign"))
+
+
+def test_float_labels_are_compared_but_the_dtype_check_asks_for_integers() -> None:
+    C, labels = KMEANS.reference(*POINTS)
+    got = _kaccept((C, labels.astype(np.float64)))  # whole numbers in floats: compared
+    KMEANS.result.compare(None, KMEANS, got, KCASE, WHAT, None)  # type: ignore[arg-type]
+    have, want = KMEANS.result.answer_dtype(got), KMEANS.result.dtype_of(KMEANS, KCASE)
+    assert have != want
+    message = render(KMEANS.result.dtype_failure(WHAT, have, want))
+    assert "returned labels of dtype float64; expected an integer dtype" in message
+    assert "应为整数 dtype" in render(KMEANS.result.dtype_failure(WHAT, have, want), "zh")
+    with pytest.raises(CheckFailed) as fractional:
+        _kaccept((C, labels + 0.5))
+    assert "expected integers" in render(fractional.value.message)
+
+
+def test_arrays_refuses_integers_that_are_no_item_or_a_number() -> None:
+    from kata.harness import Arrays
+
+    with pytest.raises(ValueError, match="not an item"):
+        Arrays((("c", "x"), ("labels", "x")), integers=("label",))
+    with pytest.raises(ValueError, match="is a number"):
+        Arrays((("c", "x"), ("n", None)), integers=("n",))
+
+
+def test_joint_draws_points_and_centroids_together_clear_of_near_ties() -> None:
+    from kata.harness.rng import InputRng
+
+    module = __import__(KMEANS.reference.__module__, fromlist=["trajectory"])
+    rng = InputRng(3, 4)
+    for shape in KMEANS.shapes:
+        case = KMEANS.draw(rng, shape, np.float32)
+        X, C = case.args
+        assert X.shape == (shape[0], shape[2]) and C.shape == (shape[1], shape[2]) and X.dtype == C.dtype == np.float32
+        gap, empty = module.trajectory(X, C)
+        assert gap >= 1e-5 and not empty
