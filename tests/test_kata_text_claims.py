@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from kata.exercises import get_kata
 from kata.harness import reference
@@ -225,6 +226,56 @@ def test_layer_norm_claims():
     tols = kata.result.tolerances(kata, Case((np.ones((1, 2), dtype=np.float32), np.ones(2), np.zeros(2),
                                               np.ones((1, 2)))), False)
     assert tols[3][0] == 8 * float(np.finfo(np.float32).eps) * 1.0
+
+
+def test_logistic_regression_step_claims():
+    text = _text("logistic-regression-step")
+    step = get_kata("logistic-regression-step").reference
+    # "σ(40) rounds to exactly 1.0, so log(1 − σ(40)) = log(0) = −inf"
+    assert "σ(40) rounds to exactly 1.0, so log(1 − σ(40)) = log(0) = −inf" in text
+    assert 1 / (1 + np.exp(-40.0)) == 1.0
+    with np.errstate(divide="ignore"):
+        assert np.log(1 - 1 / (1 + np.exp(-40.0))) == -np.inf
+    # "exp(−z) overflows for z < −709 (z < −88 in float32)"
+    assert "exp(−z) overflows for z < −709 (z < −88 in float32)" in text
+    with np.errstate(over="ignore"):
+        assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))
+        assert np.isfinite(np.exp(np.float32(88.0))) and np.isinf(np.exp(np.float32(89.0)))
+    # "np.where evaluates both branches, so np.where(z >= 0, 1/(1 + np.exp(−z)), ...) still overflows"
+    z = np.array([-1000.0, 2.0])
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+    e = np.exp(-np.abs(z))  # the hinted form: nothing overflows
+    with np.errstate(all="raise"):
+        np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    # "caps each sample's loss at about −log ε (16 for ε = 1e−7), while a confidently wrong
+    # sample at z = 500 costs 500"
+    assert round(-np.log(1e-7)) == 16
+    X, y, w = np.array([[500.0]]), np.array([0.0]), np.array([1.0])
+    assert step(X, y, w, 0.0, 0.1, 0.0)[2] == 500.0
+    # The step is the gradient of the returned loss (dw = Xᵀ(σ(z) − y)/N + λw, db = mean(σ(z) − y)),
+    # and the Hessian of the "why" is Xᵀ diag(σ(1 − σ)) X / N + λI.
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(7, 3)), rng.integers(0, 2, size=7).astype(float)
+    w, b, lr, lam = rng.normal(size=3), 0.4, 0.3, 0.2
+    w_new, b_new, _ = step(X, y, w, b, lr, lam)
+    h = 1e-6
+
+    def loss(w, b):
+        return step(X, y, w, b, lr, lam)[2]
+
+    def grad(w, b):
+        w_new, b_new, _ = step(X, y, w, b, lr, lam)
+        return (w - w_new) / lr
+
+    numeric = np.array([(loss(w + h * u, b) - loss(w - h * u, b)) / (2 * h) for u in np.eye(3)])
+    assert np.allclose((w - w_new) / lr, numeric, atol=1e-8)
+    assert np.isclose((b - b_new) / lr, (loss(w, b + h) - loss(w, b - h)) / (2 * h), atol=1e-8)
+    s = reference.sigmoid(X @ w + b)
+    hessian = X.T @ (X * (s * (1 - s))[:, None]) / 7 + lam * np.eye(3)
+    numeric = np.stack([(grad(w + h * u, b) - grad(w - h * u, b)) / (2 * h) for u in np.eye(3)], axis=1)
+    assert np.allclose(hessian, numeric, atol=1e-7)
+    assert "Xᵀ diag(σ(1 − σ)) X / N + λI" in text
 
 
 def test_batch_norm_claims():
