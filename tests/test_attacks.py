@@ -670,6 +670,19 @@ def test_a_gradient_answer_of_the_wrong_size_is_a_failed_check(tmp_path, answer)
     assert "derivative check" in gradient.message or "returned shape" in gradient.message, gradient.message
 
 
+def test_without_the_size_rule_a_wrong_length_gradient_answer_breaks_the_grader(tmp_path, monkeypatch):
+    """The control: with the rule on answers near a point switched off, an answer one
+    value short reaches the grader's arithmetic and the report is an internal error (so
+    the test above can fail)."""
+    from kata.harness import gradients
+
+    monkeypatch.setattr(gradients, "held_to_size", lambda *args: None)
+    path = tmp_path / "short.py"
+    path.write_text(AMPLIFY.format(answer="(e / e.sum(axis=-1, keepdims=True)).ravel()[:-1]"))
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert report.error is not None and report.error.kind == "internal", report.error
+
+
 # ---------------------------------------------------------------- no-mutation
 
 
