@@ -725,6 +725,24 @@ def test_an_argument_put_back_after_the_call_is_still_a_mutation(tmp_path, setup
     assert statuses(report)["no-mutation"] == "fail" or "same problem" in statuses_messages(report)["no-mutation"]
 
 
+def test_the_restoring_metaclass_is_real(tmp_path):
+    """The control, in plain Python (this is test code, not a submission): reading the
+    result's type name puts the argument back, so a copy of the arguments taken after
+    the answer is read would see no change (and the test above can fail)."""
+    import numpy as np
+
+    setup, after = ("KEPT = []\n" + RESTORE + "class Meta(type):\n    @property\n    def __name__(cls):\n"
+                    "        restore()\n        return 'ndarray'\nclass Sneaky(np.ndarray, metaclass=Meta):\n    pass\n",
+                    "return result.view(Sneaky)")
+    scope: dict = {}
+    exec(MUTATE.format(setup=setup, after=after), scope)  # noqa: S102 - the test's own fixture code
+    x = np.array([1.0, 2.0, 3.0])
+    result = scope["softmax"](x)
+    assert np.all(x == 0.0)  # changed by the call
+    assert type(result).__name__ == "ndarray"
+    assert np.array_equal(x, [1.0, 2.0, 3.0])  # and put back by reading the type's name
+
+
 # ---------------------------------------------------------------- what reaches the terminal
 
 
