@@ -220,6 +220,34 @@ def test_a_tmux_server_of_the_same_user_runs_nothing(tmp_path):
         subprocess.run([tmux, "-S", str(sock), "kill-server"], env=env, capture_output=True, timeout=30)
 
 
+def test_the_tmux_escape_is_real_with_those_protections_off(tmp_path, monkeypatch):
+    """The control: without the system call filter, the root and Landlock, the same
+    request makes the test's tmux server run a command outside the child."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        pytest.skip("no tmux here")
+    folder = Path(os.environ["TMPDIR"]) / f"tmux-{os.urandom(3).hex()}"
+    folder.mkdir()
+    sock, marker = folder / "default", folder / "ESCAPED"
+    env = {**os.environ, "TMUX": ""}
+    start = subprocess.run([tmux, "-S", str(sock), "new-session", "-d", "sleep 120"], env=env, capture_output=True,
+                           timeout=30)
+    if start.returncode != 0:
+        pytest.skip(f"tmux could not start here: {start.stderr.decode(errors='replace')[:200]}")
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "seccomp,root,landlock")
+    try:
+        path = tmp_path / "control.py"
+        path.write_text(f"import subprocess\nsubprocess.run([{tmux!r}, '-S', {str(sock)!r}, 'run-shell', "
+                        f"'touch {marker}'], timeout=20)\ndef softmax(x):\n    return x\n")
+        grade(path, SOFTMAX, seed=7, limits=Limits(timeout=30.0, check_timeout=25.0))
+        deadline = time.monotonic() + 30  # the server runs the command on its own time
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists()
+    finally:
+        subprocess.run([tmux, "-S", str(sock), "kill-server"], env=env, capture_output=True, timeout=30)
+
+
 # ---------------------------------------------------------------- hand-written cannot be talked around
 
 
@@ -276,27 +304,43 @@ def test_the_library_attack_is_real_with_those_protections_off(tmp_path, library
     assert statuses(report)["hand-written"] == "fail"
 
 
+BASE_SCIPY = """
+import sys
+import numpy as np
+for p in [p for p in sys.path] + [sys.base_prefix + "/lib/python%d.%d/site-packages" % sys.version_info[:2]]:
+    if p not in sys.path:
+        sys.path.append(p)
+def softmax(x):
+    try:
+        special = __import__("sci" + "py.special", fromlist=["softmax"])
+    except Exception as err:
+        print("blocked", type(err).__name__)
+        return np.zeros_like(x)
+    return special.softmax(x, axis=-1)
+"""
+
+
 def test_a_library_of_the_base_interpreter_is_not_there(tmp_path):
     """scipy in the base interpreter's site-packages, from a venv that lacks it."""
     base = Path(sys.base_prefix)
     if not list(base.glob("lib/python3*/site-packages/scipy")) and not list(base.glob("lib/python3/dist-packages/scipy")):
         pytest.skip("no scipy beside the base interpreter here")
     needs("root")
-    report = check(tmp_path, """
-        import sys
-        import numpy as np
-        for p in [p for p in sys.path] + [sys.base_prefix + "/lib/python%d.%d/site-packages" % sys.version_info[:2]]:
-            if p not in sys.path:
-                sys.path.append(p)
-        def softmax(x):
-            try:
-                special = __import__("sci" + "py.special", fromlist=["softmax"])
-            except Exception as err:
-                print("blocked", type(err).__name__)
-                return np.zeros_like(x)
-            return special.softmax(x, axis=-1)
-        """)
+    report = check(tmp_path, BASE_SCIPY)
     assert statuses(report)["basic"] == "fail", report.output
+
+
+def test_a_library_of_the_base_interpreter_is_there_with_those_protections_off(tmp_path, monkeypatch):
+    """The control: without the root and Landlock, the base interpreter's scipy is
+    found and its softmax gives right answers (so the test above can fail)."""
+    base = Path(sys.base_prefix)
+    if not list(base.glob("lib/python3*/site-packages/scipy")) and not list(base.glob("lib/python3/dist-packages/scipy")):
+        pytest.skip("no scipy beside the base interpreter here")
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "root,landlock")
+    path = tmp_path / "control.py"
+    path.write_text(BASE_SCIPY)
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert statuses(report)["basic"] == "pass", report.output
 
 
 @pytest.mark.parametrize("source", [
@@ -328,6 +372,22 @@ def test_runpy_on_the_shipped_solutions_finds_nothing(tmp_path):
     assert statuses(report)["hand-written"] == "fail"
 
 
+@pytest.mark.parametrize("source", [
+    "import numpy as np\ndef softmax(x):\n    m = __import__('ka' + 'ta.exercises.softmax.kata', fromlist=['x'])\n"
+    "    return m.KATA.reference(x)\n",
+    f"def softmax(x):\n    return __import__('run' + 'py').run_path({str(SOLUTION)!r})['softmax'](x)\n",
+])
+def test_kata_and_its_solutions_are_reachable_with_those_protections_off(tmp_path, monkeypatch, source):
+    """The control: without the root and Landlock, kata's reference and the shipped
+    solution are found and give right answers (so the two tests above can fail)."""
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "root,landlock")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # however kata is installed, the child can find it
+    path = tmp_path / "control.py"
+    path.write_text(source)
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert statuses(report)["basic"] == "pass", report.output or [c.message[:300] for c in report.checks]
+
+
 @pytest.mark.parametrize("head", [b"# coding: utf-7\n", b"#!/usr/bin/env python\n# -*- coding: utf_7 -*-\n",
                                   b"\xef\xbb\xbf# vim: set fileencoding=latin-1 :\n"])
 def test_a_coding_line_is_refused_so_the_checked_text_is_the_run_text(tmp_path, head):
@@ -339,6 +399,25 @@ def test_a_coding_line_is_refused_so_the_checked_text_is_the_run_text(tmp_path, 
     assert report.error is not None and report.error.kind == "syntax"
     assert "UTF-8" in report.error.message and "coding" in report.error.message
     assert all(c.status == "skipped" for c in report.checks)
+
+
+def test_the_coding_line_attack_is_real_and_only_the_refusal_reports_it(tmp_path, monkeypatch):
+    """The control: Python itself runs the line hidden in UTF-7 (so the attack is real),
+    and with the refusal switched off the same file is not refused (so the test above
+    can fail); the child then runs the UTF-8 text, which is what the grader checked."""
+    path = tmp_path / "utf7.py"
+    path.write_bytes(b"# coding: utf-7\nHIDDEN = False\n#+AAo-HIDDEN = True\n")
+    ran = subprocess.run([sys.executable, "-c", f"import runpy; print(runpy.run_path({str(path)!r})['HIDDEN'])"],
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert ran.stdout.strip() == "True", ran.stderr
+    from kata.grader import engine
+
+    monkeypatch.setattr(engine, "coding_problem", lambda raw: None)
+    path.write_bytes(b"# coding: utf-7\nimport numpy as np\n#+AAo-from fastsoftmax import softmax\n"
+                     b"def softmax(x):\n    return np.zeros_like(x)\n")
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert report.error is None
+    assert statuses(report)["basic"] == "fail"
 
 
 def test_a_utf8_coding_line_is_fine(tmp_path):
@@ -469,6 +548,40 @@ def test_an_inotify_flood_leaves_the_grading_user_its_instances(tmp_path):
     assert done and done[0].status != "pass"
 
 
+HOLD_FOUR = """
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+held = [libc.inotify_init1(0) for _ in range(4)]
+print("held", sum(fd >= 0 for fd in held))
+
+def softmax(x):
+    while True:
+        pass
+"""
+
+
+def test_inotify_instances_are_the_users_with_those_protections_off(tmp_path, monkeypatch):
+    """The control: without namespaces and the system call filter, the child's inotify
+    instances are there to count from outside (so the test above can fail). It holds
+    only four: enough to count, too few to starve anything."""
+    monkeypatch.setenv("KATA_SANDBOX_SKIP", "namespaces,seccomp")
+    path = tmp_path / "hold.py"
+    path.write_text(HOLD_FOUR)
+    tmpdir = os.environ["TMPDIR"]
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(grade(path, SOFTMAX, seed=7, limits=FAST)))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        held = 0
+        while held == 0 and time.monotonic() < deadline and thread.is_alive():
+            held = _inotify_fds(_run_processes(tmpdir))
+            time.sleep(0.05)
+        assert held == 4
+    finally:
+        thread.join()
+
+
 # ---------------------------------------------------------------- the gradient check's answers
 
 
@@ -518,6 +631,33 @@ def test_huge_answers_fail_without_costing_the_grader_memory(tmp_path, where):
     assert peak_kib < 600 << 10, f"{peak_kib >> 10} MiB"
 
 
+def test_without_the_answer_bound_a_large_answer_reaches_the_grader(tmp_path, monkeypatch):
+    """The control: with the bound on answers switched off, an answer far larger than its
+    input comes to the grader whole, as an array (so the test above can fail). A 1 MiB
+    answer here, not 40: the grader is this process."""
+    from kata.grader import engine
+    from kata.harness import contract
+
+    seen: list[str] = []
+
+    def decode(*args, **kwargs):
+        results = decode_call_results(*args, **kwargs)
+        seen.extend(r.value.kind for r in results if r.value is not None and (r.value.shape or (
+            r.value.array is not None and r.value.array.size)) and max(r.value.shape or r.value.array.shape) >= 1 << 20)
+        return results
+
+    decode_call_results = engine.decode_call_results
+    monkeypatch.setattr(engine, "decode_call_results", decode)
+    path = tmp_path / "large.py"
+    path.write_text("import numpy as np\ndef softmax(x):\n    return np.ones(1 << 20, dtype=bool)\n")
+    grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert seen and set(seen) == {"oversize"}
+    seen.clear()
+    monkeypatch.setattr(contract, "answer_bound", lambda args, kwargs: 1 << 40)
+    grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert "array" in seen  # (the gradient check holds its calls to its own bound still)
+
+
 @pytest.mark.parametrize("answer", ["(e / e.sum(axis=-1, keepdims=True)).ravel()[:-1]",
                                     "np.zeros((len(SEEN) % 3 + 1,))", "np.zeros(x.shape, dtype=complex)"])
 def test_a_gradient_answer_of_the_wrong_size_is_a_failed_check(tmp_path, answer):
@@ -528,6 +668,19 @@ def test_a_gradient_answer_of_the_wrong_size_is_a_failed_check(tmp_path, answer)
     gradient = next(c for c in report.checks if c.id == "gradient")
     assert gradient.status == "fail"
     assert "derivative check" in gradient.message or "returned shape" in gradient.message, gradient.message
+
+
+def test_without_the_size_rule_a_wrong_length_gradient_answer_breaks_the_grader(tmp_path, monkeypatch):
+    """The control: with the rule on answers near a point switched off, an answer one
+    value short reaches the grader's arithmetic and the report is an internal error (so
+    the test above can fail)."""
+    from kata.harness import gradients
+
+    monkeypatch.setattr(gradients, "held_to_size", lambda *args: None)
+    path = tmp_path / "short.py"
+    path.write_text(AMPLIFY.format(answer="(e / e.sum(axis=-1, keepdims=True)).ravel()[:-1]"))
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert report.error is not None and report.error.kind == "internal", report.error
 
 
 # ---------------------------------------------------------------- no-mutation
@@ -572,6 +725,24 @@ def test_an_argument_put_back_after_the_call_is_still_a_mutation(tmp_path, setup
     assert statuses(report)["no-mutation"] == "fail" or "same problem" in statuses_messages(report)["no-mutation"]
 
 
+def test_the_restoring_metaclass_is_real(tmp_path):
+    """The control, in plain Python (this is test code, not a submission): reading the
+    result's type name puts the argument back, so a copy of the arguments taken after
+    the answer is read would see no change (and the test above can fail)."""
+    import numpy as np
+
+    setup, after = ("KEPT = []\n" + RESTORE + "class Meta(type):\n    @property\n    def __name__(cls):\n"
+                    "        restore()\n        return 'ndarray'\nclass Sneaky(np.ndarray, metaclass=Meta):\n    pass\n",
+                    "return result.view(Sneaky)")
+    scope: dict = {}
+    exec(MUTATE.format(setup=setup, after=after), scope)  # noqa: S102 - the test's own fixture code
+    x = np.array([1.0, 2.0, 3.0])
+    result = scope["softmax"](x)
+    assert np.all(x == 0.0)  # changed by the call
+    assert type(result).__name__ == "ndarray"
+    assert np.array_equal(x, [1.0, 2.0, 3.0])  # and put back by reading the type's name
+
+
 # ---------------------------------------------------------------- what reaches the terminal
 
 
@@ -584,6 +755,24 @@ def test_control_bytes_in_a_syntax_error_are_shown_escaped(tmp_path):
         assert proc.returncode == 1, proc.stderr
         assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
         assert "\\x1b" in proc.stdout
+
+
+def test_control_bytes_reach_the_terminal_with_the_escaping_off(tmp_path, monkeypatch, capsys):
+    """The control: with the one escaping function matching nothing, the same report
+    carries the raw escape and bell bytes (so the test above can fail)."""
+    import re
+
+    from kata import cli
+    from kata.grader import text
+
+    path = tmp_path / "esc.py"
+    path.write_bytes(b"def softmax(x):\n    return x \x1b[2J\x1b]0;PWNED\x07 PASS 8/8\n")
+    never = re.compile("(?!)")
+    monkeypatch.setattr(text, "_UNSAFE", never)
+    monkeypatch.setattr(text, "_UNSAFE_IN_A_LINE", never)
+    assert cli.main(["check", str(path), "--no-record"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" in out and "\x07" in out
 
 
 # ---------------------------------------------------------------- the grader killed

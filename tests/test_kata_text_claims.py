@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from kata.exercises import get_kata
 from kata.harness import reference
@@ -227,6 +228,56 @@ def test_layer_norm_claims():
     assert tols[3][0] == 8 * float(np.finfo(np.float32).eps) * 1.0
 
 
+def test_logistic_regression_step_claims():
+    text = _text("logistic-regression-step")
+    step = get_kata("logistic-regression-step").reference
+    # "σ(40) rounds to exactly 1.0, so log(1 − σ(40)) = log(0) = −inf"
+    assert "σ(40) rounds to exactly 1.0, so log(1 − σ(40)) = log(0) = −inf" in text
+    assert 1 / (1 + np.exp(-40.0)) == 1.0
+    with np.errstate(divide="ignore"):
+        assert np.log(1 - 1 / (1 + np.exp(-40.0))) == -np.inf
+    # "exp(−z) overflows for z < −709 (z < −88 in float32)"
+    assert "exp(−z) overflows for z < −709 (z < −88 in float32)" in text
+    with np.errstate(over="ignore"):
+        assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))
+        assert np.isfinite(np.exp(np.float32(88.0))) and np.isinf(np.exp(np.float32(89.0)))
+    # "np.where evaluates both branches, so np.where(z >= 0, 1/(1 + np.exp(−z)), ...) still overflows"
+    z = np.array([-1000.0, 2.0])
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+    e = np.exp(-np.abs(z))  # the hinted form: nothing overflows
+    with np.errstate(all="raise"):
+        np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    # "caps each sample's loss at about −log ε (16 for ε = 1e−7), while a confidently wrong
+    # sample at z = 500 costs 500"
+    assert round(-np.log(1e-7)) == 16
+    X, y, w = np.array([[500.0]]), np.array([0.0]), np.array([1.0])
+    assert step(X, y, w, 0.0, 0.1, 0.0)[2] == 500.0
+    # The step is the gradient of the returned loss (dw = Xᵀ(σ(z) − y)/N + λw, db = mean(σ(z) − y)),
+    # and the Hessian of the "why" is Xᵀ diag(σ(1 − σ)) X / N + λI.
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(7, 3)), rng.integers(0, 2, size=7).astype(float)
+    w, b, lr, lam = rng.normal(size=3), 0.4, 0.3, 0.2
+    w_new, b_new, _ = step(X, y, w, b, lr, lam)
+    h = 1e-6
+
+    def loss(w, b):
+        return step(X, y, w, b, lr, lam)[2]
+
+    def grad(w, b):
+        w_new, b_new, _ = step(X, y, w, b, lr, lam)
+        return (w - w_new) / lr
+
+    numeric = np.array([(loss(w + h * u, b) - loss(w - h * u, b)) / (2 * h) for u in np.eye(3)])
+    assert np.allclose((w - w_new) / lr, numeric, atol=1e-8)
+    assert np.isclose((b - b_new) / lr, (loss(w, b + h) - loss(w, b - h)) / (2 * h), atol=1e-8)
+    s = reference.sigmoid(X @ w + b)
+    hessian = X.T @ (X * (s * (1 - s))[:, None]) / 7 + lam * np.eye(3)
+    numeric = np.stack([(grad(w + h * u, b) - grad(w - h * u, b)) / (2 * h) for u in np.eye(3)], axis=1)
+    assert np.allclose(hessian, numeric, atol=1e-7)
+    assert "Xᵀ diag(σ(1 − σ)) X / N + λI" in text
+
+
 def test_batch_norm_claims():
     kata = get_kata("batch-norm")
     text = _text("batch-norm")
@@ -259,3 +310,36 @@ def test_batch_norm_claims():
     _, _, var = kata.reference(pair, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1), momentum=1.0)
     assert var.tolist() == [2.0 * pair.var()]
     assert "widened per item by 8 ulps" in text
+
+
+def test_max_pool_claims():
+    kata = get_kata("max-pool")
+    text = _text("max-pool")
+    # No padding, the last partial windows dropped: H_out = (H − k) // stride + 1.
+    y, dx = kata.reference(np.zeros((1, 1, 7, 6)), np.zeros((1, 1, 3, 2)), 3, 2)
+    assert y.shape == (1, 1, 3, 2) and dx.shape == (1, 1, 7, 6)
+    # stride=None, or no stride, is stride = kernel_size.
+    x = np.arange(36.0).reshape(1, 1, 6, 6)
+    assert kata.reference(x, np.ones((1, 1, 3, 3)), 2)[0].shape == (1, 1, 3, 3)
+    assert np.array_equal(kata.reference(x, np.ones((1, 1, 3, 3)), 2, None)[1],
+                          kata.reference(x, np.ones((1, 1, 3, 3)), 2, 2)[1])
+    # Ties: the whole dy to the first maximum in row-major order, as np.argmax picks it.
+    assert "the window's whole dy goes to the **first** of them in row-major\n      order" in text
+    tie = np.array([[[[1.0, 1.0], [0.0, 1.0]]]])
+    assert kata.reference(tie, np.array([[[[5.0]]]]), 2)[1].tolist() == [[[[5.0, 0.0], [0.0, 0.0]]]]
+    assert np.argmax(tie.ravel()) == 0
+    minus = np.full((1, 1, 2, 2), -np.inf)  # a window of -inf is a tie too
+    y, dx = kata.reference(minus, np.array([[[[2.0]]]]), 2)
+    assert y.tolist() == [[[[-np.inf]]]] and dx.tolist() == [[[[2.0, 0.0], [0.0, 0.0]]]]
+    # Overlapping windows add up: the centre of the fixed 3 × 3 wins all four windows.
+    peak, peak_dy = kata.examples[1].args[:2]
+    y, dx = kata.reference(peak, peak_dy, 2, 1)
+    assert y.tolist() == [[[[9.0, 9.0], [9.0, 9.0]]]] and dx[0, 0, 1, 1] == peak_dy.sum() == 10.0
+    assert dx.sum() == 10.0
+    # The dx tolerance: ⌈k / stride⌉² shares at most, 8 ulps of that many times max|dy|.
+    assert "widened by 8 ulps of ⌈k / stride⌉² · max|dy|" in text
+    from kata.harness.contract import Case
+
+    tols = kata.result.tolerances(kata, Case((peak.astype(np.float32), peak_dy.astype(np.float32), 3, 2)), False)
+    assert tols[1][0] == 8 * float(np.finfo(np.float32).eps) * 4 * 4.0
+    assert tols[0] == (1e-7, 1e-4)

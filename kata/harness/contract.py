@@ -72,6 +72,9 @@ def through(fn: Callable[[np.ndarray], np.ndarray], maker: Maker) -> Maker:
     return lambda rng, shape: fn(maker(rng, shape))
 
 
+_NOT_YET = object()
+
+
 @dataclass(frozen=True)
 class Case:
     """One call: arguments (and keywords), in the dtype the case is about."""
@@ -379,6 +382,18 @@ class Kata:
             answers.append(got)
         return answers
 
+    def expected(self, case: Case) -> Any:
+        """The reference's answer for ``case``, worked out once per case: an answer is
+        compared, diagnosed and matched against mistakes, each of which needs it. An
+        array is kept read-only, so that no use of it can change it for the next."""
+        cached = case.__dict__.get("_expected", _NOT_YET)
+        if cached is _NOT_YET:
+            cached = self.reference(*case.args, **case.kwargs)
+            if isinstance(cached, np.ndarray):
+                cached.setflags(write=False)
+            object.__setattr__(case, "_expected", cached)
+        return cached
+
     def tolerance_for(self, case: Case, dtype: Any) -> tuple[float, float] | None:
         return self.tolerance(case, np.dtype(dtype)) if self.tolerance else None
 
@@ -395,7 +410,7 @@ class Kata:
         """Raise the explanation of the first classic mistake ``got`` matches."""
         from kata.harness.compare import all_close, fmt
 
-        want = np.asarray(self.reference(*case.args, **case.kwargs))
+        want = np.asarray(self.expected(case))
         if got.shape == want.shape and got.dtype.kind in "biuf" and all_close(got, want, 1e-7, 1e-4):
             return
         for mistake in self.mistakes:

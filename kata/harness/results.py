@@ -27,7 +27,7 @@ from kata.harness.compare import all_close, close_mask, fmt, tolerance_for
 from kata.harness.messages import Msg
 
 if TYPE_CHECKING:
-    from kata.harness.calls import CallResult
+    from kata.harness.calls import CallResult, Returned
     from kata.harness.checks import CheckContext
     from kata.harness.contract import Case, Kata
 
@@ -76,7 +76,7 @@ class Like:
         for diagnose in kata.diagnoses:
             diagnose(kata, got, case, what, loose)
         dtype = np.dtype(np.float32) if loose else self.dtype_of(kata, case)
-        want = np.asarray(kata.reference(*case.args, **case.kwargs), dtype=np.float64)
+        want = np.asarray(kata.expected(case), dtype=np.float64)
         expect_close(got, want, what, tol_dtype=dtype, tolerance=kata.tolerance_for(case, dtype), hint=hint)
 
 
@@ -320,7 +320,11 @@ class Arrays:
     updated running statistics...), one item per ``parts`` entry ``(name, like)``, in
     order. ``like`` names the argument whose shape and dtype that item has (``("dx",
     "x")``), or is a function ``(*args, **kwargs) -> shape``, and the item then has the
-    dtype of the argument ``dtype_arg``. The kata's reference returns the same tuple.
+    dtype of the argument ``dtype_arg``, or is ``None``: the item is one real number (a
+    bias, a loss), accepted as a Python float, a numpy scalar or a 0-d array, of any
+    real dtype (the dtype check asks the arrays only, as ``LossAndGrad`` asks its
+    gradient only), compared to the precision of ``dtype_arg``'s dtype. The kata's
+    reference returns the same tuple.
 
     A ``Mistake``'s ``wrong`` returns a tuple of the same length in which ``None`` means
     "this mistake says nothing about that item" (a wrong backward pass names only ``dx``):
@@ -331,7 +335,7 @@ class Arrays:
     without it each item gets the kata's ``tolerance`` or its dtype's. The dtype check
     asks every item for its own dtype and judges the values to that precision."""
 
-    parts: tuple[tuple[str, str | Callable[..., tuple[int, ...]]], ...]
+    parts: tuple[tuple[str, str | Callable[..., tuple[int, ...]] | None], ...]
     dtype_arg: str = "x"
     hints: dict[str, str] = field(default_factory=dict)
     tolerance: Callable[[Case, np.dtype], Sequence[tuple[float, float]]] | None = None
@@ -353,15 +357,21 @@ class Arrays:
         return [n for n, _ in self.parts].index(name)
 
     def shapes(self, kata: Kata, case: Case) -> list[tuple[int, ...]]:
-        return [tuple(like(*case.args, **case.kwargs)) if callable(like) else tuple(np.shape(_arg(kata, case, like)))
+        return [() if like is None else tuple(like(*case.args, **case.kwargs)) if callable(like)
+                else tuple(np.shape(_arg(kata, case, like))) for _, like in self.parts]
+
+    def _dtypes(self, kata: Kata, case: Case) -> list[np.dtype]:
+        """Each item's precision: its argument's dtype, or ``dtype_arg``'s."""
+        return [np.asarray(_arg(kata, case, like if isinstance(like, str) else self.dtype_arg)).dtype
                 for _, like in self.parts]
 
-    def dtype_of(self, kata: Kata, case: Case) -> tuple[np.dtype, ...]:
-        return tuple(np.asarray(_arg(kata, case, self.dtype_arg if callable(like) else like)).dtype
-                     for _, like in self.parts)
+    def dtype_of(self, kata: Kata, case: Case) -> tuple[np.dtype | None, ...]:
+        """The dtype each array must have; ``None`` for a number, which may have any."""
+        return tuple(None if like is None else dt for (_, like), dt in zip(self.parts, self._dtypes(kata, case),
+                                                                            strict=True))
 
-    def answer_dtype(self, got: tuple[np.ndarray, ...]) -> tuple[np.dtype, ...]:
-        return tuple(item.dtype for item in got)
+    def answer_dtype(self, got: tuple[np.ndarray, ...]) -> tuple[np.dtype | None, ...]:
+        return tuple(None if like is None else item.dtype for (_, like), item in zip(self.parts, got, strict=True))
 
     def dtype_failure(self, what: Any, have: tuple[np.dtype, ...], want: tuple[np.dtype, ...]) -> Msg:
         i = next(i for i, (h, w) in enumerate(zip(have, want, strict=True)) if h != w)
@@ -384,7 +394,10 @@ class Arrays:
                               cause=("arrays-length", len(value.items)))
         shapes = self.shapes(kata, case)
         got = []
-        for (name, _), item, shape in zip(self.parts, value.items, shapes, strict=True):
+        for (name, like), item, shape in zip(self.parts, value.items, shapes, strict=True):
+            if like is None:
+                got.append(self._number(name, item, what))
+                continue
             if item.kind != "array" or item.array is None:
                 raise CheckFailed(Msg("arrays-item-not-array", what=what, name=name,
                                       returned=describe_returned(item), shape=shape),
@@ -403,8 +416,18 @@ class Arrays:
             got.append(item.array)
         return tuple(got)
 
+    def _number(self, name: str, item: Returned, what: Any) -> np.ndarray:
+        """An item that is one real number, as a 0-d array."""
+        arr = item.array if item.kind in ("array", "scalar") else None
+        if arr is None or arr.shape != () or arr.dtype.kind not in "biuf":
+            shape = arr.shape if arr is not None and arr.dtype.kind in "biuf" else None
+            hint = Msg("hint-arrays-number-shape", name=name, shape=shape) if shape else None
+            raise CheckFailed(Msg("arrays-item-not-number", what=what, name=name, returned=describe_returned(item)),
+                              hint, tried=what, cause=("arrays-number", name, item.kind, shape))
+        return arr
+
     def tolerances(self, kata: Kata, case: Case, loose: bool) -> list[tuple[float, float]]:
-        dtypes = [np.dtype(np.float32) if loose else dt for dt in self.dtype_of(kata, case)]
+        dtypes = [np.dtype(np.float32) if loose else dt for dt in self._dtypes(kata, case)]
         if self.tolerance is not None:
             own = [tuple(t) for t in self.tolerance(case, dtypes[0])]
             if len(own) != len(self.parts):
@@ -414,7 +437,7 @@ class Arrays:
 
     def compare(self, ctx: CheckContext, kata: Kata, got: tuple[np.ndarray, ...], case: Case, what: Any, hint: Any,
                 *, loose: bool = False) -> None:
-        want = [np.asarray(w, dtype=np.float64) for w in kata.reference(*case.args, **case.kwargs)]
+        want = [np.asarray(w, dtype=np.float64) for w in kata.expected(case)]
         tols = self.tolerances(kata, case, loose)
         ok = [bool(np.all(close_mask(g, w, *t))) for g, w, t in zip(got, want, tols, strict=True)]
         if all(ok):
