@@ -140,3 +140,19 @@ def test_kata_alone_without_a_terminal_prints_the_overview():
     assert done.returncode == 0
     assert "usage: kata" in done.stdout
     assert "not in this version" not in done.stdout + done.stderr
+
+
+async def test_recent_activity_follows_the_language(make_app):
+    app = make_app()
+    app.store.record_kata_attempt("softmax", status="pass", passed=8, total=8, elapsed_s=100.0)
+    app.store.start_session("exam", planned=10)
+    async with app.run_test(size=SIZE) as pilot:
+        recent = app.screen.query_one("#recent")
+        await wait_for(pilot, lambda: "softmax" in str(recent.content), "the recent activity")
+        shown = str(recent.content)
+        assert "kata softmax: 8/8" in shown and "quiz (exam, 10 questions)" in shown
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "练习题" in str(recent.content), "the Chinese recent activity")
+        shown = str(recent.content)
+        assert "练习题 softmax：8/8" in shown and "测验（考试，10 题）" in shown
+        assert "quiz" not in shown and "questions" not in shown
