@@ -115,6 +115,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "cmd_banks": {"en": "Quiz: choose the banks", "zh": "测验：选择题库"},
     "cmd_banks_help": {"en": "Pick the banks a quiz draws from", "zh": "选择测验出题的题库"},
     "cmd_lang_help": {"en": "Switch the language", "zh": "切换语言"},
+    "cmd_key_help": {"en": "What {keys} does on this screen", "zh": "本屏 {keys} 键的功能"},
     "cmd_theme": {"en": "Next theme", "zh": "下一个主题"},
     "cmd_theme_help": {"en": "Cycle through a few themes", "zh": "在几个主题之间切换"},
     "cmd_kata_help": {"en": "Open the {id} kata", "zh": "打开练习题 {id}"},
