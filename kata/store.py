@@ -380,6 +380,17 @@ class Store:
                 (_now(now), session_id),
             )
 
+    def session(self, session_id: int) -> SessionRecord | None:
+        """One session, by id (None if there is no such session)."""
+        rows = self._read("SELECT id, mode, started_at, finished_at, seed, spec, planned FROM sessions WHERE id = ?",
+                          (session_id,))
+        return self._session_record(rows[0]) if rows else None
+
+    @staticmethod
+    def _session_record(row) -> SessionRecord:
+        return SessionRecord(id=row[0], mode=row[1], started_at=row[2], finished_at=row[3], seed=row[4],
+                             spec=json.loads(row[5]), planned=row[6])
+
     def sessions(self, limit: int | None = None) -> list[SessionRecord]:
         """Sessions, newest first."""
         rows = self._read(
@@ -387,18 +398,7 @@ class Store:
             "ORDER BY id DESC LIMIT ?",
             (-1 if limit is None else limit,),
         )
-        return [
-            SessionRecord(
-                id=row[0],
-                mode=row[1],
-                started_at=row[2],
-                finished_at=row[3],
-                seed=row[4],
-                spec=json.loads(row[5]),
-                planned=row[6],
-            )
-            for row in rows
-        ]
+        return [self._session_record(row) for row in rows]
 
     def last_answered_session(self) -> int | None:
         """The id of the most recent session with at least one answer."""
@@ -408,15 +408,27 @@ class Store:
         return rows[0][0] if rows else None
 
     def missed_in_last_session(self) -> list[str]:
-        """Question ids whose last answer in the latest answered session was not right,
-        in the order they were first asked."""
-        session_id = self.last_answered_session()
+        """Question ids whose last answer in the latest answered session (or finished
+        exam) was not right, in the order they were first asked; for an exam, then the
+        questions it planned and left unanswered (time ran out, or it was ended early),
+        in the exam's order."""
+        rows = self._read(
+            "SELECT id FROM sessions WHERE id IN (SELECT session_id FROM answers WHERE session_id IS NOT NULL)"
+            " OR (mode = 'exam' AND finished_at IS NOT NULL) ORDER BY id DESC LIMIT 1"
+        )
+        session_id = rows[0][0] if rows else None
         if session_id is None:
             return []
         final: dict[str, str] = {}
         for answer in self.answers(session_id):
             final[answer.question_id] = answer.verdict
-        return [qid for qid, verdict in final.items() if verdict != "right"]
+        missed = [qid for qid, verdict in final.items() if verdict != "right"]
+        session = self.session(session_id)
+        if session is not None and session.mode == "exam":
+            planned = session.spec.get("questions") if isinstance(session.spec, dict) else None
+            if isinstance(planned, list):
+                missed += [q for q in dict.fromkeys(planned) if isinstance(q, str) and q not in final]
+        return missed
 
     # -- answers ---------------------------------------------------------------------
 

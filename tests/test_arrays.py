@@ -177,3 +177,14 @@ def test_forward_backward_passes_the_reference_and_tells_which_part_is_off() -> 
         return y, dx, dgamma, 2 * dbeta
 
     assert "so dbeta is what is off" in render(_gradient(wrong_dbeta).message)
+
+
+def test_an_item_shaped_by_a_function_of_the_arguments() -> None:
+    pool = get_kata("max-pool")  # y is (N, C, H_out, W_out), from x, kernel_size and stride
+    x = np.zeros((2, 3, 7, 6))
+    case = Case((x, np.zeros((2, 3, 3, 2)), 3, 2))
+    assert pool.result.shapes(pool, case) == [(2, 3, 3, 2), (2, 3, 7, 6)]
+    assert pool.result.dtype_of(pool, Case((x.astype(np.float32), *case.args[1:]))) == (np.dtype(np.float32),) * 2
+    with pytest.raises(CheckFailed) as failed:
+        pool.result.accept(pool, _result((np.zeros((2, 3, 2, 2)), x)), WHAT, case)
+    assert "returned a y of shape (2, 3, 2, 2); expected (2, 3, 3, 2)" in render(failed.value.message)

@@ -670,6 +670,19 @@ def test_a_gradient_answer_of_the_wrong_size_is_a_failed_check(tmp_path, answer)
     assert "derivative check" in gradient.message or "returned shape" in gradient.message, gradient.message
 
 
+def test_without_the_size_rule_a_wrong_length_gradient_answer_breaks_the_grader(tmp_path, monkeypatch):
+    """The control: with the rule on answers near a point switched off, an answer one
+    value short reaches the grader's arithmetic and the report is an internal error (so
+    the test above can fail)."""
+    from kata.harness import gradients
+
+    monkeypatch.setattr(gradients, "held_to_size", lambda *args: None)
+    path = tmp_path / "short.py"
+    path.write_text(AMPLIFY.format(answer="(e / e.sum(axis=-1, keepdims=True)).ravel()[:-1]"))
+    report = grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert report.error is not None and report.error.kind == "internal", report.error
+
+
 # ---------------------------------------------------------------- no-mutation
 
 
@@ -710,6 +723,24 @@ def test_an_argument_put_back_after_the_call_is_still_a_mutation(tmp_path, setup
     # (a refused profile hook is an exception in every call)
     assert statuses(report)["no-mutation"] in ("fail", "error", "skipped"), report.output
     assert statuses(report)["no-mutation"] == "fail" or "same problem" in statuses_messages(report)["no-mutation"]
+
+
+def test_the_restoring_metaclass_is_real(tmp_path):
+    """The control, in plain Python (this is test code, not a submission): reading the
+    result's type name puts the argument back, so a copy of the arguments taken after
+    the answer is read would see no change (and the test above can fail)."""
+    import numpy as np
+
+    setup, after = ("KEPT = []\n" + RESTORE + "class Meta(type):\n    @property\n    def __name__(cls):\n"
+                    "        restore()\n        return 'ndarray'\nclass Sneaky(np.ndarray, metaclass=Meta):\n    pass\n",
+                    "return result.view(Sneaky)")
+    scope: dict = {}
+    exec(MUTATE.format(setup=setup, after=after), scope)  # noqa: S102 - the test's own fixture code
+    x = np.array([1.0, 2.0, 3.0])
+    result = scope["softmax"](x)
+    assert np.all(x == 0.0)  # changed by the call
+    assert type(result).__name__ == "ndarray"
+    assert np.array_equal(x, [1.0, 2.0, 3.0])  # and put back by reading the type's name
 
 
 # ---------------------------------------------------------------- what reaches the terminal

@@ -49,3 +49,29 @@ def test_indices_are_compared_in_order_and_a_classic_mistake_is_named() -> None:
     with pytest.raises(CheckFailed) as named:
         kind.compare(None, KATA, np.asarray(unsorted), CASE, "nms(...)", None)  # type: ignore[arg-type]
     assert render(named.value.hint) == render(KATA.msg("mistake.unsorted"))
+
+
+def test_allowed_differences_pass_and_others_do_not() -> None:
+    """``allowed`` says where an index that differs from the reference's is right all the same;
+    an answer passes when every difference is allowed, and never with another length."""
+    want = KATA.reference(*FIXED)  # [1, 2]
+    swapped = np.array([2, 1])
+    Indices(allowed=lambda case, got, want: np.ones(got.shape, dtype=bool)).compare(
+        None, KATA, swapped, CASE, "nms(...)", None)  # type: ignore[arg-type]
+    only_first = Indices(allowed=lambda case, got, want: np.arange(len(got)) == 0)
+    only_first.compare(None, KATA, np.array([7, 2]), CASE, "nms(...)", None)  # type: ignore[arg-type]
+    with pytest.raises(CheckFailed):
+        only_first.compare(None, KATA, swapped, CASE, "nms(...)", None)  # type: ignore[arg-type]
+    with pytest.raises(CheckFailed):
+        Indices(allowed=lambda case, got, want: np.ones(got.shape, dtype=bool)).compare(
+            None, KATA, np.append(want, 3), CASE, "nms(...)", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_statement_of_indices_gives_no_float_tolerance(lang: str) -> None:
+    from kata.harness.statement import _HEADINGS, render_statement
+
+    plain = render_statement(KATA, lang)
+    assert _HEADINGS[lang]["indices"] in plain and "atol" not in plain
+    sampled = render_statement(get_kata("softmax-temperature-sample"), lang)
+    assert _HEADINGS[lang]["indices-allowed"] in sampled and "atol" not in sampled

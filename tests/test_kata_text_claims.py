@@ -346,3 +346,36 @@ def test_kmeans_claims():
     X, C0 = case.args
     assert X.shape == (40_000, 2) and C0.shape == (4, 2) and case.kwargs == {"max_iter": 10}
     assert not module.lloyd(X, C0, 10)[3]
+
+
+def test_max_pool_claims():
+    kata = get_kata("max-pool")
+    text = _text("max-pool")
+    # No padding, the last partial windows dropped: H_out = (H − k) // stride + 1.
+    y, dx = kata.reference(np.zeros((1, 1, 7, 6)), np.zeros((1, 1, 3, 2)), 3, 2)
+    assert y.shape == (1, 1, 3, 2) and dx.shape == (1, 1, 7, 6)
+    # stride=None, or no stride, is stride = kernel_size.
+    x = np.arange(36.0).reshape(1, 1, 6, 6)
+    assert kata.reference(x, np.ones((1, 1, 3, 3)), 2)[0].shape == (1, 1, 3, 3)
+    assert np.array_equal(kata.reference(x, np.ones((1, 1, 3, 3)), 2, None)[1],
+                          kata.reference(x, np.ones((1, 1, 3, 3)), 2, 2)[1])
+    # Ties: the whole dy to the first maximum in row-major order, as np.argmax picks it.
+    assert "the window's whole dy goes to the **first** of them in row-major\n      order" in text
+    tie = np.array([[[[1.0, 1.0], [0.0, 1.0]]]])
+    assert kata.reference(tie, np.array([[[[5.0]]]]), 2)[1].tolist() == [[[[5.0, 0.0], [0.0, 0.0]]]]
+    assert np.argmax(tie.ravel()) == 0
+    minus = np.full((1, 1, 2, 2), -np.inf)  # a window of -inf is a tie too
+    y, dx = kata.reference(minus, np.array([[[[2.0]]]]), 2)
+    assert y.tolist() == [[[[-np.inf]]]] and dx.tolist() == [[[[2.0, 0.0], [0.0, 0.0]]]]
+    # Overlapping windows add up: the centre of the fixed 3 × 3 wins all four windows.
+    peak, peak_dy = kata.examples[1].args[:2]
+    y, dx = kata.reference(peak, peak_dy, 2, 1)
+    assert y.tolist() == [[[[9.0, 9.0], [9.0, 9.0]]]] and dx[0, 0, 1, 1] == peak_dy.sum() == 10.0
+    assert dx.sum() == 10.0
+    # The dx tolerance: ⌈k / stride⌉² shares at most, 8 ulps of that many times max|dy|.
+    assert "widened by 8 ulps of ⌈k / stride⌉² · max|dy|" in text
+    from kata.harness.contract import Case
+
+    tols = kata.result.tolerances(kata, Case((peak.astype(np.float32), peak_dy.astype(np.float32), 3, 2)), False)
+    assert tols[1][0] == 8 * float(np.finfo(np.float32).eps) * 4 * 4.0
+    assert tols[0] == (1e-7, 1e-4)

@@ -69,17 +69,24 @@ def numerical_jacobian(ctx: CheckContext, x: np.ndarray, *, extra: tuple[Any, ..
         got = expect_array(res, what, value=returned)
         if shape is None:
             shape = got.shape
-        if got.shape != shape or (out_size is not None and got.size != out_size):
-            raise CheckFailed(Msg("gradient-answer-size", what=what, got=got.shape, want=out_size or int(np.prod(shape))),
-                              Msg("hint-answer-size"), tried=what)
-        if got.dtype.kind not in "biuf":
-            raise CheckFailed(Msg("gradient-answer-dtype", what=what, got=str(got.dtype)), tried=what)
+        held_to_size(got, shape, out_size, what)
         answers.append(got)
     columns = []
     for k in range(x.size):
         fp, fm = answers[2 * k], answers[2 * k + 1]
         columns.append((fp.astype(np.float64) - fm.astype(np.float64)).ravel() / (2 * eps))
     return np.stack(columns, axis=1)
+
+
+def held_to_size(got: np.ndarray, shape: tuple[int, ...], out_size: int | None, what: Any) -> None:
+    """An answer near a point is as large as ``out_size`` says and shaped like the first
+    one, with real values: else a failed check that names its shape, before any
+    arithmetic on it (which would fail, or cost memory, in the grader)."""
+    if got.shape != shape or (out_size is not None and got.size != out_size):
+        raise CheckFailed(Msg("gradient-answer-size", what=what, got=got.shape, want=out_size or int(np.prod(shape))),
+                          Msg("hint-answer-size"), tried=what)
+    if got.dtype.kind not in "biuf":
+        raise CheckFailed(Msg("gradient-answer-dtype", what=what, got=str(got.dtype)), tried=what)
 
 
 def row_blocks(shape: tuple[int, ...]) -> np.ndarray:
@@ -297,7 +304,7 @@ class ForwardBackward:
                         diff = plus.astype(np.float64) - minus.astype(np.float64)
                         values[k] = float(np.sum(dy * diff)) / (2 * EPS)
                     numeric[name] = values.reshape(x.shape)
-                want = kata.reference(*case.args, **case.kwargs)
+                want = kata.expected(case)
                 for name, _ in self.wrt:
                     self._judge(kata, what, name, got[result.index(name)].astype(np.float64), numeric[name],
                                 np.asarray(want[result.index(name)], dtype=np.float64))

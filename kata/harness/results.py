@@ -263,9 +263,14 @@ class Indices:
     """A 1-D array of integer indices (the boxes NMS keeps, say), compared exactly and in
     order; its length is the reference's. Any integer dtype is accepted, and the dtype
     check asks for an integer one whatever the inputs' float dtype. ``explain(case, got,
-    want)``, if given, adds words about the first difference."""
+    want)``, if given, adds words about the first difference. ``allowed(case, got, want)``,
+    if given, returns a boolean array, True where an index that differs from the
+    reference's is right all the same (a sample whose uniform draw sat within rounding of
+    a class boundary, an argmax within rounding of a tie): the answer then passes when
+    every difference is allowed. Only for answers of the reference's length."""
 
     explain: Callable[..., Any] | None = None
+    allowed: Callable[..., np.ndarray] | None = None
     dtype_values = False  # the dtype check is about the type of the answer only
 
     def dtype_failure(self, what: Any, have: np.dtype, want: np.dtype) -> Msg:
@@ -297,6 +302,10 @@ class Indices:
         got = got.astype(np.int64)
         if np.array_equal(got, want):
             return
+        if self.allowed is not None and got.shape == want.shape:
+            differs = got != want
+            if np.all(np.asarray(self.allowed(case, got, want), dtype=bool)[differs]):
+                return
         hint = next((kata.msg(f"mistake.{m.key}") for m in kata.mistakes for w in m.candidates(case)
                      if np.array_equal(got, np.asarray(w))), hint)
         parts: list[Any] = [Msg("values-differ", what=what, got=fmt(got), want=fmt(want))]

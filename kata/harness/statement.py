@@ -201,6 +201,9 @@ _HEADINGS = {
         "for float32. NaN never matches.",
         "hint": "Hint {n}",
         "exact": "The result is compared exactly, element by element: there is no tolerance for a boolean mask.",
+        "indices": "The indices are compared exactly and in order: there is no tolerance for an index.",
+        "indices-allowed": "The indices are compared exactly and in order, except for the differences within "
+        "rounding that the contract above allows.",
     },
     "zh": {
         "tolerance": "误差容限",
@@ -212,6 +215,8 @@ _HEADINGS = {
         "float32 输入 atol = {a32:g}、rtol = {r32:g}。NaN 永远不算匹配。",
         "hint": "提示 {n}",
         "exact": "结果逐元素精确比较：布尔掩码没有误差容限。",
+        "indices": "下标按顺序精确比较：下标没有误差容限。",
+        "indices-allowed": "下标按顺序精确比较，只有上面约定中允许的、舍入误差范围内的差别除外。",
     },
 }
 
@@ -225,6 +230,16 @@ def _show(value: Any) -> str:
         return repr(value)
 
 
+def _tolerance_rule(kata: Kata, h: dict[str, str]) -> str:
+    """How answers are compared: exactly (a mask, indices, with the differences ``Indices.allowed``
+    lets through) or to the dtype's tolerance."""
+    from kata.harness.results import Indices
+
+    if isinstance(kata.result, Indices):
+        return h["indices-allowed"] if kata.result.allowed is not None else h["indices"]
+    return h["exact"] if kata.exact else h["tol"]
+
+
 def render_statement(kata: Kata, lang: str = "en", *, hints: int = 0) -> str:
     """The statement as Markdown: title, body, contract line, tolerance, examples, hints."""
     h = _HEADINGS.get(lang, _HEADINGS["en"])
@@ -236,7 +251,7 @@ def render_statement(kata: Kata, lang: str = "en", *, hints: int = 0) -> str:
                                minutes=kata.time_limit, sig=kata.signature) + "*",
         pick(kata.texts.statement, lang).strip(),
         f"## {h['tolerance']}",
-        h["exact"] if kata.exact else h["tol"].format(a64=a64, r64=r64, a32=a32, r32=r32),
+        _tolerance_rule(kata, h).format(a64=a64, r64=r64, a32=a32, r32=r32),
         f"## {h['examples']}",
     ]
     for example, result in kata.example_results():

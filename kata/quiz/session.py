@@ -216,7 +216,7 @@ class Session:
             self.id = store.start_session(
                 mode.value,
                 seed=seed,
-                spec=(selection or Selection()).as_json(),
+                spec={**(selection or Selection()).as_json(), "questions": [item.question.id for item in self._items]},
                 planned=len(self._items),
             )
 

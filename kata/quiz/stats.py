@@ -1,7 +1,7 @@
 """Progress aggregates for ``kata stats`` and the app's statistics screen.
 
 Accuracy is the mean score of all answers given (a partial answer to a ``multi`` question
-counts its fraction). Per-tag figures use the tags of the banks as loaded now; answers to
+counts its fraction). Banks and tags come weakest first. Per-tag figures use the tags of the banks as loaded now; answers to
 questions that vanished from the banks still count for their bank, but not for a tag, a
 due count or the forecast.
 """
@@ -15,6 +15,17 @@ from typing import Any
 from kata.quiz.model import Catalog
 from kata.quiz.scheduling import Reviewer
 from kata.store import KataBest, Store
+
+
+#: Tags that say where a question came from (the seed article, a correction of it), not
+#: what it is about: kept in the banks for their authors, left out of the per-tag figures.
+PROVENANCE_TAGS = frozenset({"seed", "seed-correction"})
+
+
+def weakest_first(rows: list[Accuracy]) -> tuple[Accuracy, ...]:
+    """Answered rows from the lowest accuracy up (more answers first among equals), then
+    the rows nothing was answered under, by name: what to practise comes first."""
+    return tuple(sorted(rows, key=lambda r: (r.accuracy is None, r.accuracy or 0.0, -r.answered, r.key)))
 
 
 @dataclass
@@ -84,7 +95,7 @@ def collect_stats(
         rows = [banks.setdefault(tally.bank_id, Accuracy(tally.bank_id))]
         question = catalog.get(tally.question_id)
         if question is not None:
-            rows += [tags.setdefault(tag, Accuracy(tag)) for tag in question.tags]
+            rows += [tags.setdefault(tag, Accuracy(tag)) for tag in question.tags if tag not in PROVENANCE_TAGS]
         for row in rows:
             row.answered += tally.answers
             row.right += tally.right
@@ -94,8 +105,8 @@ def collect_stats(
     reviewer = Reviewer(store)
     cards = sum(1 for qid, _ in store.card_dues() if qid in catalog)
     return ProgressStats(
-        banks=tuple(banks.values()),
-        tags=tuple(sorted(tags.values(), key=lambda row: row.key)),
+        banks=weakest_first(list(banks.values())),
+        tags=weakest_first(list(tags.values())),
         cards=cards,
         due_now=len(reviewer.due(catalog, now=now)),
         forecast=tuple(reviewer.forecast(catalog, days=days, now=now)),

@@ -200,6 +200,7 @@ class KataApp(App[int]):
         yield SystemCommand(t("cmd_banks", lang), t("cmd_banks_help", lang), lambda: self._quiz(None))
         yield SystemCommand("Language: English / 中文", t("cmd_lang_help", lang), self.action_toggle_lang)
         yield SystemCommand(t("cmd_theme", lang), t("cmd_theme_help", lang), self.action_next_theme)
+        yield from self._screen_keys(screen)
         from kata.exercises import catalog
 
         for kata in catalog().values():
@@ -208,6 +209,19 @@ class KataApp(App[int]):
                 t("cmd_kata_help", lang, id=kata.id),
                 lambda k=kata.id: self.open_kata(k),
             )
+
+    def _screen_keys(self, screen: Screen) -> Iterator[SystemCommand]:
+        """Every key the screen offers right now, as a command: nothing needs an F-key
+        (or any key) that the palette cannot also reach."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if active.node is not screen or not active.enabled or binding.action in seen or not binding.description:
+                continue
+            seen.add(binding.action)
+            shown = self.get_key_display(binding)
+            yield SystemCommand(f"{binding.description} ({shown})", t("cmd_key_help", self.lang, keys=shown),
+                                lambda action=binding.action: screen.run_action(action))
 
     def show_figure(self, figure: str) -> None:
         """Open Explore at one of the bank figures (``sigmoid``, ``softmax-temperature``,

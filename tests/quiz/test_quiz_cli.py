@@ -171,3 +171,23 @@ def test_stats_titles_follow_the_saved_language(sample_path: Path, capsys) -> No
     assert "示例题库" in capsys.readouterr().out
     assert main(["stats", "--lang", "en", "--bank", str(sample_path)]) == 0
     assert "Sample bank" in capsys.readouterr().out
+
+
+def test_stats_put_the_weakest_first_and_leave_out_provenance_tags(tmp_path: Path) -> None:
+    from kata.quiz.loader import default_bank_paths
+    from kata.quiz.stats import PROVENANCE_TAGS, Accuracy, collect_stats, weakest_first
+
+    rows = [Accuracy("b", answered=4, score_sum=3.0), Accuracy("a"), Accuracy("c", answered=2, score_sum=0.5),
+            Accuracy("d", answered=1, score_sum=0.25), Accuracy("e", answered=4, score_sum=4.0)]
+    assert [r.key for r in weakest_first(rows)] == ["c", "d", "b", "e", "a"]  # 25% (2 answers), 25% (1), 75%, 100%, none
+
+    catalog = load_catalog(default_bank_paths(tmp_path / "data"))
+    seeded = next(q for q in catalog if "seed" in q.tags and q.type == "single")
+    with Store(tmp_path / "progress.db") as store:
+        session = Session([seeded], mode=Mode.PRACTICE, store=store, seed=1)
+        session.answer(session.current.position(seeded.correct_indices[0]))
+        stats = collect_stats(store, catalog)
+    tags = {row.key: row for row in stats.tags}
+    assert not PROVENANCE_TAGS & set(tags)
+    assert all(tags[tag].answered == 1 for tag in seeded.tags if tag not in PROVENANCE_TAGS)
+    assert stats.banks[0].key == seeded.bank_id  # the one bank answered in, before those not

@@ -323,3 +323,21 @@ def test_a_graded_report_is_recorded_by_one_function(tmp_path: Path) -> None:
     row = rows[0]
     assert (row.status, row.passed, row.total, row.seed, row.elapsed_s) == ("fail", 1, 2, 11, 61.3)
     assert row.source_sha256 == hashlib.sha256(b"def softmax(x): ...").hexdigest()
+
+
+def test_an_exam_retries_its_missed_then_its_unanswered_questions(store: Store) -> None:
+    exam = store.start_session("exam", spec={"questions": ["q1", "q2", "q3", "q4"]}, planned=4)
+    store.record_answer(question_id="q2", bank_id="b", given=0, score=0.0, verdict="wrong", session_id=exam)
+    store.record_answer(question_id="q1", bank_id="b", given=0, score=1.0, verdict="right", session_id=exam)
+    store.finish_session(exam)
+    assert store.missed_in_last_session() == ["q2", "q3", "q4"]
+    # an exam whose time ran out before any answer: all of it, once it is finished
+    empty = store.start_session("exam", spec={"questions": ["q5", "q6"]}, planned=2)
+    assert store.missed_in_last_session() == ["q2", "q3", "q4"]  # not finished yet: still the last one
+    store.finish_session(empty)
+    assert store.missed_in_last_session() == ["q5", "q6"]
+    # a practice session leaves its unanswered questions alone
+    practice = store.start_session("practice", spec={"questions": ["q7", "q8"]}, planned=2)
+    store.record_answer(question_id="q7", bank_id="b", given=0, score=0.0, verdict="wrong", session_id=practice)
+    store.finish_session(practice)
+    assert store.missed_in_last_session() == ["q7"]

@@ -140,3 +140,44 @@ def test_kata_alone_without_a_terminal_prints_the_overview():
     assert done.returncode == 0
     assert "usage: kata" in done.stdout
     assert "not in this version" not in done.stdout + done.stderr
+
+
+async def test_recent_activity_follows_the_language(make_app):
+    app = make_app()
+    app.store.record_kata_attempt("softmax", status="pass", passed=8, total=8, elapsed_s=100.0)
+    app.store.start_session("exam", planned=10)
+    async with app.run_test(size=SIZE) as pilot:
+        recent = app.screen.query_one("#recent")
+        await wait_for(pilot, lambda: "softmax" in str(recent.content), "the recent activity")
+        shown = str(recent.content)
+        assert "kata softmax: 8/8" in shown and "quiz (exam, 10 questions)" in shown
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "练习题" in str(recent.content), "the Chinese recent activity")
+        shown = str(recent.content)
+        assert "练习题 softmax：8/8" in shown and "测验（考试，10 题）" in shown
+        assert "quiz" not in shown and "questions" not in shown
+
+
+async def test_every_key_of_a_screen_is_in_the_palette(make_app):
+    """The kata screen's F-keys (and its other keys) are palette commands too, named in
+    the app's language; choosing one does what the key does."""
+    from tests.tui.test_kata import open_kata
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_kata(app, pilot)
+        titles = {c.title: c for c in app.get_system_commands(screen)}
+        for wanted in ("Wide statement (f4)", "+5 min (f9)", "Submit (^s)", "Hint (^t)"):
+            assert wanted in titles, sorted(titles)
+        assert not any(title.startswith("Cancel (") for title in titles)  # only while grading
+        before = screen.time_limit_s
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"+5 min")
+        await wait_for(pilot, lambda: _palette_offers(app, "+5 min (f9)"), "the palette's match")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.time_limit_s == before + 300, "five more minutes")
+        await pilot.press("f2")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(screen)]
+        assert any(title.endswith("(f4)") and "宽" in title for title in titles), titles

@@ -181,8 +181,20 @@ async def test_exam_time_up_shows_the_summary(make_app):
         now[0] = 61.0
         screen._tick()
         await pilot.pause()
-        assert "Time is up" in screen.query_one("#feedback").source
+        summary = screen.query_one("#feedback").source
+        assert "Time is up" in summary
         assert not screen.query_one(QuestionView).display
+        # every question is listed, unanswered, with its answer and explanation
+        assert summary.count("not answered") == 2
+        for question in questions:
+            assert question.prompt.get("en").strip().splitlines()[0][:60] in summary
+            assert question.explanation.get("en").strip()[:60] in summary
+        assert f"Answer:** {questions[0].answer:g}" in summary
+        assert "Retry the missed and the unanswered" in summary
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.session.mode is Mode.RETRY_WRONG
+        assert {p.question.id for p in screen.session.planned} == {q.id for q in questions}
 
 
 async def test_feedback_marks_choices_and_follows_the_language(make_app):

@@ -44,11 +44,42 @@ async def test_rate_a_due_card_and_undo(make_app):
         await pilot.pause()
         assert len(app.store.review_logs(card.id)) == reviews_before + 1
         assert screen.session.finished
-        assert "Finished" in screen.query_one("#review-feedback").source
+        tally = screen.query_one("#review-feedback").source
+        assert "Finished" in tally and "1 reviewed" in tally and "Good 1" in tally and "Again 0" in tally
+        assert "Next review: " in tally
         await pilot.press("u")
         await pilot.pause()
         assert len(app.store.review_logs(card.id)) == reviews_before
         assert screen.session.current.question.id == card.id
+
+
+def test_the_review_tally_counts_ratings_and_verdicts(tmp_path):
+    """A card rated Hard and a question answered wrong: both counted, in each language,
+    with the earliest next review."""
+    from kata.quiz import load_catalog
+    from kata.quiz.loader import default_bank_paths
+    from kata.store import Store
+    from kata.tui.screens.review import tally_markdown
+
+    catalog = load_catalog(default_bank_paths(tmp_path / "data"))  # the built-in banks only
+    card = next(q for q in catalog if q.type is QuestionType.CARD)
+    single = next(q for q in catalog if q.type is QuestionType.SINGLE)
+    store = Store(tmp_path / "progress.db")
+    session = Session([card, single], mode=Mode.PRACTICE, store=store, seed=3)
+    for _ in range(2):
+        presented = session.current
+        if presented.question.type is QuestionType.CARD:
+            session.answer(SelfRating.HARD)
+        else:
+            wrong = next(i for i in range(len(single.choices)) if i not in single.correct_indices)
+            session.answer(presented.position(wrong))
+    en, zh = tally_markdown(session, "en"), tally_markdown(session, "zh")
+    assert "2 reviewed" in en and "Again 0 · Hard 1 · Good 0 · Easy 0" in en
+    assert "questions: 0 right, 0 partly, 1 wrong" in en
+    first = min(r.next_due for r in session.results).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert f"Next review: {first}" in en
+    assert "本次复习 2 题" in zh and "困难 1" in zh and "1 错" in zh and f"下次复习：{first}" in zh
+    store.close()
 
 
 async def test_rate_by_mouse(make_app):

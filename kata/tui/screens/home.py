@@ -80,18 +80,18 @@ class HomeScreen(LocalKeys, Screen):
 
     def _show_recent(self) -> None:
         store = self.app.store
+        lang = self.app.lang
+        modes = {"practice": "practice", "exam": "exam", "review": "review", "retry-wrong": "retry"}
         lines: list[tuple[float, str]] = []
         for attempt in store.kata_history(limit=5):
             mark = "✓" if attempt.status == "pass" else "✗"
-            lines.append(
-                (
-                    attempt.attempted_at,
-                    f"{mark} kata {attempt.kata_id}: {attempt.passed}/{attempt.total}",
-                )
-            )
+            said = t("recent_kata", lang, kata=attempt.kata_id, passed=attempt.passed, total=attempt.total)
+            lines.append((attempt.attempted_at, f"{mark} {said}"))
         for session in store.sessions(limit=5):
-            planned = f", {session.planned} questions" if session.planned else ""
-            lines.append((session.started_at, f"• quiz ({session.mode}{planned})"))
+            mode = t(modes[session.mode], lang).lower() if session.mode in modes else session.mode
+            said = (t("recent_quiz_planned", lang, mode=mode, n=session.planned) if session.planned
+                    else t("recent_quiz", lang, mode=mode))
+            lines.append((session.started_at, f"• {said}"))
         lines.sort(key=lambda item: item[0], reverse=True)
         text = "\n".join(
             f"[dim]{datetime.fromtimestamp(at).strftime('%m-%d %H:%M')}[/dim]  {line}"

@@ -158,14 +158,34 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
             )
             + f" · {clock(summary.elapsed_s)}"
         )
-        for result in summary.results:
-            mark = {"right": "✓", "partial": "◐", "wrong": "✗"}[result.grade.verdict.value]
-            lines.append(f"- {mark} {result.question.prompt.get(lang).splitlines()[0][:90]}")
-        if summary.missed:
-            lines.append(
-                f"\n**r** {t('retry', lang)} · **p** {t('practice', lang)} · **e** {t('exam', lang)}"
-            )
-        return "\n\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:])
+        unanswered = self.session.mode is Mode.EXAM and summary.answered < summary.total
+        if summary.missed or unanswered:
+            again = t("retry_unanswered" if unanswered else "retry", lang)
+            lines.append(f"**r** {again} · **p** {t('practice', lang)} · **e** {t('exam', lang)}")
+        lines.append(self._every_question(summary, lang))
+        return "\n\n".join(lines)
+
+    def _every_question(self, summary, lang: str) -> str:
+        """Each question of the session, in order: the mark, the prompt, the answer given
+        (or that none was), the right one and the explanation."""
+        from kata.tui.widgets.question import given_answer, right_answer
+
+        assert self.session is not None
+        results = {result.presented.number: result for result in summary.results}
+        blocks = []
+        for presented in self.session.planned:
+            question = presented.question
+            result = results.get(presented.number)
+            mark = "—" if result is None else {"right": "✓", "partial": "◐", "wrong": "✗"}[result.grade.verdict.value]
+            prompt = question.prompt.get(lang).strip().splitlines()[0]
+            block = [f"### {presented.number}. {mark} {prompt[:160]}"]
+            given = t("not_answered", lang) if result is None else given_answer(presented, result.grade, lang)
+            answer = right_answer(presented, lang)
+            block.append(f"**{t('your_answer', lang)}:** {given}" + (
+                f"  \n**{t('answer_was', lang)}:** {answer}" if answer is not None else ""))
+            block.append(question.explanation.get(lang).strip())
+            blocks.append("\n\n".join(block))
+        return "\n\n".join(blocks)
 
     # -- answering -----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ as in the quiz. Undo takes back the last rating."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import ClassVar
 
 from textual import on
@@ -15,10 +16,31 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from kata.tui.local_keys import LocalKeys
-from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Session
+from kata.quiz import InvalidAnswer, Mode, NoQuestions, QuestionType, Result, SelfRating, Session, Verdict
 from kata.tui.i18n import t
 from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
+
+
+def tally_markdown(session: Session, lang: str) -> str:
+    """The end of a review: how many were reviewed, each rating and verdict counted, and
+    when the next card is due."""
+    results = session.summary().results
+    cards = [r for r in results if r.question.type is QuestionType.CARD]
+    others = [r for r in results if r.question.type is not QuestionType.CARD]
+    lines = [f"# {t('finished', lang)}", t("reviewed", lang, n=len(results))]
+    if cards:
+        ratings = Counter(r.grade.value for r in cards)
+        lines.append(" · ".join(f"{t(rating.value, lang)} {ratings[rating]}" for rating in SelfRating))
+    if others:
+        verdicts = Counter(r.grade.verdict for r in others)
+        lines.append(t("review_answers", lang, right=verdicts[Verdict.RIGHT], partial=verdicts[Verdict.PARTIAL],
+                       wrong=verdicts[Verdict.WRONG]))
+    upcoming = [r.next_due for r in results if r.next_due is not None]
+    if upcoming:
+        when = min(upcoming).astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(t("next_review", lang, when=when))
+    return "\n\n".join(lines)
 
 
 class ReviewScreen(LocalKeys, SessionActions, Screen):
@@ -72,7 +94,7 @@ class ReviewScreen(LocalKeys, SessionActions, Screen):
         session = self.session
         if session is None or session.finished:
             view.display = False
-            feedback.update(t("no_due", lang) if session is None else f"# {t('finished', lang)}")
+            feedback.update(t("no_due", lang) if session is None else tally_markdown(session, lang))
         else:
             presented = session.current
             assert presented is not None

@@ -275,6 +275,38 @@ class QuestionView(Widget):
             self.post_message(self.Answered(self, given))
 
 
+def right_answer(presented: Presented, lang: str) -> str | None:
+    """The expected answer in words (options by their number as shown); None for a card."""
+    question = presented.question
+    if question.type.has_choices:
+        return "; ".join(f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
+                         for i in sorted(question.correct_indices, key=presented.position))
+    if question.type is QuestionType.TRUE_FALSE:
+        return t("true" if question.answer else "false", lang)
+    if question.type is QuestionType.NUMERIC:
+        return f"{question.answer:g}"
+    if question.type is QuestionType.SHORT and question.accept:
+        return question.accept[0]
+    return None
+
+
+def given_answer(presented: Presented, grade: Grade, lang: str) -> str:
+    """The answer given, as understood by the grader, in words."""
+    question = presented.question
+    value = grade.value
+    if question.type.has_choices:
+        picked = value if isinstance(value, list) else [value]
+        return "; ".join(f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
+                         for i in sorted(picked, key=presented.position)) or "—"
+    if question.type is QuestionType.TRUE_FALSE:
+        return t("true" if value else "false", lang)
+    if question.type is QuestionType.NUMERIC and isinstance(value, float):
+        return f"{value:g}"
+    if question.type is QuestionType.CARD:
+        return t(str(value), lang) if value else "—"
+    return str(value) if value else "—"
+
+
 def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
     """Right or wrong, the expected answer, why the picked options are wrong, the
     explanation and the references."""
@@ -282,18 +314,9 @@ def feedback_markdown(presented: Presented, grade: Grade, lang: str) -> str:
     verdict = {Verdict.RIGHT: "right", Verdict.PARTIAL: "partial", Verdict.WRONG: "wrong"}
     mark = {"right": "✓", "partial": "◐", "wrong": "✗"}[verdict[grade.verdict]]
     parts = [f"## {mark} {t(verdict[grade.verdict], lang)}"]
-    if question.type.has_choices:
-        right = [
-            f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
-            for i in sorted(question.correct_indices, key=presented.position)
-        ]
-        parts.append(f"**{t('answer_was', lang)}:** " + "; ".join(right))
-    elif question.type is QuestionType.TRUE_FALSE:
-        parts.append(f"**{t('answer_was', lang)}:** {t('true' if question.answer else 'false', lang)}")
-    elif question.type is QuestionType.NUMERIC:
-        parts.append(f"**{t('answer_was', lang)}:** {question.answer:g}")
-    elif question.type is QuestionType.SHORT and question.accept:
-        parts.append(f"**{t('answer_was', lang)}:** {question.accept[0]}")
+    right = right_answer(presented, lang)
+    if right is not None:
+        parts.append(f"**{t('answer_was', lang)}:** {right}")
     if question.type is QuestionType.MULTI and grade.missed:
         missed = [
             f"{presented.position(i) + 1}. {question.choices[i].text.get(lang)}"
