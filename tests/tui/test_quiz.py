@@ -9,7 +9,7 @@ import pytest
 from kata.quiz import Mode, QuestionType, Session, Verdict
 from kata.tui.screens.quiz import QuizScreen
 from kata.tui.widgets.question import QuestionView
-from tests.tui.conftest import SIZE, first_of
+from tests.tui.conftest import SIZE, first_of, wait_for
 
 
 async def open_quiz(app, pilot) -> QuizScreen:
@@ -255,3 +255,82 @@ async def test_a_remembered_bank_that_is_gone_means_every_bank(make_app):
         screen = await open_quiz(app, pilot)
         assert screen.banks == ()
         assert screen.session is not None and not screen.session.finished
+
+
+async def test_set_the_quiz_up_tags_difficulty_lengths_and_exam_time(make_app):
+    from textual.widgets import Select
+
+    from kata.tui.screens.quiz_setup import topic_tags
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_quiz(app, pilot)
+        screen.query_one("#quiz-body").focus()
+        await pilot.press("b")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
+        dialog = app.screen
+        tag = topic_tags(app.catalog)[0]
+        assert "seed" not in topic_tags(app.catalog) and "seed-correction" not in topic_tags(app.catalog)
+        dialog.query_one("#tags").select(tag)
+        dialog.query_one("#difficulty-low", Select).value = 2
+        dialog.query_one("#difficulty-high", Select).value = 3
+        dialog.query_one("#length", Select).value = 5
+        dialog.query_one("#exam-length", Select).value = 5
+        dialog.query_one("#exam-minutes", Select).value = 15
+        await pilot.pause()
+        await pilot.click("#bank-ok")
+        await wait_for(pilot, lambda: app.screen is screen, "the quiz again")
+        planned = [p.question for p in screen.session.planned]
+        assert len(planned) == 5
+        assert all(tag in q.tags and 2 <= q.difficulty <= 3 for q in planned)
+        assert f"#{tag}" in str(screen.query_one("#quiz-status").content)
+        screen.query_one("#quiz-body").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert screen.session.mode is Mode.EXAM and screen.session.progress[1] == 5
+        assert screen.session.time_limit_s == 15 * 60
+    # remembered: the next app's quiz has the same plan
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await open_quiz(again, pilot)
+        assert screen.plan.tags == (tag,) and screen.plan.difficulty == (2, 3)
+        assert screen.plan.length == 5 and screen.plan.exam_minutes == 15
+        assert len(screen.session.planned) == 5
+
+
+async def test_a_setup_that_matches_nothing_is_not_taken(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_quiz(app, pilot)
+        screen.query_one("#quiz-body").focus()
+        await pilot.press("b")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
+        dialog = app.screen
+        from kata.tui.screens.quiz_setup import topic_tags
+
+        bank = app.catalog.banks[0]
+        in_bank = {tag for q in app.catalog if q.bank_id == bank.id for tag in q.tags}
+        elsewhere = next(tag for tag in topic_tags(app.catalog) if tag not in in_bank)
+        dialog.query_one("#banks").deselect_all()
+        dialog.query_one("#banks").select(bank.id)
+        dialog.query_one("#tags").select(elsewhere)
+        await pilot.pause()
+        assert dialog.chosen_plan() is None
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is dialog  # still open, with a word why
+
+
+def test_a_remembered_plan_is_checked_part_by_part(tmp_path):
+    from kata.quiz import load_catalog
+    from kata.quiz.loader import default_bank_paths
+    from kata.tui.screens.quiz_setup import QuizPlan, topic_tags
+
+    catalog = load_catalog(default_bank_paths(tmp_path / "data"))
+    tag = topic_tags(catalog)[0]
+    plan = QuizPlan.from_json({"tags": [tag, "no-such-tag", 3, tag], "difficulty": [4, 2], "length": 7,
+                               "exam_length": "10", "exam_minutes": 15}, ("b",), catalog)
+    assert plan == QuizPlan(banks=("b",), tags=(tag,), difficulty=(1, 5), length=10, exam_length=10, exam_minutes=15)
+    assert QuizPlan.from_json("garbage", (), catalog) == QuizPlan()
+    assert QuizPlan.from_json({"length": None, "difficulty": [3, 3]}, (), catalog) == QuizPlan(length=None,
+                                                                                              difficulty=(3, 3))

@@ -165,3 +165,26 @@ async def test_an_explanation_links_to_its_picture(make_app):
         await pilot.pause()
         assert app.current_mode == "explore"
         assert isinstance(app.screen, ExploreScreen)
+
+
+def test_a_plot_fits_its_columns_and_keeps_every_marker_label():
+    """Marker labels never push a line past the columns given: the plot narrows, or the
+    labels go under it (a wrapped line would land inside the picture)."""
+    from rich.cells import cell_len
+
+    from kata.tui.widgets.plot import MIN_WIDTH, Marker, Series, line_plot
+
+    markers = [Marker(0, 0.25, "σ'(0) = 0.25 (峰值), the peak of the derivative"), Marker(0, 0.5, "σ(0) = 0.5")]
+    series = [Series("σ", lambda x: 1 / (1 + 2.718281828 ** -x), "cyan")]
+    for columns in (40, 60, 72, 100, 200):
+        text = line_plot(series, x_range=(-6, 6), y_range=(0, 1), width=80, height=10, markers=markers,
+                         columns=columns).plain
+        picture = [line for line in text.splitlines() if "┤" in line or "└" in line]
+        assert len(picture) == 11 and all(cell_len(line) <= columns for line in picture), (columns, text)
+        for marker in markers:
+            assert text.count(marker.label) == 1, (columns, text)
+        assert sum(line.count("●") for line in picture) == 2  # both points drawn, wherever their words are
+    narrow = line_plot(series, x_range=(-6, 6), y_range=(0, 1), width=80, height=10, markers=markers, columns=50).plain
+    assert "← " not in narrow and narrow.splitlines()[-1].endswith("σ(0) = 0.5")  # labels below the plot
+    wide = line_plot(series, x_range=(-6, 6), y_range=(0, 1), width=60, height=10, markers=markers, columns=200).plain
+    assert "← σ(0) = 0.5" in wide and len(wide.splitlines()[-3]) > MIN_WIDTH  # beside, at the width asked for

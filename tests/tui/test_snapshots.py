@@ -92,7 +92,7 @@ async def bank_dialog(app, pilot) -> None:
     screen.begin(Session([first_of(app, QuestionType.SINGLE)], mode=Mode.PRACTICE, store=app.store, seed=7))
     await pilot.pause()
     screen.action_banks()
-    await wait_for(pilot, lambda: type(app.screen).__name__ == "BankDialog", "the dialog")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
 
 
 SCENES = {

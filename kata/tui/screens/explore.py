@@ -87,6 +87,10 @@ class ExploreScreen(LocalKeys, Screen):
     def _width(self) -> int:
         return max(30, min(80, self.size.width - 20 if self.size.width else 60))
 
+    def _columns(self) -> int:
+        """The cells a plot's line may take: the screen's width less the padding around."""
+        return max(40, (self.size.width or 100) - 8)
+
     def _draw_sigmoid(self) -> None:
         zh = self.app.lang == "zh"
         title = _title(
@@ -101,6 +105,7 @@ class ExploreScreen(LocalKeys, Screen):
             y_range=(0, 1),
             width=self._width(),
             height=10,
+            columns=self._columns(),
             markers=[
                 Marker(0, 0.25, "σ'(0) = 0.25 (峰值)" if zh else "σ'(0) = 0.25, the peak"),
                 Marker(0, 0.5, "σ(0) = 0.5"),
@@ -156,6 +161,7 @@ class ExploreScreen(LocalKeys, Screen):
             y_range=(0, 1),
             width=self._width(),
             height=8,
+            columns=self._columns(),
         )
         note = (
             f"最大差值 {worst:.1e}：只有 logit 之差 z₀ − z₁ 有意义。"

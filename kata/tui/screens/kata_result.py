@@ -15,6 +15,10 @@ from textual.widgets import Button, Markdown, TextArea
 class ResultDialog(ModalScreen[str | None]):
     """Dismissed with ``"next"``, ``"again"`` or None (close)."""
 
+    # Focused when the dialog shows (Textual's own way: no query that a dialog closed
+    # at once, before it mounted, could miss).
+    AUTO_FOCUS = "#result-close"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "close", "Close"),
         Binding("n", "choose('next')", "Next kata", show=False),
@@ -40,9 +44,6 @@ class ResultDialog(ModalScreen[str | None]):
                 if self.has_next:
                     yield Button(self.labels["next"], id="result-next", compact=True)
                 yield Button(self.labels["again"], id="result-again", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#result-close").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         choice = {"result-next": "next", "result-again": "again"}.get(event.button.id or "")

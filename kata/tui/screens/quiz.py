@@ -18,15 +18,12 @@ from kata.errors import KataError
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, Result, Selection, Session
 from kata.tui.i18n import clock, t
 from kata.tui.screens._session_actions import SessionActions
+from kata.tui.screens.quiz_setup import QuizPlan
 from kata.tui.widgets.question import QuestionView, feedback_markdown
 
-PRACTICE_COUNT = 10
-EXAM_COUNT = 10
-EXAM_SECONDS = 10 * 60
-
-
-#: The store setting that remembers the banks a quiz draws from.
+#: The store settings that remember the banks a quiz draws from, and the rest of its plan.
 BANKS_SETTING = "quiz.banks"
+PLAN_SETTING = "quiz.plan"
 
 class QuizScreen(LocalKeys, SessionActions, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,7 +40,7 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
     def __init__(self, *, seed: int | None = None) -> None:
         super().__init__()
         self.seed = seed
-        self.banks: tuple[str, ...] = ()  # empty: every bank
+        self.plan = QuizPlan()
         self.session: Session | None = None
         self.last: Result | None = None
         self.shown_at = time.monotonic()
@@ -58,7 +55,8 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.banks = self._saved_banks()
+        self.plan = QuizPlan.from_json(self.app.store.get_setting(PLAN_SETTING, {}), self._saved_banks(),
+                                       self.app.catalog)
         self.action_start("practice")
         self.set_interval(1.0, self._tick)
 
@@ -70,21 +68,23 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
 
     # -- sessions ------------------------------------------------------------------------
 
+    @property
+    def banks(self) -> tuple[str, ...]:
+        """The banks the quiz draws from (empty: every bank)."""
+        return self.plan.banks
+
     def action_start(self, mode: str) -> None:
         mode_ = Mode(mode)
-        count = (
-            EXAM_COUNT
-            if mode_ is Mode.EXAM
-            else (None if mode_ is Mode.RETRY_WRONG else PRACTICE_COUNT)
-        )
+        plan = self.plan
+        count = plan.exam_length if mode_ is Mode.EXAM else (None if mode_ is Mode.RETRY_WRONG else plan.length)
         try:
             session = Session.start(
                 self.app.catalog,
-                Selection(banks=self.banks, count=count),
+                Selection(banks=plan.banks, tags=plan.tags, difficulty=plan.difficulty, count=count),
                 mode=mode_,
                 seed=self.seed,
                 store=self.app.store,
-                time_limit_s=EXAM_SECONDS if mode_ is Mode.EXAM else None,
+                time_limit_s=plan.exam_minutes * 60 if mode_ is Mode.EXAM else None,
             )
         except NoQuestions as err:
             self.notify(str(err), severity="warning")
@@ -92,16 +92,18 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
         self.begin(session)
 
     def action_banks(self) -> None:
-        """Choose the banks, then start a practice session over them."""
-        from kata.tui.screens.quiz_setup import BankDialog
+        """Set the quiz up (banks, tags, difficulty, lengths, exam time), then start a
+        practice session with it."""
+        from kata.tui.screens.quiz_setup import SetupDialog
 
-        def chosen(banks: tuple[str, ...] | None) -> None:
-            if banks is not None:
-                self.banks = banks
-                self.app.store.set_setting(BANKS_SETTING, list(banks))
+        def chosen(plan: QuizPlan | None) -> None:
+            if plan is not None:
+                self.plan = plan
+                self.app.store.set_setting(BANKS_SETTING, list(plan.banks))
+                self.app.store.set_setting(PLAN_SETTING, plan.as_json())
                 self.action_start("practice")
 
-        self.app.push_screen(BankDialog(self.app.catalog, self.banks, self.app.lang), chosen)
+        self.app.push_screen(SetupDialog(self.app.catalog, self.plan, self.app.lang), chosen)
 
     def _saved_banks(self) -> tuple[str, ...]:
         """The banks chosen last time that still exist (none left: every bank)."""
@@ -254,4 +256,9 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
             parts.append(f"⏱ {t('time_left', lang)} {clock(left)}")
         if self.banks:
             parts.append(", ".join(self.banks))
+        if self.plan.tags:
+            parts.append("#" + " #".join(self.plan.tags))
+        if self.plan.difficulty != (1, 5):
+            low, high = self.plan.difficulty
+            parts.append("★" * low if low == high else f"{'★' * low}–{'★' * high}")
         self.query_one("#quiz-status", Static).update("  ·  ".join(parts))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 
 _BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][col]
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
+MIN_WIDTH = 30  # a plot narrower than this shows too little: its marker labels go below it
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,26 @@ def line_plot(
     width: int = 60,
     height: int = 12,
     markers: Sequence[Marker] = (),
+    columns: int | None = None,
 ) -> Text:
     """A Braille plot of ``series`` (2x4 dots a cell), with y labels, an x axis, a legend
-    and ``markers`` (a ● and its label)."""
+    and ``markers`` (a ● and its label). ``columns``: the terminal cells the whole plot
+    may take; the plot is made narrower (down to MIN_WIDTH) so that each marker's label
+    fits on its row, and a label that still would not is put under the plot instead, so
+    no line ever wraps into the picture."""
     x0, x1 = x_range
     y0, y1 = y_range
+    label_w = max(len(f"{y1:g}"), len(f"{y0:g}"), len(f"{(y0 + y1) / 2:g}"))
+    beside = list(markers)
+    below: list[Marker] = []
+    if columns is not None:
+        width = max(1, min(width, columns - label_w - 2))
+        tail = max((cell_len(" ← " + m.label) for m in markers), default=0)
+        if tail and width + tail > columns - label_w - 2:
+            if columns - label_w - 2 - tail >= MIN_WIDTH:
+                width = columns - label_w - 2 - tail
+            else:
+                beside, below = [], list(markers)
     px_w, px_h = width * 2, height * 4
     bits = [[0] * width for _ in range(height)]
     owner: list[list[str | None]] = [[None] * width for _ in range(height)]
@@ -63,10 +80,14 @@ def line_plot(
             previous = row
     marks: dict[tuple[int, int], Marker] = {}
     for m in markers:
+        if m not in beside:
+            col, row = to_px(m.x, m.y)
+            if 0 <= row < px_h and 0 <= col < px_w:
+                marks.setdefault((row // 4, col // 2), Marker(m.x, m.y, "", m.style))
+            continue
         col, row = to_px(m.x, m.y)
         if 0 <= row < px_h and 0 <= col < px_w:
             marks[(row // 4, col // 2)] = m
-    label_w = max(len(f"{y1:g}"), len(f"{y0:g}"), len(f"{(y0 + y1) / 2:g}"))
     out = Text()
     for r in range(height):
         if r == 0:
@@ -87,6 +108,7 @@ def line_plot(
                 out.append(chr(0x2800 + bits[r][c]), style=owner[r][c] or "")
             else:
                 out.append(" ")
+        row_marks = [label for label in row_marks if label]
         if row_marks:
             out.append(" ← " + ", ".join(row_marks), style="bold")
         out.append("\n")
@@ -96,6 +118,9 @@ def line_plot(
     for s in series:
         out.append(" " * (label_w + 2) + "━━ ", style=s.style)
         out.append(s.label + "\n")
+    for m in below:
+        out.append(" " * (label_w + 2) + "● ", style=m.style)
+        out.append(m.label + "\n", style="bold")
     return out
 
 
