@@ -379,3 +379,35 @@ def test_max_pool_claims():
     tols = kata.result.tolerances(kata, Case((peak.astype(np.float32), peak_dy.astype(np.float32), 3, 2)), False)
     assert tols[1][0] == 8 * float(np.finfo(np.float32).eps) * 4 * 4.0
     assert tols[0] == (1e-7, 1e-4)
+
+
+def test_online_softmax_claims():
+    kata = get_kata("online-softmax")
+    text = _text("online-softmax")
+    module = __import__(kata.reference.__module__, fromlist=["state"])
+    merge, state = kata.reference, module.state
+    # The fixed case: the merged state describes softmax([1, 3, 2, 5]) over the values [1, 0, 2, 4].
+    m, s, acc = merge(*kata.basic[0])
+    x, v = np.array([1.0, 3.0, 2.0, 5.0]), np.array([1.0, 0.0, 2.0, 4.0])
+    assert m.tolist() == [5.0] and np.isclose(acc[0, 0] / s[0], reference.softmax(x) @ v)
+    # "exactly the state of the two blocks' scores and values put end to end"; the merge is
+    # associative (and commutative); s >= 1 wherever m is finite.
+    rng = np.random.default_rng(11)
+    xs = [rng.normal(0, 4, size=(3, n)) for n in (2, 5, 3)]
+    vs = [rng.normal(size=(3, n, 2)) for n in (2, 5, 3)]
+    a, b, c = (state(x, v) for x, v in zip(xs, vs, strict=True))
+    whole = state(np.concatenate(xs, axis=1), np.concatenate(vs, axis=1))
+    for got in (merge(*merge(*a, *b), *c), merge(*a, *merge(*b, *c)), merge(*c, *merge(*b, *a))):
+        assert all(np.allclose(g, w) for g, w in zip(got, whole, strict=True))
+    assert np.all(a[1] >= 1) and "so `s >= 1`" in text
+    # "−inf − (−inf) is NaN"; "exp ... overflow at 710 (89 in float32)"
+    with np.errstate(invalid="ignore", over="ignore"):
+        assert np.isnan(np.float64(-np.inf) - np.float64(-np.inf))
+        assert np.isinf(np.exp(710.0)) and np.isfinite(np.exp(709.0))
+        assert np.isinf(np.exp(np.float32(89.0))) and np.isfinite(np.exp(np.float32(88.0)))
+    assert "overflow at 710 (89 in float32)" in text
+    # Two fully masked blocks merge into (−inf, 0, 0), with no warning.
+    none = (np.array([-np.inf]), np.array([0.0]), np.array([[0.0]]))
+    with np.errstate(all="raise"):
+        m, s, acc = merge(*none, *none)
+    assert m.tolist() == [-np.inf] and s.tolist() == [0.0] and acc.tolist() == [[0.0]]
