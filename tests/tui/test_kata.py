@@ -248,3 +248,18 @@ async def test_the_kata_list_groups_katas_under_their_topics(make_app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, KataScreen) and app.screen.kata.id == options[first_of_second].id
+
+
+def test_the_status_line_fits_its_width():
+    from rich.cells import cell_len
+
+    from kata.tui.screens.kata import fit_status
+
+    parts = ["Softmax, numerically stable", "⏱ 10:00", "6/8 checks passed", "softmax.py saved"]
+    assert fit_status(parts, 120) == "  ·  ".join(parts)
+    assert fit_status(parts, 78) == " · ".join(parts)  # 75 cells: closer together
+    assert fit_status(parts, 60) == "⏱ 10:00 · 6/8 checks passed · softmax.py saved"  # the title goes first
+    warned = ["⚠ softmax.py NOT saved (disk full)", *parts]
+    assert fit_status(warned, 70, title=1).startswith("⚠ softmax.py NOT saved")
+    assert "Softmax, numerically" not in fit_status(warned, 70, title=1)
+    assert cell_len(fit_status(["软最大值，数值稳定", "⏱ 10:00", "通过 6/8 项检查"], 30)) <= 30

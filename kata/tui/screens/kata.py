@@ -58,6 +58,18 @@ def plain(text: str) -> Text:
     return Text(clean_text(text, 20000))
 
 
+def fit_status(parts: list[str], width: int, *, title: int = 0) -> str:
+    """The status parts on one line of ``width`` cells: closer together if they do not
+    fit, then without the kata's title (part ``title``; the statement shows it)."""
+    from rich.cells import cell_len
+
+    for separator in ("  ·  ", " · "):
+        text = separator.join(parts)
+        if cell_len(text) <= width:
+            return text
+    return " · ".join(parts[:title] + parts[title + 1 :])
+
+
 class KataScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_examples", "Run examples", id="run"),
@@ -604,6 +616,9 @@ class KataScreen(LocalKeys, Screen):
         self.result_class = css
         self._status()
 
+    def on_resize(self) -> None:
+        self._status()
+
     def _status(self) -> None:
         status = self.status_bar
         if self.started is None:
@@ -618,7 +633,8 @@ class KataScreen(LocalKeys, Screen):
             parts.insert(0, "⚠ " + self._not_saved(self.save_error))
         elif self.editor.text == self.saved_text and self.saved_mtime:
             parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
-        status.update(plain("  ·  ".join(parts)))
+        status.update(plain(fit_status(parts, (status.size.width or self.size.width or 80) - 2,
+                                       title=1 if self.save_error is not None else 0)))
         status.set_class(self.result_class == "pass", "pass")
         status.set_class(self.result_class == "fail" or self.save_error is not None, "fail")
         status.set_class(self.result_class == "running", "running")
