@@ -658,6 +658,34 @@ def test_without_the_answer_bound_a_large_answer_reaches_the_grader(tmp_path, mo
     assert "array" in seen  # (the gradient check holds its calls to its own bound still)
 
 
+def test_without_its_bound_a_large_answer_near_a_point_reaches_the_grader(tmp_path, monkeypatch):
+    """The control for the gradient check's own bound: with the size its calls allow
+    left out, the large answers near a point come to the grader whole (so the test of
+    huge gradient answers can fail). 1 MiB answers here: the grader is this process."""
+    from kata.grader import engine
+    from kata.harness import gradients
+
+    seen: list[str] = []
+
+    def decode(*args, **kwargs):
+        results = decode_call_results(*args, **kwargs)
+        seen.extend(r.value.kind for r in results if r.value is not None and max(
+            r.value.shape or (r.value.array.shape if r.value.array is not None else (0,)) or (0,)) >= 1 << 20)
+        return results
+
+    decode_call_results = engine.decode_call_results
+    monkeypatch.setattr(engine, "decode_call_results", decode)
+    path = tmp_path / "near.py"
+    path.write_text(AMPLIFY.format(answer="np.ones(1 << 20, dtype=bool)"))
+    grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert seen and set(seen) == {"oversize"}
+    seen.clear()
+    call = gradients.Call
+    monkeypatch.setattr(gradients, "Call", lambda *args, max_size=None, **kwargs: call(*args, **kwargs))
+    grade(path, SOFTMAX, seed=7, limits=FAST)
+    assert "array" in seen
+
+
 @pytest.mark.parametrize("answer", ["(e / e.sum(axis=-1, keepdims=True)).ravel()[:-1]",
                                     "np.zeros((len(SEEN) % 3 + 1,))", "np.zeros(x.shape, dtype=complex)"])
 def test_a_gradient_answer_of_the_wrong_size_is_a_failed_check(tmp_path, answer):
