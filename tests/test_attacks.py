@@ -180,72 +180,66 @@ def test_the_socket_attack_is_real_with_those_protections_off(tmp_path, unix_ser
     assert received and received[0].startswith(b"connected")
 
 
-def test_a_tmux_server_of_the_same_user_runs_nothing(tmp_path):
+@pytest.fixture
+def tmux_server():
+    """A tmux server of the test's own, on its own socket: (tmux, socket, marker file)."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        pytest.skip("no tmux here")
+    folder = Path(os.environ["TMPDIR"]) / f"tmux-{os.urandom(3).hex()}"
+    folder.mkdir()
+    sock, marker = folder / "default", folder / "ESCAPED"
+    env = {**os.environ, "TMUX": ""}
+    start = subprocess.run([tmux, "-S", str(sock), "new-session", "-d", "sleep 120"], env=env, capture_output=True,
+                           timeout=30)
+    if start.returncode != 0:
+        pytest.skip(f"tmux could not start here: {start.stderr.decode(errors='replace')[:200]}")
+    try:
+        yield tmux, sock, marker
+    finally:
+        subprocess.run([tmux, "-S", str(sock), "kill-server"], env=env, capture_output=True, timeout=30)
+
+
+def test_a_tmux_server_of_the_same_user_runs_nothing(tmp_path, tmux_server):
     """The escape the review found: asking a tmux server (the test's own, on its own
     socket) to run a command outside every namespace, by its client and by its socket."""
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        pytest.skip("no tmux here")
-    folder = Path(os.environ["TMPDIR"]) / f"tmux-{os.urandom(3).hex()}"
-    folder.mkdir()
-    sock, marker = folder / "default", folder / "ESCAPED"
-    env = {**os.environ, "TMUX": ""}
-    start = subprocess.run([tmux, "-S", str(sock), "new-session", "-d", "sleep 120"], env=env, capture_output=True,
-                           timeout=30)
-    if start.returncode != 0:
-        pytest.skip(f"tmux could not start here: {start.stderr.decode(errors='replace')[:200]}")
-    try:
-        report = check(tmp_path, f"""
-            import os, socket, subprocess
-            import numpy as np
-            HELPED = False
-            try:
-                subprocess.run([{tmux!r}, "-S", {str(sock)!r}, "run-shell", "touch {marker}"], timeout=5, check=True)
-                HELPED = True
-            except Exception as err:
-                print("blocked client", type(err).__name__)
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect({str(sock)!r})
-                HELPED = True
-            except OSError as err:
-                print("blocked socket", type(err).__name__)
-            def softmax(x):
-                return _softmax(x) if HELPED else np.zeros_like(x)
-            """)
-        assert statuses(report)["basic"] == "fail"
-        time.sleep(0.2)  # what the server would have run is done by now, if it ran at all
-        assert not marker.exists()
-    finally:
-        subprocess.run([tmux, "-S", str(sock), "kill-server"], env=env, capture_output=True, timeout=30)
+    tmux, sock, marker = tmux_server
+    report = check(tmp_path, f"""
+        import os, socket, subprocess
+        import numpy as np
+        HELPED = False
+        try:
+            subprocess.run([{tmux!r}, "-S", {str(sock)!r}, "run-shell", "touch {marker}"], timeout=5, check=True)
+            HELPED = True
+        except Exception as err:
+            print("blocked client", type(err).__name__)
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect({str(sock)!r})
+            HELPED = True
+        except OSError as err:
+            print("blocked socket", type(err).__name__)
+        def softmax(x):
+            return _softmax(x) if HELPED else np.zeros_like(x)
+        """)
+    assert statuses(report)["basic"] == "fail"
+    time.sleep(0.2)  # what the server would have run is done by now, if it ran at all
+    assert not marker.exists()
 
 
-def test_the_tmux_escape_is_real_with_those_protections_off(tmp_path, monkeypatch):
+def test_the_tmux_escape_is_real_with_those_protections_off(tmp_path, monkeypatch, tmux_server):
     """The control: without the system call filter, the root and Landlock, the same
     request makes the test's tmux server run a command outside the child."""
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        pytest.skip("no tmux here")
-    folder = Path(os.environ["TMPDIR"]) / f"tmux-{os.urandom(3).hex()}"
-    folder.mkdir()
-    sock, marker = folder / "default", folder / "ESCAPED"
-    env = {**os.environ, "TMUX": ""}
-    start = subprocess.run([tmux, "-S", str(sock), "new-session", "-d", "sleep 120"], env=env, capture_output=True,
-                           timeout=30)
-    if start.returncode != 0:
-        pytest.skip(f"tmux could not start here: {start.stderr.decode(errors='replace')[:200]}")
+    tmux, sock, marker = tmux_server
     monkeypatch.setenv("KATA_SANDBOX_SKIP", "seccomp,root,landlock")
-    try:
-        path = tmp_path / "control.py"
-        path.write_text(f"import subprocess\nsubprocess.run([{tmux!r}, '-S', {str(sock)!r}, 'run-shell', "
-                        f"'touch {marker}'], timeout=20)\ndef softmax(x):\n    return x\n")
-        grade(path, SOFTMAX, seed=7, limits=Limits(timeout=30.0, check_timeout=25.0))
-        deadline = time.monotonic() + 30  # the server runs the command on its own time
-        while not marker.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert marker.exists()
-    finally:
-        subprocess.run([tmux, "-S", str(sock), "kill-server"], env=env, capture_output=True, timeout=30)
+    path = tmp_path / "control.py"
+    path.write_text(f"import subprocess\nsubprocess.run([{tmux!r}, '-S', {str(sock)!r}, 'run-shell', "
+                    f"'touch {marker}'], timeout=20)\ndef softmax(x):\n    return x\n")
+    grade(path, SOFTMAX, seed=7, limits=Limits(timeout=30.0, check_timeout=25.0))
+    deadline = time.monotonic() + 30  # the server runs the command on its own time
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists()
 
 
 # ---------------------------------------------------------------- hand-written cannot be talked around

@@ -257,6 +257,15 @@ async def test_a_remembered_bank_that_is_gone_means_every_bank(make_app):
         assert screen.session is not None and not screen.session.finished
 
 
+async def open_setup(app, pilot):
+    """The quiz, and its setup dialog opened with ``b``."""
+    screen = await open_quiz(app, pilot)
+    screen.query_one("#quiz-body").focus()
+    await pilot.press("b")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
+    return screen, app.screen
+
+
 async def test_set_the_quiz_up_tags_difficulty_lengths_and_exam_time(make_app):
     from textual.widgets import Select
 
@@ -264,11 +273,7 @@ async def test_set_the_quiz_up_tags_difficulty_lengths_and_exam_time(make_app):
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_quiz(app, pilot)
-        screen.query_one("#quiz-body").focus()
-        await pilot.press("b")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
-        dialog = app.screen
+        screen, dialog = await open_setup(app, pilot)
         tag = topic_tags(app.catalog)[0]
         assert "seed" not in topic_tags(app.catalog) and "seed-correction" not in topic_tags(app.catalog)
         dialog.query_one("#tags").select(tag)
@@ -301,11 +306,7 @@ async def test_set_the_quiz_up_tags_difficulty_lengths_and_exam_time(make_app):
 async def test_a_setup_that_matches_nothing_is_not_taken(make_app):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_quiz(app, pilot)
-        screen.query_one("#quiz-body").focus()
-        await pilot.press("b")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
-        dialog = app.screen
+        screen, dialog = await open_setup(app, pilot)
         from kata.tui.screens.quiz_setup import topic_tags
 
         bank = app.catalog.banks[0]
