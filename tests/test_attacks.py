@@ -10,6 +10,7 @@ attacks are tried with the protection that stops them switched off
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -510,6 +511,19 @@ def softmax(x):
 """
 
 
+@contextlib.contextmanager
+def graded_in_background(path: Path):
+    """``path`` graded in a thread while the block looks at it from outside; the list
+    it yields holds the report once grading is over (the block's end waits for it)."""
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(grade(path, SOFTMAX, seed=7, limits=FAST)))
+    thread.start()
+    try:
+        yield done
+    finally:
+        thread.join()
+
+
 def test_an_inotify_flood_leaves_the_grading_user_its_instances(tmp_path):
     """While the submission holds every inotify instance it can get (in six processes),
     the grading user can still make its own: the child's are capped at 0 in its own
@@ -518,13 +532,10 @@ def test_an_inotify_flood_leaves_the_grading_user_its_instances(tmp_path):
     path = tmp_path / "flood.py"
     path.write_text(FLOOD)
     tmpdir = os.environ["TMPDIR"]
-    done: list = []
-    thread = threading.Thread(target=lambda: done.append(grade(path, SOFTMAX, seed=7, limits=FAST)))
-    thread.start()
-    try:
+    with graded_in_background(path) as done:
         deadline = time.monotonic() + 60
         looping = False
-        while not looping and time.monotonic() < deadline and thread.is_alive():
+        while not looping and time.monotonic() < deadline and not done:
             looping = any(_cpu_seconds(pid) > 0.3 for pid in _run_processes(tmpdir))  # in softmax's loop now
             time.sleep(0.05)
         assert looping, "the submission never reached its loop"
@@ -537,8 +548,6 @@ def test_an_inotify_flood_leaves_the_grading_user_its_instances(tmp_path):
             for fd in mine:
                 if fd >= 0:
                     os.close(fd)
-    finally:
-        thread.join()
     assert done and done[0].status != "pass"
 
 
@@ -562,18 +571,13 @@ def test_inotify_instances_are_the_users_with_those_protections_off(tmp_path, mo
     path = tmp_path / "hold.py"
     path.write_text(HOLD_FOUR)
     tmpdir = os.environ["TMPDIR"]
-    done: list = []
-    thread = threading.Thread(target=lambda: done.append(grade(path, SOFTMAX, seed=7, limits=FAST)))
-    thread.start()
-    try:
+    with graded_in_background(path) as done:
         deadline = time.monotonic() + 60
         held = 0
-        while held == 0 and time.monotonic() < deadline and thread.is_alive():
+        while held == 0 and time.monotonic() < deadline and not done:
             held = _inotify_fds(_run_processes(tmpdir))
             time.sleep(0.05)
         assert held == 4
-    finally:
-        thread.join()
 
 
 # ---------------------------------------------------------------- the gradient check's answers
@@ -625,23 +629,35 @@ def test_huge_answers_fail_without_costing_the_grader_memory(tmp_path, where):
     assert peak_kib < 600 << 10, f"{peak_kib >> 10} MiB"
 
 
-def test_without_the_answer_bound_a_large_answer_reaches_the_grader(tmp_path, monkeypatch):
-    """The control: with the bound on answers switched off, an answer far larger than its
-    input comes to the grader whole, as an array (so the test above can fail). A 1 MiB
-    answer here, not 40: the grader is this process."""
+@pytest.fixture
+def large_answer_kinds(monkeypatch) -> list[str]:
+    """How each answer of a million values or more reached the grader, as the grader's
+    side of the protocol decoded it: "oversize" (described by its shape) or "array"."""
     from kata.grader import engine
-    from kata.harness import contract
 
+    decode_call_results = engine.decode_call_results
     seen: list[str] = []
 
     def decode(*args, **kwargs):
         results = decode_call_results(*args, **kwargs)
-        seen.extend(r.value.kind for r in results if r.value is not None and (r.value.shape or (
-            r.value.array is not None and r.value.array.size)) and max(r.value.shape or r.value.array.shape) >= 1 << 20)
+        for result in results:
+            value = result.value
+            shape = () if value is None else value.shape or (value.array.shape if value.array is not None else ())
+            if shape and max(shape) >= 1 << 20:
+                seen.append(value.kind)
         return results
 
-    decode_call_results = engine.decode_call_results
     monkeypatch.setattr(engine, "decode_call_results", decode)
+    return seen
+
+
+def test_without_the_answer_bound_a_large_answer_reaches_the_grader(tmp_path, monkeypatch, large_answer_kinds):
+    """The control: with the bound on answers switched off, an answer far larger than its
+    input comes to the grader whole, as an array (so the test above can fail). A 1 MiB
+    answer here, not 40: the grader is this process."""
+    from kata.harness import contract
+
+    seen = large_answer_kinds
     path = tmp_path / "large.py"
     path.write_text("import numpy as np\ndef softmax(x):\n    return np.ones(1 << 20, dtype=bool)\n")
     grade(path, SOFTMAX, seed=7, limits=FAST)
@@ -652,23 +668,13 @@ def test_without_the_answer_bound_a_large_answer_reaches_the_grader(tmp_path, mo
     assert "array" in seen  # (the gradient check holds its calls to its own bound still)
 
 
-def test_without_its_bound_a_large_answer_near_a_point_reaches_the_grader(tmp_path, monkeypatch):
+def test_without_its_bound_a_large_answer_near_a_point_reaches_the_grader(tmp_path, monkeypatch, large_answer_kinds):
     """The control for the gradient check's own bound: with the size its calls allow
     left out, the large answers near a point come to the grader whole (so the test of
     huge gradient answers can fail). 1 MiB answers here: the grader is this process."""
-    from kata.grader import engine
     from kata.harness import gradients
 
-    seen: list[str] = []
-
-    def decode(*args, **kwargs):
-        results = decode_call_results(*args, **kwargs)
-        seen.extend(r.value.kind for r in results if r.value is not None and max(
-            r.value.shape or (r.value.array.shape if r.value.array is not None else (0,)) or (0,)) >= 1 << 20)
-        return results
-
-    decode_call_results = engine.decode_call_results
-    monkeypatch.setattr(engine, "decode_call_results", decode)
+    seen = large_answer_kinds
     path = tmp_path / "near.py"
     path.write_text(AMPLIFY.format(answer="np.ones(1 << 20, dtype=bool)"))
     grade(path, SOFTMAX, seed=7, limits=FAST)
