@@ -527,14 +527,16 @@ def test_in_a_terminal_hints_then_a_save_that_passes(tmp_path, tmux):
     assert term.exit_status() == 0
 
 
-def test_in_a_terminal_q_quits_and_gives_the_terminal_back(tmp_path, tmux):
+@pytest.mark.parametrize("key, status", [("q", 0), ("C-c", 130)], ids=["q", "ctrl-c"])
+def test_in_a_terminal_q_or_ctrl_c_quits_and_gives_the_terminal_back(tmp_path, tmux, key, status):
     path = tmp_path / "softmax.py"
     path.write_text(NAIVE, encoding="utf-8")
     term = tmux(str(path), "--no-record")
     term.wait_for("FAIL: 6/8 checks passed", "q quit")
-    term.keys("q")
-    assert term.exit_status() == 0
+    term.keys(key)
+    assert term.exit_status() == status
     assert gone_within() == []
+    assert "Traceback" not in term.screen()
     deadline = time.monotonic() + WAIT
     while not (term.stty_file.exists() and "icanon" in term.stty_file.read_text()):
         assert time.monotonic() < deadline, "stty never ran"
