@@ -16,5 +16,6 @@ COMMAND_MODULES = (
     "stats",
     "grade",
     "merge",
+    "export",
     "dev",
 )
