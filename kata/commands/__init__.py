@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "show",
     "start",
     "check",
+    "watch",
     "validate",
     "stats",
     "grade",
