@@ -452,12 +452,14 @@ class Tmux:
     def __init__(self, tmp_path: Path, args: list[str]) -> None:
         self.socket = tmp_path / "tmux.sock"
         self.status_file = tmp_path / "exit-status"
+        self.stty_file = tmp_path / "stty"  # the terminal's settings after kata watch ended
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "TERM": "xterm-256color",
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "KATA_HOME": os.environ["KATA_HOME"],
                "TMPDIR": os.environ["TMPDIR"]}  # fmt: skip
         command = (f"env -i {' '.join(shlex.quote(f'{k}={v}') for k, v in env.items())} "
                    f"{shlex.quote(sys.executable)} -m kata watch {' '.join(map(shlex.quote, args))}; "
-                   f"echo $? > {shlex.quote(str(self.status_file))}; sleep 600")
+                   f"echo $? > {shlex.quote(str(self.status_file))}; stty -a > {shlex.quote(str(self.stty_file))}; "
+                   "sleep 600")
         self.tmux("new-session", "-d", "-s", "w", "-x", "80", "-y", "24", command)
 
     def tmux(self, *args: str) -> str:
@@ -533,6 +535,12 @@ def test_in_a_terminal_q_quits_and_gives_the_terminal_back(tmp_path, tmux):
     term.keys("q")
     assert term.exit_status() == 0
     assert gone_within() == []
+    deadline = time.monotonic() + WAIT
+    while not (term.stty_file.exists() and "icanon" in term.stty_file.read_text()):
+        assert time.monotonic() < deadline, "stty never ran"
+        time.sleep(0.05)
+    settings = term.stty_file.read_text().split()
+    assert "icanon" in settings and "echo" in settings  # line editing and echo are back
 
 
 def test_closing_the_terminal_ends_the_watch_and_its_grading_processes(tmp_path, tmux):

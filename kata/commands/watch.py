@@ -89,6 +89,7 @@ class Terminal:
         self._redraw = _isatty(stdout)
         self.colour = use_colour(stdout)
         self._fd: int | None = stdin.fileno() if _isatty(stdin) else None
+        self._tty = self._fd  # where the settings go back to, even after its input ended
         self._saved: list | None = None
         self._last_body: str | None = None
 
@@ -109,11 +110,12 @@ class Terminal:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._saved is not None and self._fd is not None:
+        if self._saved is not None:
             import termios
 
             try:
-                termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
+                termios.tcflush(self._tty, termios.TCIFLUSH)  # keys meant for the watch, not the shell
+                termios.tcsetattr(self._tty, termios.TCSADRAIN, self._saved)
             except (termios.error, OSError):  # the terminal is gone already
                 pass
 
