@@ -17,5 +17,6 @@ COMMAND_MODULES = (
     "stats",
     "grade",
     "merge",
+    "export",
     "dev",
 )
