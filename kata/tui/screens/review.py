@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from kata.tui.local_keys import LocalKeys
 from kata.quiz import InvalidAnswer, Mode, NoQuestions, QuestionType, Result, SelfRating, Session, Verdict
 from kata.tui.i18n import t
 from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
+from kata.tui.widgets.footer import SteadyFooter
 
 
 def tally_markdown(session: Session, lang: str) -> str:
@@ -63,7 +64,7 @@ class ReviewScreen(LocalKeys, SessionActions, Screen):
         with VerticalScroll(id="review-body"):
             yield QuestionView(id="review-question")
             yield Markdown("", id="review-feedback")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.start()
