@@ -210,7 +210,13 @@ def test_check_records_the_attempt_unless_told_not_to(_isolated_home):
 
     with Store.open(_isolated_home) as store:
         history = store.kata_history()
+        dues = store.kata_card_dues()
     assert [(h.kata_id, h.status) for h in history] == [("softmax", "pass")]
+    # the pass rated the kata's review card: Good (untimed), due in days, not now
+    assert history[0].rating == 3 and [kata_id for kata_id, _ in dues] == ["softmax"]
+    assert dues[0][1] > history[0].attempted_at + 86400
+    review = json.loads(proc.stdout)["review"]
+    assert (review["kata_cards"], review["katas_due"]) == (1, [])
 
 
 @pytest.mark.parametrize(

@@ -153,13 +153,21 @@ def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
 
 
 def _record(reports, raw: bytes, data_dir: str | None) -> None:
-    """Add the results to the user's progress; a store problem is a warning, not a failure."""
+    """Add the results to the user's progress, each rating its kata's review card (untimed:
+    a pass is Good, a failure Again); a store problem is a warning, not a failure."""
     from kata.errors import KataError
+    from kata.exercises import catalog
+    from kata.quiz.katas import KataReviewer
     from kata.store import Store
 
+    katas = catalog()
     try:
         with Store.open(data_dir) as store:
+            reviewer = KataReviewer(store)
             for report in reports:
-                store.record_graded(report, raw)
+                kata = katas.get(report.kata)
+                review = None if kata is None else reviewer.plan(
+                    kata.id, report.status, time_limit_s=kata.time_limit * 60.0)
+                store.record_graded(report, raw, review=review)
     except KataError as err:
         print(f"kata: warning: the result was not saved to your progress: {err}", file=sys.stderr)
