@@ -55,6 +55,15 @@ def test_a_submission_is_rated_from_its_outcome(status, hints, elapsed_s, rating
     assert kata_rating(status, hints=hints, elapsed_s=elapsed_s, time_limit_s=LIMIT) is rating
 
 
+def test_a_new_kata_comes_back_after_whole_days(reviewer: KataReviewer) -> None:
+    """The intervals the README gives: a day after Again or Hard, two after Good, eight
+    after Easy (FSRS's standard parameters, no learning steps)."""
+    preview = reviewer.preview("softmax", now=NOW)
+    assert {rating: interval.days for rating, interval in preview.items()} == {
+        Rating.Again: 1, Rating.Hard: 1, Rating.Good: 2, Rating.Easy: 8}
+    assert all(interval.seconds == 0 for interval in preview.values())
+
+
 def test_a_failed_kata_is_due_after_its_fsrs_interval_and_not_before(reviewer: KataReviewer) -> None:
     interval = reviewer.preview("softmax", now=NOW)[Rating.Again]
     assert interval >= timedelta(hours=1)  # whole days, not FSRS's one-minute learning step
@@ -93,6 +102,13 @@ def test_each_submission_moves_the_card_on(reviewer: KataReviewer) -> None:
     submit(reviewer, "softmax", "pass", after_fail, hints=0, elapsed_s=400.0)
     assert reviewer.card("softmax").due - after_fail > after_fail - NOW
     assert [a.rating for a in reviewer.store.kata_history("softmax")] == [int(Rating.Good), int(Rating.Again)]
+
+
+def test_failed_then_passed_in_one_sitting_is_due_the_next_day(reviewer: KataReviewer) -> None:
+    submit(reviewer, "softmax", "fail", NOW)
+    passed_at = NOW + timedelta(minutes=10)
+    submit(reviewer, "softmax", "pass", passed_at, hints=0, elapsed_s=400.0)  # Good
+    assert reviewer.card("softmax").due - passed_at == timedelta(days=1)
 
 
 def test_katas_never_submitted_or_gone_from_the_catalog_are_not_due(reviewer: KataReviewer) -> None:
