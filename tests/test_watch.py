@@ -420,7 +420,9 @@ def kata(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     (lambda d: (d / "folder.py").mkdir() or d / "folder.py", "is a folder"),
     (lambda d: os.mkfifo(d / "pipe.py") or d / "pipe.py", "is a FIFO"),
     (lambda d: (d / "nothing.py").write_text("x = 1\n") and d / "nothing.py", "defines none of the kata functions"),
-], ids=["missing", "not-py", "folder", "fifo", "no-kata"])
+    (lambda d: (d / "both.py").write_text(CORRECT + (ROOT / "solutions" / "sigmoid.py").read_text()) and d / "both.py",
+     "several katas: softmax (softmax), sigmoid (sigmoid); kata watch follows one: pass --kata ID"),
+], ids=["missing", "not-py", "folder", "fifo", "no-kata", "several-katas"])
 def test_a_file_that_cannot_be_watched_is_one_line_and_exit_2(tmp_path, make, said, capsys):
     from kata.cli import main
 

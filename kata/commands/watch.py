@@ -316,13 +316,12 @@ class Watch:
         return True
 
     def _grade(self, raw: bytes, face: Face) -> bool:
-        from kata.commands.check import choose_katas
         from kata.errors import NoKata
         from kata.grader.text import clean_line
 
         if self.kata is None:  # not told yet: the file's first version that names one decides
             try:
-                self.kata = choose_katas(self.path, None, raw.decode("utf-8", errors="replace"))[0][0]
+                self.kata = pick_one(self.path, raw)
             except NoKata as err:
                 if err.kind == "syntax":
                     self.report, self.status = _syntax_report(self.path, raw), ""
@@ -431,6 +430,24 @@ def unwrap(text: str) -> str:
     return joined
 
 
+def pick_one(path: Path, raw: bytes) -> Kata:
+    """The kata the file answers, chosen as ``kata check`` chooses it; ``NoKata`` if it
+    names none, or several (then the way out is ``--kata ID``: a watch follows one)."""
+    from kata.commands.check import choose_katas
+    from kata.errors import NoKata
+    from kata.exercises import detect_all
+
+    source = raw.decode("utf-8", errors="replace")
+    try:
+        return choose_katas(path, None, source)[0][0]
+    except NoKata as err:
+        if err.kind != "ambiguous":
+            raise
+        ids = ", ".join(f"{k.id} ({k.function})" for k in detect_all(source))
+        raise NoKata("ambiguous", f"{path} defines functions of several katas: {ids}; "
+                                  "kata watch follows one: pass --kata ID") from None
+
+
 def _syntax_report(path: Path, raw: bytes) -> Report:
     """The report of a file that does not parse and names no kata: its syntax error."""
     from kata.grader.engine import parse_source
@@ -464,10 +481,8 @@ def run(args: argparse.Namespace) -> int:
         raise SubmissionError(f"{clean_line(str(path))}: no such file" if first.gone
                               else clean_line(first.problem or ""))
     if kata is None:
-        from kata.commands.check import choose_katas
-
         try:
-            kata = choose_katas(path, None, first.raw.decode("utf-8", errors="replace"))[0][0]
+            kata = pick_one(path, first.raw)
         except NoKata as err:
             if err.kind != "syntax":
                 raise  # defines no kata function, or several: one line, as kata check says it
