@@ -34,7 +34,10 @@ def test_check_json_report_has_the_documented_shape():
         "basic", "overflow", "underflow", "shape", "dtype", "no-mutation", "gradient", "hand-written"
     ]
     for check in report["checks"]:
-        assert set(check) == {"id", "status", "message", "hint", "tried", "got", "expected", "mismatch"}
+        assert set(check) == {"id", "status", "message", "hint", "tried", "got", "expected", "mismatch",
+                              "points", "max_points"}
+        assert check["points"] == check["max_points"] == 1  # every check of softmax weighs 1, and passed
+    assert (report["points"], report["max_points"], report["score"]) == (8, 8, 1.0)
 
 
 def test_check_failing_file_exits_1_and_seed_reproduces_the_run():

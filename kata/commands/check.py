@@ -12,6 +12,9 @@ Examples:
   kata check mine.py --kata all      # a file defining several kata functions
   kata check softmax.py --examples   # only the visible examples from the statement
   kata check their.py --no-record    # grade without adding it to your progress
+  kata check softmax.py --json --points points.yaml   # what each check is worth
+
+--points FILE sets what each check is worth (see `kata grade --help`); --json shows it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import signal
 import sys
 from pathlib import Path
 
-from kata.commands._options import add_limit_options, language, limits_from
+from kata.commands._options import add_limit_options, add_points_option, language, limits_from, points_from
 from kata.commands._signals import stopped_by_signals
 
 NAME = "check"
@@ -39,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not add the result to your progress (for checking someone else's file)",
     )
     add_limit_options(parser)
+    add_points_option(parser)
 
 
 def choose_katas(path: Path, kata_arg: str | None, source: str):
@@ -79,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
+        import kata.exercises as catalog
+
+        points = points_from(args, catalog)  # a bad --points file is refused before any grading
         raw = read_source(path)
         try:
             katas, note = choose_katas(path, args.kata, raw.decode("utf-8", errors="replace"))
@@ -87,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 raise
             # No kata to name, but the file's own problem is worth a full report.
             prestarted.discard()
-            return _syntax_report(path, raw, args)
+            return _syntax_report(path, raw, args, points)
         if limits.sandbox == "strict":  # refuse before anything, whatever the file holds
             from kata.grader.engine import probe_sandbox
             from kata.grader.sandbox import require
@@ -116,13 +123,14 @@ def run(args: argparse.Namespace) -> int:
         report.file = str(path)
     shown = [r.in_lang(language(args)) for r in reports]
     if args.json:
+        payloads = [_with_points(r, raw, points) for r in shown]
         if len(reports) == 1:
-            payload = shown[0].to_dict()
+            payload = payloads[0]
         else:
             payload = {
                 "file": str(path),
                 "status": "pass" if all(r.status == "pass" for r in reports) else "fail",
-                "reports": [r.to_dict() for r in shown],
+                "reports": payloads,
             }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -135,7 +143,24 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.status == "pass" for r in reports) else EXIT_FAIL
 
 
-def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
+def _with_points(report, raw: bytes, points) -> dict:
+    """The JSON report with what each check is worth and what it earned."""
+    import hashlib
+
+    import kata.exercises as catalog
+    from kata.grader.entry import Entry
+
+    payload = report.to_dict()
+    entry = Entry.from_report(report, id=report.file or "", sha256=hashlib.sha256(raw).hexdigest())
+    points.weigh([entry], catalog)
+    for check, weighed in zip(payload["checks"], entry.checks, strict=True):
+        check["points"], check["max_points"] = weighed.to_json()["points"], weighed.to_json()["max_points"]
+    whole = entry.to_json()
+    payload.update(points=whole["points"], max_points=whole["max_points"], score=whole["score"])
+    return payload
+
+
+def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace, points) -> int:
     """A file that does not parse and whose name names no kata: its syntax error, as a
     report (``--json`` too), exit status 1."""
     from kata.errors import EXIT_FAIL
@@ -146,7 +171,7 @@ def _syntax_report(path: Path, raw: bytes, args: argparse.Namespace) -> int:
     report = Report(kata="", seed=0 if args.seed is None else args.seed, error=problem)
     report.file = str(path)
     if args.json:
-        print(json.dumps(report.in_lang(language(args)).to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(_with_points(report.in_lang(language(args)), raw, points), ensure_ascii=False, indent=2))
     else:
         print_report(report, sys.stdout, file_label=str(path), lang=language(args))
     return EXIT_FAIL

@@ -7,8 +7,15 @@ same checks, limits and isolation as `kata check`, in a fresh process forked fro
 warm worker; -j of them run at once. With --seed the results are reproducible.
 
 Gradebook formats: json (the `kata check --json` reports with "id" and "sha256"),
-csv (one row per submission, one column per check), junit (XML for CI systems).
-The default format follows the --out suffix (.json, .csv, .xml), else json.
+csv (one row per submission, one column per check, score = points earned / points
+possible), junit (XML for CI systems). The default format follows the --out suffix
+(.json, .csv, .xml), else json.
+
+Points: every check is worth 1 unless the kata says otherwise; --points FILE (YAML or
+JSON) overrides it per kata and check:
+  softmax:
+    basic: 2
+    overflow: 3
 
 Exit status: 0 every submission passed, 1 some did not, 2 bad usage, 3 internal
 error, 130 interrupted (what was finished is written; rerun with --resume).
@@ -18,6 +25,7 @@ Examples:
   kata grade class/ --seed 7 --format junit --out report.xml -j 8
   kata grade class/ --seed 7 --shard 2/4 --out part2.json    # one job of a CI matrix
   kata grade class/ --seed 7 --out grades.json --resume      # only new or changed files
+  kata grade class/ --kata softmax --points points.yaml --out grades.csv
 """
 
 from __future__ import annotations
@@ -28,7 +36,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kata.commands._options import add_limit_options, language, limits_from
+from kata.commands._options import (
+    add_limit_options,
+    add_points_option,
+    language,
+    limits_from,
+    points_from,
+)
 from kata.commands._signals import stopped_by_signals
 
 NAME = "grade"
@@ -43,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action="store_true", help="keep the --out entries of unchanged files")
     parser.add_argument("--shard", metavar="I/N", help="grade only the I-th of N deterministic slices")
     add_limit_options(parser)
+    add_points_option(parser)
 
 
 def _jobs(text: str | None) -> int:
@@ -123,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
     fmt = gradebook.format_for(args.out, args.format)
+    points = points_from(args, katas)  # a bad --points file is refused before any grading
     if args.out:
         check_writable(args.out)  # before any grading: a result is never graded to be lost
     found = discover(args.paths, katas, kata_id, hashes=args.resume)
@@ -164,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
             reuse=reuse, on_entry=finished,
         )
     progress.finish()
+    points.weigh(result.entries, katas)
     try:
         write_output(gradebook.write(result.entries, fmt), args.out)
     except KataError:

@@ -39,6 +39,7 @@ from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.editor import CodeEditor
 from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
+from kata.tui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
@@ -153,7 +154,7 @@ class KataScreen(LocalKeys, Screen):
                     yield Button("", id="submit", variant="primary", compact=True, tooltip="ctrl+s")
                     yield Button("", id="hint", compact=True, tooltip="ctrl+t")
                     yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
-                yield DataTable(id="checks", cursor_type="row", zebra_stripes=True)
+                yield Table(id="checks", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _initial_text(self) -> str:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
+from kata.tui.widgets.table import Table
 
 #: Kata attempts listed under "recent attempts".
 HISTORY = 15
@@ -36,9 +37,9 @@ class StatsScreen(LocalKeys, Screen):
             yield Static(id="stats-tags", classes="chart")
             yield Static(id="stats-forecast", classes="chart")
             yield Static(id="stats-katas-title", classes="section-title")
-            yield DataTable(id="stats-katas", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stats-katas", cursor_type="row", zebra_stripes=True)
             yield Static(id="stats-history-title", classes="section-title")
-            yield DataTable(id="stats-history", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stats-history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
