@@ -76,6 +76,14 @@ def limits_from(args: argparse.Namespace):  # stdlib only: runs before numpy is 
     )
 
 
+# What `kata grade --format` and `kata merge --format` write: the gradebooks, then the
+# platforms' results (kata.grader.gradebook.ALL_FORMATS; a test holds the two equal, so
+# that parsing arguments imports no grader module).
+GRADEBOOK_FORMATS = ("json", "csv", "junit", "gradescope", "prairielearn", "exercism", "github-classroom")
+# What `kata check --format` writes: the table, its JSON report, or a platform's results.
+REPORT_FORMATS = ("text", "json", "gradescope", "prairielearn", "exercism", "github-classroom")
+
+
 def add_points_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--points", metavar="FILE",

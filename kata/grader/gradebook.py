@@ -22,7 +22,7 @@ from kata.grader.entry import Entry, EntryProblem, number
 from kata.grader.sandbox import REQUIRED
 from kata.grader.text import clean_line
 
-__all__ = ["CODECS", "FORMATS", "Entry", "format_for", "read", "read_file", "sniff", "sort_entries", "write"]
+__all__ = ["ALL_FORMATS", "CODECS", "FORMATS", "Entry", "format_for", "read", "read_file", "sniff", "sort_entries", "write"]
 
 _FIXED = ("id", "kata", "status", "score", "points", "max_points", "error", "duration_ms", "seed", "sha256", "sandbox",
           "run", "weights")
@@ -57,10 +57,16 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 # ---------------------------------------------------------------- writing
 
 
-def write(entries: Iterable[Entry], fmt: str) -> str:
+def write(entries: Iterable[Entry], fmt: str, lang: str = "en") -> str:
+    """The gradebook's text. A platform's format (``reports.PLATFORMS``) maps each
+    submission id to that platform's results for it."""
+    from kata.grader import reports
+
+    if fmt in reports.PLATFORMS:
+        return reports.write_class(fmt, sort_entries(entries), lang)
     codec = CODECS.get(fmt)
     if codec is None:
-        raise UsageError(f"unknown format `{fmt}` (use one of {', '.join(FORMATS)})")
+        raise UsageError(f"unknown format `{fmt}` (use one of {', '.join(ALL_FORMATS)})")
     return codec.write(sort_entries(entries))
 
 
@@ -309,7 +315,10 @@ class Junit:
 
 
 CODECS = {"json": Json, "csv": Csv, "junit": Junit}
-FORMATS = tuple(CODECS)
+FORMATS = tuple(CODECS)  # gradebooks: written and read back
+# ... and the platforms' results, written only (``reports``); the same list as
+# reports.PLATFORMS, which a test holds equal (this module imports it only when writing).
+ALL_FORMATS = (*FORMATS, "gradescope", "prairielearn", "exercism", "github-classroom")
 
 
 # ---------------------------------------------------------------- reading
