@@ -473,3 +473,11 @@ def test_the_readmes_prairielearn_entrypoint_writes_its_results(tmp_path, kata_o
     info = json.loads(readme_block("### PrairieLearn", "The question's `info.json`", "json"))
     options = info["externalGradingOptions"]
     assert options["entrypoint"] == "/grade/serverFilesCourse/kata/run.sh" and options["serverFilesCourse"] == ["kata/"]
+
+
+def test_the_platforms_words_are_in_the_language_graded_in(graded):
+    ben = graded["ben"]
+    assert reports.gradescope([ben], "zh")["output"].startswith("softmax：得分 7/11，8 项检查通过 6 项（种子 11）")
+    assert reports.prairielearn([ben], "en")["message"] == "softmax: 7/11 points, 6/8 checks passed (seed 11)"
+    long = Entry.from_json({**ben.to_json(), "output": "x" * 2000})
+    assert reports.exercism([long], "zh")["tests"][0]["output"].endswith("请把它限制在 500 个字符以内]")
