@@ -116,7 +116,8 @@ async def test_stats_shows_accuracy_forecast_and_katas(make_app):
         await pilot.pause()
         banks = str(app.screen.query_one("#stats-banks").content)
         assert question.bank_id in banks and "%" in banks
-        assert "1 due" in str(app.screen.query_one("#stats-forecast").content)
+        forecast = str(app.screen.query_one("#stats-forecast").content)
+        assert "1 due" in forecast and "katas due: 0" in forecast  # softmax, passed just now
         table = app.screen.query_one("#stats-katas", DataTable)
         assert table.get_row_at(0)[:4] == ["softmax", "1", "1", "2:05"]
         history = app.screen.query_one("#stats-history", DataTable)
@@ -248,8 +249,8 @@ async def test_a_due_kata_is_listed_in_review_and_opens_in_the_editor(make_app):
 
 
 async def test_a_pass_from_review_goes_back_to_the_queue(make_app):
-    """The pass dialog's button leads back to Review, where the next due kata is listed;
-    Chinese words for the kata list."""
+    """A pass after a hint rates the kata Hard; the pass dialog's button leads back to
+    Review, where the next due kata is listed; Chinese words for the kata list."""
     from kata.paths import solutions_dir
     from kata.tui.screens.kata import KataScreen
     from kata.tui.screens.kata_result import ResultDialog
@@ -270,13 +271,16 @@ async def test_a_pass_from_review_goes_back_to_the_queue(make_app):
         await pilot.pause()
         editor = app.screen
         assert isinstance(editor, KataScreen)
+        await pilot.press("ctrl+t")  # a hint
+        await wait_for(pilot, lambda: editor.hints == 1, "the hint")
         await set_code(editor, pilot, (solutions_dir() / "softmax.py").read_text())
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ResultDialog), "the pass dialog")
         dialog = app.screen
         assert str(dialog.query_one("#result-close").label) == "返回复习"
         assert not dialog.query("#result-next")  # no "next kata": the queue is next
-        assert app.store.kata_history("softmax")[0].rating in (2, 3, 4)
+        latest = app.store.kata_history("softmax")[0]
+        assert (latest.status, latest.hints, latest.rating) == ("pass", 1, 2)  # Hard
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is review, "back in review")
         assert [due.kata_id for due in review.katas] == ["sigmoid"] and review.picking
