@@ -182,6 +182,65 @@ def test_a_save_during_a_grade_is_graded_right_after_it(tmp_path):
     assert graded == [b"def softmax(x):\n    return x\n", b"def softmax(x):\n    return x  # good\n"]
 
 
+class Held:
+    """A grade that runs until the test lets it go, or until it is cancelled."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.cancelled = False
+        self.calls = 0
+
+    def __call__(self, path, kata, raw):
+        self.calls += 1
+        assert self.release.wait(WAIT), "the grade was never let go nor cancelled"
+        return failing_report(raw)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.release.set()
+
+
+def test_q_while_a_grade_runs_cancels_it_and_quits(tmp_path):
+    path = tmp_path / "softmax.py"
+    path.write_text("def softmax(x):\n    while True:\n        pass\n", encoding="utf-8")
+    grade = Held()
+    watch, files = watch_of(path, grade)
+    face = Face((shows("grading ", "q quit"), lambda: "q"))
+    assert watch.run(face, files.current()) == 0
+    assert grade.cancelled and grade.calls == 1 and watch.report is None and watch.graded is None
+
+
+def test_h_while_a_grade_runs_shows_the_hint_at_once(tmp_path):
+    path = tmp_path / "softmax.py"
+    path.write_text("def softmax(x):\n    return x\n", encoding="utf-8")
+    grade = Held()
+    watch, files = watch_of(path, grade)
+    face = Face(
+        (shows("grading "), lambda: "h"),
+        (shows("Hint 1/3", "grading "), grade.release.set),
+        (lambda screen: "FAIL" in screen and "grading" not in screen, lambda: "q"),
+    )
+    assert watch.run(face, files.current()) == 0
+    assert not grade.cancelled and watch.grades == 1 and watch.hints_shown == 1
+
+
+def test_a_signal_while_a_grade_runs_cancels_it_before_it_is_raised(tmp_path):
+    path = tmp_path / "softmax.py"
+    path.write_text("def softmax(x):\n    return x\n", encoding="utf-8")
+    grade = Held()
+    watch, files = watch_of(path, grade)
+
+    def interrupt():
+        raise KeyboardInterrupt
+
+    face = Face((shows("grading "), interrupt))
+    with pytest.raises(KeyboardInterrupt):
+        watch.run(face, files.current())
+    assert grade.cancelled and watch.report is None
+
+
 def test_a_file_deleted_and_written_again_is_waited_for_then_graded(tmp_path):
     path = tmp_path / "softmax.py"
     path.write_text("def softmax(x):\n    return x\n", encoding="utf-8")
@@ -361,7 +420,9 @@ def kata(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     (lambda d: (d / "folder.py").mkdir() or d / "folder.py", "is a folder"),
     (lambda d: os.mkfifo(d / "pipe.py") or d / "pipe.py", "is a FIFO"),
     (lambda d: (d / "nothing.py").write_text("x = 1\n") and d / "nothing.py", "defines none of the kata functions"),
-], ids=["missing", "not-py", "folder", "fifo", "no-kata"])
+    (lambda d: (d / "both.py").write_text(CORRECT + (ROOT / "solutions" / "sigmoid.py").read_text()) and d / "both.py",
+     "several katas: softmax (softmax), sigmoid (sigmoid); kata watch follows one: pass --kata ID"),
+], ids=["missing", "not-py", "folder", "fifo", "no-kata", "several-katas"])
 def test_a_file_that_cannot_be_watched_is_one_line_and_exit_2(tmp_path, make, said, capsys):
     from kata.cli import main
 
@@ -543,6 +604,20 @@ def test_in_a_terminal_q_or_ctrl_c_quits_and_gives_the_terminal_back(tmp_path, t
         time.sleep(0.05)
     settings = term.stty_file.read_text().split()
     assert "icanon" in settings and "echo" in settings  # line editing and echo are back
+
+
+def test_in_a_terminal_q_during_a_grade_that_loops_quits_without_waiting_for_it(tmp_path, tmux):
+    """The grade runs apart from the keys: q ends it where it is. Had q waited for the
+    grade, its report (a timeout) would be on the screen when kata exits."""
+    path = tmp_path / "softmax.py"
+    path.write_text("def softmax(x):\n    while True:\n        pass\n", encoding="utf-8")
+    term = tmux(str(path), "--no-record", "--timeout", "60")
+    term.wait_for("grading ", "q quit")
+    term.keys("q")
+    assert term.exit_status() == 0
+    pane = term.screen()
+    assert "grading " in pane and "TIMEOUT" not in pane and "checks passed" not in pane
+    assert gone_within() == []
 
 
 def test_closing_the_terminal_ends_the_watch_and_its_grading_processes(tmp_path, tmux):

@@ -9,8 +9,9 @@ during a grade is graded right after it. At a pass it shows the time since the w
 started and exits 0. The last report is added to your progress when the watch ends,
 unless --no-record is given.
 
-Keys, in a terminal: h the next hint · q quit. Ctrl-C stops at once (exit 130). With no
-terminal on standard input (CI), no keys are read: it stops at a pass or a signal.
+Keys, in a terminal: h the next hint · q quit, also while a grade runs (q ends it).
+Ctrl-C stops at once (exit 130). With no terminal on standard input (CI), no keys are
+read: it stops at a pass or a signal.
 
 Exit status: 0 passed (or quit with q), 2 bad usage (missing or unreadable file, not a
 .py file, unknown kata), 3 internal error or --sandbox strict refused, 128 + the signal
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from kata.grader.limits import Limits
     from kata.grader.pool import Pool
     from kata.grader.report import Report
+    from kata.grader.spawn import Spawned
     from kata.harness.contract import Kata
 
 NAME = "watch"
@@ -49,6 +51,8 @@ NAME = "watch"
 # Clear the screen and its scrollback, cursor home: each report replaces the last.
 CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 QUIT_KEYS = frozenset("qQ")
+# While a grade runs in its thread, how often the keys are looked at.
+GRADE_LOOK_SECONDS = 0.02
 HINT_KEYS = frozenset("hH")
 
 
@@ -165,24 +169,58 @@ class WarmGrader:
     first grade and kept until ``close``: every re-grade skips Python's and numpy's start."""
 
     def __init__(self, limits: Limits, seed: int) -> None:
+        import threading
+
         self.limits = limits
         self.seed = seed
         self._pool: Pool | None = None
+        self._lock = threading.Lock()
+        self._cancelled = False
 
     def __call__(self, path: Path, kata: Kata, raw: bytes) -> Report:
         from kata.grader import grade
         from kata.grader.pool import Pool
 
-        if self._pool is None:
-            self._pool = Pool(1)
-        with self._pool.slot() as spawner:
+        with self._lock:
+            if self._pool is None:
+                self._pool = Pool(1)
+            if self._cancelled:
+                self._pool.abort()
+            pool = self._pool
+        with pool.slot() as warm:
+
+            def spawner(workdir: Path) -> Spawned:
+                child = warm(workdir)
+                with self._lock:
+                    doomed = self._cancelled  # cancelled while it was being started
+                if doomed:
+                    _kill(child)
+                return child
+
             return grade(path, kata, seed=self.seed, limits=self.limits, spawner=spawner, raw=raw)
 
+    def cancel(self) -> None:
+        """End the grade running now (its child is killed, no other starts) and any
+        later one: the watch is ending."""
+        with self._lock:
+            self._cancelled = True
+            if self._pool is not None:
+                self._pool.abort()  # kills the child it started, and refuses to start another
+
     def close(self) -> None:
-        pool, self._pool = self._pool, None
+        self.cancel()
+        with self._lock:
+            pool, self._pool = self._pool, None
         if pool is not None:
-            pool.abort()
             pool.close()
+
+
+def _kill(child: Spawned) -> None:
+    """The child leads its own process group: end all of it (the grade then sees it gone)."""
+    try:
+        os.killpg(child.proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def duration(seconds: float) -> str:
@@ -236,24 +274,32 @@ class Watch:
     def run(self, face: Face, first: Version) -> int:
         """Watch until a pass (0) or the quit key (0)."""
         started = self.clock()
-        self._take(first, face)
+        if not self._take(first, face):
+            return 0
         while not self.passed:
-            for key in face.keys(self.poll_seconds):
-                if key in QUIT_KEYS:
-                    return 0
-                if key in HINT_KEYS:
-                    self._next_hint()
-                    self._draw(face)
+            if self._keys(face, self.poll_seconds, grading=False):
+                return 0
             version = self.files.poll()
-            if version is not None:
-                self._take(version, face)
+            if version is not None and not self._take(version, face):
+                return 0
         passed = self._say("watch-passed", time=duration(self.clock() - started))
         face.draw(self._body(face), passed, final=True)
         return 0
 
+    def _keys(self, face: Face, timeout: float, *, grading: bool) -> bool:
+        """Act on the keys pressed within ``timeout``; True: quit."""
+        for key in face.keys(timeout):
+            if key in QUIT_KEYS:
+                return True
+            if key in HINT_KEYS:
+                self._next_hint()
+                self._draw(face, grading=grading)
+        return False
+
     # -- what a new version of the file does
 
-    def _take(self, version: Version, face: Face) -> None:
+    def _take(self, version: Version, face: Face) -> bool:
+        """Show what the file now holds, graded; False: quit while it was graded."""
         from kata.grader.text import clean_line
 
         self.note = ""
@@ -262,30 +308,71 @@ class Watch:
             self.status = (self._say("watch-gone", file=self.label) if version.gone
                            else self._say("watch-cannot-read", problem=clean_line(version.problem or "")))
             self._draw(face)
-            return
-        face.draw(self._body(face), self._say("watch-grading", file=self.label))
-        self._grade(version.raw)
+            return True
+        self._draw(face, grading=True)
+        if not self._grade(version.raw, face):
+            return False
         self._draw(face)
+        return True
 
-    def _grade(self, raw: bytes) -> None:
-        from kata.commands.check import choose_katas
+    def _grade(self, raw: bytes, face: Face) -> bool:
         from kata.errors import NoKata
         from kata.grader.text import clean_line
 
-        self.graded = raw
         if self.kata is None:  # not told yet: the file's first version that names one decides
             try:
-                self.kata = choose_katas(self.path, None, raw.decode("utf-8", errors="replace"))[0][0]
+                self.kata = pick_one(self.path, raw)
             except NoKata as err:
                 if err.kind == "syntax":
                     self.report, self.status = _syntax_report(self.path, raw), ""
                 else:
                     self.report, self.status = None, self._say("watch-cannot-read", problem=clean_line(str(err)))
-                return
-        report = self.grade(self.path, self.kata, raw)
+                self.graded = None
+                return True
+        kata = self.kata
+        report = self._in_background(lambda: self.grade(self.path, kata, raw), face)
+        if report is None:
+            return False
         report.file = str(self.path)
-        self.report, self.status = report, ""
+        self.report, self.graded, self.status = report, raw, ""
         self.grades += 1
+        return True
+
+    def _in_background(self, job: Callable[[], Report], face: Face) -> Report | None:
+        """``job()`` in a thread, while the keys still work here: a hint shows at once,
+        and the quit key cancels the grade (the grader's ``cancel``) and returns None. A
+        signal (Ctrl-C) cancels it too, and is raised once the thread has ended."""
+        import threading
+
+        outcome: dict[str, object] = {}
+
+        def work() -> None:
+            try:
+                outcome["report"] = job()
+            except BaseException as err:  # noqa: BLE001 - raised again in the watch's thread
+                outcome["error"] = err
+
+        thread = threading.Thread(target=work, name="kata-watch-grade", daemon=True)
+        thread.start()
+        try:
+            while thread.is_alive():
+                if self._keys(face, 0.0, grading=True):
+                    self._cancel()
+                    thread.join()
+                    return None
+                thread.join(GRADE_LOOK_SECONDS)
+        except BaseException:
+            self._cancel()
+            thread.join()
+            raise
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["report"]  # type: ignore[return-value]
+
+    def _cancel(self) -> None:
+        cancel = getattr(self.grade, "cancel", None)
+        if cancel is not None:
+            cancel()
 
     # -- hints
 
@@ -321,9 +408,11 @@ class Watch:
                       for n, hint in enumerate(hints[: self.hints_shown], start=1)]
         return "\n\n".join(parts)
 
-    def _draw(self, face: Face) -> None:
-        keys = self._say("watch-keys" if face.has_keys else "watch-no-keys", file=self.label)
-        face.draw(self._body(face), f"{self.note}\n{keys}" if self.note else keys)
+    def _draw(self, face: Face, *, grading: bool = False) -> None:
+        status = self._say("watch-keys" if face.has_keys else "watch-no-keys", file=self.label)
+        if grading:  # the keys work while it grades
+            status = self._say("watch-grading", file=self.label) + "\n" + status
+        face.draw(self._body(face), f"{self.note}\n{status}" if self.note else status)
 
 
 def unwrap(text: str) -> str:
@@ -339,6 +428,24 @@ def unwrap(text: str) -> str:
         if line:
             joined += ("" if not joined or (wide(joined[-1]) and wide(line[0])) else " ") + line
     return joined
+
+
+def pick_one(path: Path, raw: bytes) -> Kata:
+    """The kata the file answers, chosen as ``kata check`` chooses it; ``NoKata`` if it
+    names none, or several (then the way out is ``--kata ID``: a watch follows one)."""
+    from kata.commands.check import choose_katas
+    from kata.errors import NoKata
+    from kata.exercises import detect_all
+
+    source = raw.decode("utf-8", errors="replace")
+    try:
+        return choose_katas(path, None, source)[0][0]
+    except NoKata as err:
+        if err.kind != "ambiguous":
+            raise
+        ids = ", ".join(f"{k.id} ({k.function})" for k in detect_all(source))
+        raise NoKata("ambiguous", f"{path} defines functions of several katas: {ids}; "
+                                  "kata watch follows one: pass --kata ID") from None
 
 
 def _syntax_report(path: Path, raw: bytes) -> Report:
@@ -374,10 +481,8 @@ def run(args: argparse.Namespace) -> int:
         raise SubmissionError(f"{clean_line(str(path))}: no such file" if first.gone
                               else clean_line(first.problem or ""))
     if kata is None:
-        from kata.commands.check import choose_katas
-
         try:
-            kata = choose_katas(path, None, first.raw.decode("utf-8", errors="replace"))[0][0]
+            kata = pick_one(path, first.raw)
         except NoKata as err:
             if err.kind != "syntax":
                 raise  # defines no kata function, or several: one line, as kata check says it

@@ -65,7 +65,9 @@ class StatsScreen(LocalKeys, Screen):
     def collect(self) -> None:
         from kata.quiz.stats import collect_stats
 
-        stats = collect_stats(self.app.store, self.app.catalog, now=self.now())
+        from kata.exercises import catalog
+
+        stats = collect_stats(self.app.store, self.app.catalog, now=self.now(), katas=catalog())
         history = self.app.store.kata_history(limit=HISTORY)
         self.app.call_from_thread(self.show, stats, history)
 
@@ -89,8 +91,9 @@ class StatsScreen(LocalKeys, Screen):
 
         self.query_one("#stats-banks", Static).update(accuracy(t("accuracy", lang), stats.banks))
         self.query_one("#stats-tags", Static).update(accuracy(t("accuracy_tag", lang), stats.tags))
+        katas = f" · {t('katas_due_count', lang, n=len(stats.katas_due))}" if stats.kata_cards else ""
         forecast = Text(
-            f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}\n", style="bold"
+            f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}{katas}\n", style="bold"
         )
         forecast += bar_chart(
             [(day.strftime("%a %m-%d"), float(n)) for day, n in stats.forecast],
