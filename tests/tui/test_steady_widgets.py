@@ -55,28 +55,38 @@ async def test_the_kata_footer_keeps_its_keys_through_a_submit(make_app):
     screen's bindings say, as a footer built anew would show them."""
     from textual.widgets._footer import FooterKey
 
-    from kata.tui.screens.kata import KataScreen
+    from kata.grader.limits import Limits
     from kata.tui.widgets.footer import SteadyFooter
     from tests.tui.conftest import wait_for
-    from tests.tui.test_kata import graded, open_kata
+    from tests.tui.test_kata import LOOPING, graded, open_kata, set_code
 
-    app = make_app()
+    # A budget far longer than the test: the looping grade ends only when cancelled.
+    app = make_app(grade_limits=Limits(timeout=600.0, check_timeout=600.0))
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await open_kata(app, pilot)
-        assert isinstance(screen, KataScreen)
         footer = screen.query_one(SteadyFooter)
         await wait_for(pilot, lambda: footer.query(FooterKey), "the footer's keys")
         before = list(footer.query(FooterKey))
-        by_action = {key.action: key for key in before}
-        assert by_action["cancel"].has_class("-disabled") and by_action["details"].has_class("-disabled")
+        keys = {key.action: key for key in before}
+
+        def enabled() -> dict[str, bool]:
+            return {action: not key.has_class("-disabled") for action, key in keys.items()}
+
+        assert not enabled()["cancel"] and not enabled()["details"]
+        await set_code(screen, pilot, LOOPING)
         screen.action_submit()
-        await wait_for(pilot, lambda: not by_action["cancel"].has_class("-disabled"), "cancel enabled")
+        await wait_for(pilot, lambda: enabled()["cancel"], "Cancel enabled while grading")
+        assert screen.grading and not enabled()["details"]
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: not enabled()["cancel"], "Cancel greyed out again")
         await graded(app, pilot)
-        await wait_for(pilot, lambda: not by_action["details"].has_class("-disabled"), "details enabled")
-        assert by_action["cancel"].has_class("-disabled")
+        await set_code(screen, pilot, "def softmax(x):\n    return x\n")
+        screen.action_submit()
+        await graded(app, pilot)
+        await wait_for(pilot, lambda: enabled()["details"], "Details enabled by a report")
+        assert not enabled()["cancel"]
         assert list(footer.query(FooterKey)) == before  # updated, not built again
-        wanted = {binding.action: enabled for _, binding, enabled, _ in screen.active_bindings.values()
-                  if binding.show}
-        shown = {key.action: not key.has_class("-disabled") for key in before}
+        wanted = {binding.action: on for _, binding, on, _ in screen.active_bindings.values() if binding.show}
+        shown = enabled()
         assert shown.pop("command_palette") is True  # shown by the footer, not a screen key
         assert shown == wanted
