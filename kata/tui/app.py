@@ -83,7 +83,7 @@ class KataApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f2", "toggle_lang", "中文/English", id="lang"),
-        Binding("f3", "next_theme", "Theme", id="theme"),
+        Binding("f3", "next_theme", "Theme", id="theme", show=False),  # also in the palette
     ]
 
     lang: reactive[str] = reactive("en", init=False)
@@ -220,7 +220,7 @@ class KataApp(App[int]):
                 continue
             seen.add(binding.action)
             shown = self.get_key_display(binding)
-            yield SystemCommand(f"{binding.description} ({shown})", t("cmd_key_help", self.lang, keys=shown),
+            yield SystemCommand(f"{binding.tooltip or binding.description} ({shown})", t("cmd_key_help", self.lang, keys=shown),
                                 lambda action=binding.action: screen.run_action(action))
 
     def show_figure(self, figure: str) -> None:

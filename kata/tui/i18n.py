@@ -199,13 +199,14 @@ _WORDS: dict[str, dict[str, str]] = {
 
 #: The footer's key descriptions (the bindings' English words) in the other languages.
 _KEYS: dict[str, dict[str, str]] = {
-    "zh": {
+    "en": {"中文/English": "中文"},  # the language the key switches to
+    "zh": {"中文/English": "English",
         "+5 min": "+5 分钟", "Again": "再来", "Back": "返回", "Banks": "题库", "Cancel": "取消",
         "Close": "关闭", "Details": "详情", "Exam": "考试", "Explore": "图解", "Hint": "提示",
         "Home": "主页", "Kata": "练习题", "New attempt": "计时重做", "Next kata": "下一道",
         "Next": "下一题", "Picture": "图解", "Practice": "练习", "Quit": "退出", "Quiz": "测验",
         "Refresh": "刷新", "Retry missed": "重做错题", "Reveal": "显示答案", "Review": "复习",
-        "Run examples": "运行示例", "Start": "开始", "Stats": "统计", "Submit": "提交",
+        "Run examples": "运行示例", "Run": "运行", "Wide": "加宽", "Start": "开始", "Stats": "统计", "Submit": "提交",
         "Theme": "主题", "Undo": "撤销", "Wide statement": "加宽题目", "palette": "命令",
     },
 }

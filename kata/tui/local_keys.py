@@ -1,5 +1,6 @@
 """The footer in the app's language: a screen's bindings are shown with their
-descriptions translated (the keys themselves are the same in every language)."""
+descriptions (and the longer words of their tooltips, which the palette shows)
+translated; the keys themselves are the same in every language."""
 
 from __future__ import annotations
 
@@ -19,9 +20,8 @@ class LocalKeys:
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings = super().active_bindings  # type: ignore[misc]
         lang = getattr(self.app, "lang", "en")  # type: ignore[attr-defined]
-        if lang == "en":
-            return bindings
         return {
-            key: active._replace(binding=replace(active.binding, description=key_label(active.binding.description, lang)))
+            key: active._replace(binding=replace(active.binding, description=key_label(active.binding.description, lang),
+                                                 tooltip=key_label(active.binding.tooltip, lang)))
             for key, active in bindings.items()
         }

@@ -73,14 +73,14 @@ def fit_status(parts: list[str], width: int, *, title: int = 0) -> str:
 
 class KataScreen(LocalKeys, Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "run_examples", "Run examples", id="run"),
+        Binding("ctrl+r", "run_examples", "Run", id="run", tooltip="Run examples"),
         Binding("ctrl+s", "submit", "Submit", id="submit"),
         Binding("ctrl+t", "hint", "Hint", id="hint"),
         Binding("ctrl+o", "details", "Details", id="details"),
         Binding("ctrl+n", "new_attempt", "New attempt", id="new-attempt"),
         Binding("f8", "cancel", "Cancel", id="cancel"),
         Binding("f9", "more_time", "+5 min", id="more-time"),
-        Binding("f4", "wide", "Wide statement", id="wide"),
+        Binding("f4", "wide", "Wide", id="wide", tooltip="Wide statement"),
         Binding("escape", "leave", "Back", id="back"),
     ]
 
@@ -155,7 +155,7 @@ class KataScreen(LocalKeys, Screen):
                     yield Button("", id="hint", compact=True, tooltip="ctrl+t")
                     yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
                 yield Table(id="checks", cursor_type="row", zebra_stripes=True)
-        yield SteadyFooter()
+        yield SteadyFooter(compact=True)  # all its keys in 120 columns
 
     def _initial_text(self) -> str:
         key = ATTEMPT_SETTING.format(self.kata.id)
