@@ -6,8 +6,10 @@ so a ``kill -9`` loses nothing already answered. The schema is versioned with
 by a newer kata is refused rather than damaged. Timestamps are Unix seconds (UTC).
 
 Review state (spaced-repetition cards) is kept here, apart from the banks, keyed by
-question id; this module stores cards as opaque JSON and leaves their meaning to
-:mod:`kata.quiz.scheduling`. Every ``sqlite3`` error becomes a :class:`StoreError` whose
+question id, and for katas in their own table keyed by kata id (schema version 2); this
+module stores cards as opaque JSON and leaves their meaning to :mod:`kata.quiz.scheduling`
+and :mod:`kata.quiz.katas`. A file still at version 1 opened read-only (``kata stats`` on
+a store no newer kata has written yet) reads as if it had no kata cards and no hints. Every ``sqlite3`` error becomes a :class:`StoreError` whose
 message names the file and what to do.
 """
 
@@ -92,7 +94,20 @@ MIGRATIONS: list[tuple[str, ...]] = [
             value TEXT NOT NULL
         )""",
     ),
+    (  # 2: katas in review. Older attempts keep NULL hints and rating (not known then).
+        "ALTER TABLE kata_attempts ADD COLUMN hints INTEGER",
+        "ALTER TABLE kata_attempts ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 4)",
+        """CREATE TABLE kata_cards (
+            kata_id TEXT PRIMARY KEY,
+            card TEXT NOT NULL,
+            due REAL NOT NULL
+        )""",
+        "CREATE INDEX kata_cards_by_due ON kata_cards(due)",
+    ),
 ]
+
+#: The first schema version with kata cards (and hints and ratings on kata attempts).
+KATA_CARDS_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +147,17 @@ class ReviewUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class KataCardUpdate:
+    """A kata's card after one graded submission, as computed by the scheduler."""
+
+    kata_id: str
+    card: str  # JSON
+    due: float
+    rating: int  # 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class UndoneReview:
     """What :meth:`Store.undo_last_review` took back."""
 
@@ -164,6 +190,8 @@ class KataAttempt:
     seed: int | None
     source_sha256: str | None
     attempted_at: float
+    hints: int | None = None  # hints shown before this submission; None: not known
+    rating: int | None = None  # the review rating it gave its kata's card; None: none given
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +234,7 @@ class Store:
                     self._db.execute("PRAGMA journal_mode = WAL")
                     self._db.execute("PRAGMA synchronous = FULL")
                     self._migrate()
+                self._version = self._db.execute("PRAGMA user_version").fetchone()[0]
         except BaseException:
             self._db.close()
             raise
@@ -569,24 +598,45 @@ class Store:
         elapsed_s: float | None = None,
         seed: int | None = None,
         source_sha256: str | None = None,
+        hints: int | None = None,
+        review: KataCardUpdate | None = None,
         now: float | None = None,
     ) -> int:
-        """Record one graded kata submission (``status`` is pass, fail or error)."""
+        """Record one graded kata submission (``status`` is pass, fail or error), and the
+        kata's new review card with it (one transaction)."""
         if status not in ("pass", "fail", "error"):
             raise ValueError(f"status must be pass, fail or error, not {status!r}")
+        if review is not None and review.kata_id != kata_id:
+            raise ValueError(f"the review card is {review.kata_id!r}'s, not {kata_id!r}'s")
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO kata_attempts (kata_id, status, passed, total, duration_ms, "
-                "elapsed_s, seed, source_sha256, attempted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "elapsed_s, seed, source_sha256, attempted_at, hints, rating) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (kata_id, status, passed, total, duration_ms, elapsed_s, seed, source_sha256,
-                 _now(now)),
+                 _now(now), hints, None if review is None else review.rating),
             )  # fmt: skip
+            if review is not None:
+                db.execute(
+                    "INSERT INTO kata_cards (kata_id, card, due) VALUES (?, ?, ?) "
+                    "ON CONFLICT (kata_id) DO UPDATE SET card = excluded.card, due = excluded.due",
+                    (kata_id, review.card, review.due),
+                )
             return int(cursor.lastrowid)  # type: ignore[arg-type]
 
-    def record_graded(self, report: Any, source: bytes, *, elapsed_s: float | None = None) -> int | None:
+    def record_graded(
+        self,
+        report: Any,
+        source: bytes,
+        *,
+        elapsed_s: float | None = None,
+        hints: int | None = None,
+        review: KataCardUpdate | None = None,
+    ) -> int | None:
         """Record a graded submission: one function for every face (``kata check``, the
         app). ``report`` is the grader's report (its kata, status, checks, seed and
-        duration); ``source`` the bytes graded. A report of kata's own failure
+        duration); ``source`` the bytes graded; ``review`` the kata's card after it
+        (:meth:`kata.quiz.katas.KataReviewer.plan`). A report of kata's own failure
         (``internal``) is not the candidate's attempt and is not recorded (None)."""
         import hashlib
 
@@ -602,16 +652,16 @@ class Store:
             elapsed_s=None if elapsed_s is None else round(elapsed_s, 1),
             seed=report.seed,
             source_sha256=hashlib.sha256(source).hexdigest(),
+            hints=hints,
+            review=review,
+            now=None if review is None else review.reviewed_at,
         )
 
     def kata_history(
         self, kata_id: str | None = None, limit: int | None = None
     ) -> list[KataAttempt]:
         """Attempts, newest first, of one kata or of all."""
-        columns = (
-            "id, kata_id, status, passed, total, duration_ms, elapsed_s, seed, source_sha256, "
-            "attempted_at"
-        )
+        columns = self._attempt_columns
         where, params = ("WHERE kata_id = ?", (kata_id,)) if kata_id is not None else ("", ())
         rows = self._read(
             f"SELECT {columns} FROM kata_attempts {where} ORDER BY id DESC LIMIT ?",
@@ -628,6 +678,37 @@ class Store:
             "max(a.attempted_at) FROM kata_attempts a GROUP BY a.kata_id ORDER BY a.kata_id"
         )
         return {row[0]: KataBest(*row) for row in rows}
+
+    @property
+    def _attempt_columns(self) -> str:
+        later = "hints, rating" if self._version >= KATA_CARDS_VERSION else "NULL, NULL"
+        return (
+            "id, kata_id, status, passed, total, duration_ms, elapsed_s, seed, source_sha256, "
+            f"attempted_at, {later}"
+        )
+
+    def kata_card(self, kata_id: str) -> str | None:
+        """The kata's review card (JSON), or None if none was stored."""
+        if self._version < KATA_CARDS_VERSION:
+            return None
+        rows = self._read("SELECT card FROM kata_cards WHERE kata_id = ?", (kata_id,))
+        return rows[0][0] if rows else None
+
+    def kata_card_dues(self) -> list[tuple[str, float]]:
+        """(kata id, due time) of every stored kata card, soonest first."""
+        if self._version < KATA_CARDS_VERSION:
+            return []
+        rows = self._read("SELECT kata_id, due FROM kata_cards ORDER BY due, kata_id")
+        return [(row[0], row[1]) for row in rows]
+
+    def attempts_without_card(self) -> list[KataAttempt]:
+        """Attempts, oldest first, at katas that have no stored card (attempts recorded
+        before kata cards existed): what their cards are worked out from."""
+        where = ""
+        if self._version >= KATA_CARDS_VERSION:
+            where = "WHERE kata_id NOT IN (SELECT kata_id FROM kata_cards)"
+        rows = self._read(f"SELECT {self._attempt_columns} FROM kata_attempts {where} ORDER BY id")
+        return [KataAttempt(*row) for row in rows]
 
     # -- settings --------------------------------------------------------------------
 

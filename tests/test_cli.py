@@ -34,7 +34,10 @@ def test_check_json_report_has_the_documented_shape():
         "basic", "overflow", "underflow", "shape", "dtype", "no-mutation", "gradient", "hand-written"
     ]
     for check in report["checks"]:
-        assert set(check) == {"id", "status", "message", "hint", "tried", "got", "expected", "mismatch"}
+        assert set(check) == {"id", "status", "message", "hint", "tried", "got", "expected", "mismatch",
+                              "points", "max_points"}
+        assert check["points"] == check["max_points"] == 1  # every check of softmax weighs 1, and passed
+    assert (report["points"], report["max_points"], report["score"]) == (8, 8, 1.0)
 
 
 def test_check_failing_file_exits_1_and_seed_reproduces_the_run():
@@ -210,7 +213,13 @@ def test_check_records_the_attempt_unless_told_not_to(_isolated_home):
 
     with Store.open(_isolated_home) as store:
         history = store.kata_history()
+        dues = store.kata_card_dues()
     assert [(h.kata_id, h.status) for h in history] == [("softmax", "pass")]
+    # the pass rated the kata's review card: Good (untimed), due in days, not now
+    assert history[0].rating == 3 and [kata_id for kata_id, _ in dues] == ["softmax"]
+    assert dues[0][1] > history[0].attempted_at + 86400
+    review = json.loads(proc.stdout)["review"]
+    assert (review["kata_cards"], review["katas_due"]) == (1, [])
 
 
 @pytest.mark.parametrize(

@@ -140,6 +140,18 @@ def test_a_message_the_contract_names_but_texts_lack_is_found(tmp_path):
     assert "message `mistake.sign` is named by the contract but missing" in check.stdout
 
 
+def test_points_that_name_no_check_of_the_kata_are_found(tmp_path):
+    """A kata's points= with a check id it does not have would stop a batch that weighs it."""
+    root = _copy(tmp_path)
+    source = root / "kata" / "exercises" / "sigmoid-backward" / "kata.py"
+    text = source.read_text(encoding="utf-8")
+    assert text.count("KATA = Kata(") == 1
+    source.write_text(text.replace("KATA = Kata(", 'KATA = Kata(points={"gradeint": 2}, '), encoding="utf-8")
+    check = _kata(root, "dev", "check", "sigmoid-backward")
+    assert check.returncode == 1
+    assert "points names gradeint, which are not its checks (basic," in check.stdout
+
+
 def test_a_kata_that_does_not_load_leaves_the_others_working(tmp_path):
     root = _copy(tmp_path)
     broken = root / "kata" / "exercises" / "sigmoid" / "kata.py"

@@ -210,6 +210,7 @@ def test_a_manifest_and_options_that_disagree_are_refused(room, monkeypatch):
                                                                      "nothing: drop --shard"),
         (["class", "--write-manifest", "sub/n.json"], "is not inside sub, the manifest's folder"),
         ([], "give the PATHs to grade"),
+        (["class", "--write-manifest", "n.json", "--points", "p.yaml"], "does not freeze --points"),
         (["--manifest", "missing.json"], "--manifest missing.json: no such file"),
     ]
     (room / "sub").mkdir()

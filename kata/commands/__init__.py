@@ -12,9 +12,11 @@ COMMAND_MODULES = (
     "show",
     "start",
     "check",
+    "watch",
     "validate",
     "stats",
     "grade",
     "merge",
+    "export",
     "dev",
 )

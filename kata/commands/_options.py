@@ -74,3 +74,26 @@ def limits_from(args: argparse.Namespace):  # stdlib only: runs before numpy is 
     return Limits(
         timeout=args.timeout, check_timeout=min(args.timeout, 5.0), memory_mb=args.memory, sandbox=args.sandbox
     )
+
+
+# What `kata grade --format` and `kata merge --format` write: the gradebooks, then the
+# platforms' results (kata.grader.gradebook.ALL_FORMATS; a test holds the two equal, so
+# that parsing arguments imports no grader module).
+GRADEBOOK_FORMATS = ("json", "csv", "junit", "gradescope", "prairielearn", "exercism", "github-classroom")
+# What `kata check --format` writes: the table, its JSON report, or a platform's results.
+REPORT_FORMATS = ("text", "json", "gradescope", "prairielearn", "exercism", "github-classroom")
+
+
+def add_points_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--points", metavar="FILE",
+        help="what each check is worth: a YAML or JSON file of `kata-id: {check-id: points}` "
+        "(default: the kata's own points, else 1 a check)",
+    )
+
+
+def points_from(args: argparse.Namespace, katas):
+    """The points to weigh entries with: the kata's own, with ``--points FILE`` on top."""
+    from kata.grader.points import Points, load
+
+    return load(args.points, katas) if getattr(args, "points", None) else Points()

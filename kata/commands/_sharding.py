@@ -40,6 +40,9 @@ def check_combination(args: argparse.Namespace) -> None:
             if value:
                 raise UsageError(f"--write-manifest writes the manifest and grades nothing: drop {flag} "
                                  "(then grade with kata grade --manifest FILE)")
+        if getattr(args, "points", None):
+            raise UsageError("--write-manifest does not freeze --points (points weigh verdicts, they do not "
+                             "change them): drop it here and give the same --points to every shard")
     if args.manifest and args.paths:
         raise UsageError(f"--manifest {args.manifest} already lists the submissions: give no PATH "
                          f"(here: {args.paths[0]})")

@@ -99,6 +99,10 @@ def _problems(kata, fixtures, pool, limits) -> tuple[list[str], str]:
     found = list(validate_texts(kata.texts_path))
     found += [f"{kata.texts_path}: message `{key}` is named by the contract but missing ({', '.join(langs)})"
               for key, langs in kata.missing_messages().items()]
+    try:
+        kata.weights()  # its points= name its own checks
+    except ValueError as err:
+        found.append(f"{kata.folder / 'kata.py'}: {err}")
     files = sorted((fixtures / kata.id).glob("*.py"))
     for path in (kata.folder / "kata.py", kata.texts_path, kata.starter_path, kata.solution_path, *files):
         if path.is_file() and "TODO" in path.read_text(encoding="utf-8", errors="replace"):

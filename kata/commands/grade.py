@@ -7,8 +7,17 @@ same checks, limits and isolation as `kata check`, in a fresh process forked fro
 warm worker; -j of them run at once. With --seed the results are reproducible.
 
 Gradebook formats: json (the `kata check --json` reports with "id" and "sha256"),
-csv (one row per submission, one column per check), junit (XML for CI systems).
-The default format follows the --out suffix (.json, .csv, .xml), else json.
+csv (one row per submission, one column per check, score = points earned / points
+possible), junit (XML for CI systems). The default format follows the --out suffix
+(.json, .csv, .xml), else json. The platforms' formats, gradescope, prairielearn,
+exercism and github-classroom, write one JSON object mapping each submission id to the
+results that platform reads for it (what `kata check --format X` writes for that file).
+
+Points: every check is worth 1 unless the kata says otherwise; --points FILE (YAML or
+JSON) overrides it per kata and check:
+  softmax:
+    basic: 2
+    overflow: 3
 
 Sharding: --shard I/N grades every N-th submission from the I-th; --shard auto takes I
 (and N) from the engine running it: JOB_COMPLETION_INDEX (a Kubernetes Indexed Job,
@@ -28,6 +37,7 @@ Examples:
   kata grade class/ --seed 7 --out grades.json --resume      # only new or changed files
   kata grade class/ --seed 7 --write-manifest m.json         # freeze the batch, then per job:
   kata grade --manifest m.json --shard auto/8 --out part.json  # in a Kubernetes Indexed Job
+  kata grade class/ --kata softmax --points points.yaml --format gradescope --out class.json
 """
 
 from __future__ import annotations
@@ -39,7 +49,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kata.commands._options import add_limit_options, language, limits_from
+from kata.commands._options import (
+    GRADEBOOK_FORMATS,
+    add_limit_options,
+    add_points_option,
+    language,
+    limits_from,
+    points_from,
+)
 from kata.commands import _sharding
 from kata.commands._signals import stopped_by_signals
 
@@ -50,13 +67,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="submission files or folders (none with --manifest)")
     parser.add_argument("--kata", metavar="ID", default=None, help="kata id, or `auto` to detect per file (default)")
     parser.add_argument("-j", "--jobs", metavar="N", default=None, help="submissions graded at once (default: cores)")
-    parser.add_argument("--format", choices=("json", "csv", "junit"), help="gradebook format (default: from --out)")
+    parser.add_argument("--format", choices=GRADEBOOK_FORMATS, help="gradebook format (default: from --out)")
     parser.add_argument("--out", metavar="FILE", help="write the gradebook here (default: stdout)")
     parser.add_argument("--resume", action="store_true", help="keep the --out entries of unchanged files")
     parser.add_argument("--shard", metavar="I/N|auto[/N]",
                         help="grade only the I-th of N deterministic slices; auto: the index (and count) "
                         "from the engine running it (Kubernetes, AWS Batch, GitLab, Buildkite, $KATA_SHARD_INDEX)")
     add_limit_options(parser)
+    add_points_option(parser)
     _sharding.add_arguments(parser)
 
 
@@ -147,6 +165,10 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
     fmt = gradebook.format_for(args.out, args.format)
+    if args.resume and fmt not in gradebook.FORMATS:
+        raise UsageError(f"--resume reads the --out gradebook back, and {fmt} results cannot be read back: grade to "
+                         f"json, then write {fmt} with `kata merge grades.json --format {fmt}`")
+    points = points_from(args, katas)  # a bad --points file is refused before any grading
     if args.out:
         check_writable(args.out)  # before any grading: a result is never graded to be lost
     if plan is not None:
@@ -196,8 +218,9 @@ def run(args: argparse.Namespace) -> int:
             reuse=reuse, on_entry=finished,
         )
     progress.finish()
+    points.weigh(result.entries, katas)
     try:
-        write_output(gradebook.write(result.entries, fmt), args.out)
+        write_output(gradebook.write(result.entries, fmt, lang), args.out)
     except KataError:
         if journal is not None and journal.failed is None:
             journal.close()

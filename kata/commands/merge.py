@@ -10,6 +10,7 @@ Exit status: 0 every submission passed, 1 some did not, 2 bad usage or unreadabl
 Examples:
   kata merge part1.json part2.json part3.json --out grades.json
   kata merge part*.json --format csv --out grades.csv
+  kata merge grades.json --format prairielearn --out class-prairielearn.json
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from kata.commands._options import GRADEBOOK_FORMATS, language
+
 NAME = "merge"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="gradebooks to merge")
-    parser.add_argument("--format", choices=("json", "csv", "junit"), help="output format (default: from --out)")
+    parser.add_argument("--format", choices=GRADEBOOK_FORMATS,
+                        help="output format (default: from --out); a platform's format (gradescope, prairielearn, "
+                        "exercism, github-classroom) maps each id to that platform's results")
     parser.add_argument("--out", metavar="FILE", help="write the merged gradebook here (default: stdout)")
 
 
@@ -44,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
             merged[entry.id] = entry
     fmt = gradebook.format_for(args.out, args.format)
-    write_output(gradebook.write(list(merged.values()), fmt), args.out)
+    write_output(gradebook.write(list(merged.values()), fmt, language(args)), args.out)
     return EXIT_OK if all(e.status == "pass" for e in merged.values()) else EXIT_FAIL

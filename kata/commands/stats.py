@@ -1,7 +1,8 @@
 """Show your progress: accuracy per bank and tag, review cards due, kata results.
 
 Accuracy is the mean score of your answers (partial credit counts its fraction).
-The forecast counts the review cards due on each of the next 14 days.
+The forecast counts the review cards due on each of the next 14 days; katas you
+submitted come back in review too, and their count is shown below it.
 
 Examples:
   kata stats
@@ -52,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     # Only reading: a read-only data folder is fine, and no progress yet is nothing to show.
     exists = (resolve_data_dir(data_dir) / FILE_NAME).exists()
     with Store.open(data_dir, read_only=True) if exists else Store.empty() as store:
-        stats = collect_stats(store, catalog)
+        from kata.exercises import catalog as katas
+
+        stats = collect_stats(store, catalog, katas=katas())
         lang = getattr(args, "lang", None) or store.get_setting("lang") or "en"
     if args.json:
         print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
@@ -78,6 +81,9 @@ def _print_report(stats: ProgressStats, titles: dict[str, str]) -> None:
                 print(f"  {label:<10} {n:>4}")
     else:
         print(f"  nothing due in the next {len(stats.forecast)} days")
+    if stats.kata_cards:
+        due = f": {', '.join(stats.katas_due)}" if stats.katas_due else ""
+        print(f"Katas in review: {len(stats.katas_due)} of {stats.kata_cards} due now{due}")
     print()
     if not stats.katas:
         print("Katas: no attempts yet (`kata list` shows them)")

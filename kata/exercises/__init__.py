@@ -14,6 +14,7 @@ import difflib
 import functools
 import importlib.util
 import sys
+import threading
 from pathlib import Path
 
 from kata.errors import NoKata, UsageError
@@ -57,6 +58,10 @@ def _order(kata: Kata) -> tuple[int, int, str]:
 
 
 _BROKEN: dict[str, str] = {}  # folder name -> why its kata.py does not load
+#: One kata module loads at a time: a thread that found another's half-run module in
+#: ``sys.modules`` would take it for a folder without a kata (the app's screens read the
+#: catalog from worker threads as well as from the UI).
+_LOADING = threading.RLock()
 
 
 def _try_load(folder: Path) -> Kata | None:
@@ -65,7 +70,8 @@ def _try_load(folder: Path) -> Kata | None:
     if folder.name in _BROKEN:
         return None
     try:
-        return _load(folder)
+        with _LOADING:
+            return _load(folder)
     except Exception as err:  # noqa: BLE001 - one contributor's broken kata stops no other
         where = f"{folder / 'kata.py'}"
         if isinstance(err, SyntaxError) and err.lineno:

@@ -13,6 +13,7 @@ safe (``text.clean_text``): someone else's gradebook is as untrusted as a submis
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,10 +36,16 @@ class EntryCheck:
     got: str = ""
     expected: str = ""
     mismatch: list[int] | None = None
+    max_points: float = 1.0  # what the check is worth (``points.Points``); earned only by a pass
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.status == "pass" else 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "message": self.message, "hint": self.hint,
-                "tried": self.tried, "got": self.got, "expected": self.expected, "mismatch": self.mismatch}
+                "tried": self.tried, "got": self.got, "expected": self.expected, "mismatch": self.mismatch,
+                "points": number(self.points), "max_points": number(self.max_points)}
 
 
 @dataclass
@@ -65,6 +72,9 @@ class Entry:
     sandbox: list[str] | None = None  # None: the format kept no word of it
     sandbox_missing: list[dict[str, str]] = field(default_factory=list)
     run: dict[str, Any] | None = None
+    # The kata's points in all, when the entry has no checks to add up (a file with no
+    # kata function); None: the sum of its checks' ``max_points``.
+    total: float | None = None
 
     @classmethod
     def from_report(cls, report: Any, *, id: str, sha256: str = "", file: str | None = None) -> Entry:
@@ -77,11 +87,32 @@ class Entry:
         return self.error.kind if self.error is not None else ""
 
     @property
+    def points(self) -> float:
+        """The points earned: the ``max_points`` of every check passed."""
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_points(self) -> float:
+        return self.total if self.total is not None else sum(c.max_points for c in self.checks)
+
+    @property
+    def fraction(self) -> float:
+        """Points earned over points possible, 0..1; nothing possible: 0."""
+        most = self.max_points
+        return self.points / most if most > 0 else 0.0
+
+    @property
     def score(self) -> str:
-        """The share of checks passed, as text (``"0.75"``); no checks: ``"0"``."""
-        if not self.checks:
-            return "0"
-        return f"{sum(c.status == 'pass' for c in self.checks) / len(self.checks):.4g}"
+        """``fraction`` as text (``"0.75"``), as the CSV's score column shows it. With
+        every check worth 1 (the default) it is the share of checks passed."""
+        return f"{self.fraction:.4g}"
+
+    def weigh(self, weights: dict[str, float]) -> None:
+        """Give each check its points (a check not in ``weights`` is worth 1); without
+        checks, the entry is worth all of ``weights`` (what the kata would have given)."""
+        for check in self.checks:
+            check.max_points = float(weights.get(check.id, 1.0))
+        self.total = None if self.checks else float(sum(weights.values()))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -97,6 +128,8 @@ class Entry:
             data["sandbox_missing"] = [dict(m) for m in self.sandbox_missing]
         if self.run is not None:
             data["run"] = dict(self.run)
+        data["points"], data["max_points"] = number(self.points), number(self.max_points)
+        data["score"] = round(self.fraction, 6)
         return data
 
     @classmethod
@@ -124,7 +157,21 @@ class Entry:
             sandbox=_names(data.get("sandbox"), where) if "sandbox" in data else None,
             sandbox_missing=_missing(data.get("sandbox_missing"), where),
             run=_typed(data, "run", (dict, type(None)), where, None),
+            total=_points(data.get("max_points"), where, "max_points") if not data.get("checks") else None,
         )
+
+
+def number(value: float) -> float | int:
+    """Points as JSON shows them: 2, not 2.0; 0.5 stays 0.5."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _points(value: object, where: str, key: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise EntryProblem(f"{where}: {key} must be a number >= 0")
+    return float(value)
 
 
 def _typed(data: dict, key: str, kinds: tuple[type, ...], where: str, default: Any) -> Any:
@@ -152,8 +199,10 @@ def _checks(value: object, where: str) -> list[EntryCheck]:
             raise EntryProblem(f"{where}: check {clean_line(c['id'], 40)!r} has a mismatch that is not a list of indices")
         words = {k: clean_text(c[k], None) if isinstance(c.get(k), str) else ""
                  for k in ("message", "hint", "tried", "got", "expected")}
+        weight = _points(c.get("max_points"), f"{where}: check {clean_line(c['id'], 40)!r}", "max_points")
+        weight = 1.0 if weight is None else weight
         checks.append(EntryCheck(id=clean_line(c["id"], None), status=clean_line(c["status"], None),
-                                 mismatch=mismatch, **words))
+                                 mismatch=mismatch, max_points=weight, **words))
     return checks
 
 

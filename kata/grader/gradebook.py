@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from kata.errors import UsageError
-from kata.grader.entry import Entry, EntryProblem
+from kata.grader.entry import Entry, EntryProblem, number
 from kata.grader.sandbox import REQUIRED
 from kata.grader.text import clean_line
 
-__all__ = ["CODECS", "FORMATS", "Entry", "format_for", "read", "read_file", "sniff", "sort_entries", "write"]
+__all__ = ["ALL_FORMATS", "CODECS", "FORMATS", "Entry", "format_for", "read", "read_file", "sniff", "sort_entries", "write"]
 
-_FIXED = ("id", "kata", "status", "score", "error", "duration_ms", "seed", "sha256", "sandbox", "run")
+_FIXED = ("id", "kata", "status", "score", "points", "max_points", "error", "duration_ms", "seed", "sha256", "sandbox",
+          "run", "weights")
 # Characters XML 1.0 cannot carry at all, escaped or not.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -56,10 +57,16 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 # ---------------------------------------------------------------- writing
 
 
-def write(entries: Iterable[Entry], fmt: str) -> str:
+def write(entries: Iterable[Entry], fmt: str, lang: str = "en") -> str:
+    """The gradebook's text. A platform's format (``reports.PLATFORMS``) maps each
+    submission id to that platform's results for it."""
+    from kata.grader import reports
+
+    if fmt in reports.PLATFORMS:
+        return reports.write_class(fmt, sort_entries(entries), lang)
     codec = CODECS.get(fmt)
     if codec is None:
-        raise UsageError(f"unknown format `{fmt}` (use one of {', '.join(FORMATS)})")
+        raise UsageError(f"unknown format `{fmt}` (use one of {', '.join(ALL_FORMATS)})")
     return codec.write(sort_entries(entries))
 
 
@@ -120,6 +127,30 @@ def _run_of(cell: str | None) -> dict[str, Any] | None:
     return run
 
 
+def _weights_cell(entry: Entry) -> str:
+    """The checks not worth 1, as ``id=points`` words (CSV and JUnit keep no per-check field)."""
+    return " ".join(f"{c.id}={number(c.max_points)}" for c in entry.checks if c.max_points != 1)
+
+
+def _weights_of(cell: str | None) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for word in (cell or "").split():
+        key, sep, value = word.rpartition("=")
+        if not sep:
+            raise ValueError(f"weights cell {clean_line(word, 40)!r} is not CHECK=POINTS")
+        weights[key] = float(value)  # checked by Entry.from_json
+    return weights
+
+
+def _weighed(checks: list[dict[str, Any]], weights: dict[str, float], max_points: str | None) -> dict[str, Any]:
+    for check in checks:
+        if check["id"] in weights:
+            check["max_points"] = weights[check["id"]]
+    if checks or not max_points:
+        return {}
+    return {"max_points": float(max_points)}
+
+
 def _int(text: str | None) -> int | None:
     try:
         return int(text) if text not in (None, "") else None
@@ -151,13 +182,15 @@ class Csv:
         checks = [c for c in columns if c not in _FIXED]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        header = ["id", "kata", "status", "score", *checks, "error", "duration_ms", "seed", "sha256", "sandbox", "run"]
+        header = ["id", "kata", "status", "score", "points", "max_points", *checks, "error", "duration_ms", "seed",
+                  "sha256", "sandbox", "run", "weights"]
         writer.writerow([csv_cell(cell) for cell in header])
         for e in entries:
             by_id = {c.id: c.status for c in e.checks}
             writer.writerow([csv_cell(cell) for cell in (
-                e.id, e.kata, e.status, e.score, *(by_id.get(c, "") for c in checks), e.error_kind,
-                e.duration_ms, "" if e.seed is None else e.seed, e.sha256, " ".join(e.sandbox or ()), _run_cell(e.run),
+                e.id, e.kata, e.status, e.score, number(e.points), number(e.max_points),
+                *(by_id.get(c, "") for c in checks), e.error_kind, e.duration_ms, "" if e.seed is None else e.seed,
+                e.sha256, " ".join(e.sandbox or ()), _run_cell(e.run), _weights_cell(e),
             )])  # fmt: skip
         return out.getvalue()
 
@@ -171,9 +204,10 @@ class Csv:
             row = {_csv_text(k): _csv_text(v) for k, v in raw.items() if k is not None and isinstance(v, str)}
             error = row.get("error") or ""
             run = _run_of(row.get("run"))
+            checks = [{"id": k, "status": v} for k, v in row.items() if k not in _FIXED and v]
             entries.append(Entry.from_json({
                 "id": row["id"], "kata": row.get("kata", ""), "status": row.get("status", ""),
-                "checks": [{"id": k, "status": v} for k, v in row.items() if k not in _FIXED and v],
+                "checks": checks, **_weighed(checks, _weights_of(row.get("weights")), row.get("max_points")),
                 "error": {"kind": error, "message": ""} if error else None,
                 "seed": _int(row.get("seed")), "duration_ms": _int(row.get("duration_ms")) or 0,
                 "sha256": row.get("sha256", ""), **_sandbox_of(row.get("sandbox"), None),
@@ -210,6 +244,9 @@ class Junit:
                     ET.SubElement(props, "property", name=key, value=xml_text(value))
             if e.run is not None:
                 ET.SubElement(props, "property", name="run", value=xml_text(_run_cell(e.run)))
+            for key, value in (("points", number(e.points)), ("max_points", number(e.max_points)),
+                               ("weights", _weights_cell(e))):
+                ET.SubElement(props, "property", name=key, value=xml_text(value))
             if e.sandbox is not None:
                 missing = " ".join(m["protection"] for m in e.sandbox_missing)
                 ET.SubElement(props, "property", name="sandbox", value=xml_text(" ".join(e.sandbox)))
@@ -264,9 +301,10 @@ class Junit:
                 checks.append({"id": case.get("name", ""), "status": status, "message": message})
             out = suite.find("system-out")
             run = _run_of(props.get("run"))
+            weighed = _weighed(checks, _weights_of(props.get("weights")), props.get("max_points"))
             entries.append(Entry.from_json({
                 "id": suite.get("name", ""), "kata": props.get("kata", ""), "status": props.get("status", ""),
-                "checks": checks, "error": error, "seed": _int(props.get("seed")),
+                "checks": checks, **weighed, "error": error, "seed": _int(props.get("seed")),
                 "output": out.text or "" if out is not None else "",
                 "duration_ms": round(float(suite.get("time") or 0) * 1000), "sha256": props.get("sha256", ""),
                 **_sandbox_of(props.get("sandbox"), props.get("sandbox_missing")),
@@ -277,7 +315,10 @@ class Junit:
 
 
 CODECS = {"json": Json, "csv": Csv, "junit": Junit}
-FORMATS = tuple(CODECS)
+FORMATS = tuple(CODECS)  # gradebooks: written and read back
+# ... and the platforms' results, written only (``reports``); the same list as
+# reports.PLATFORMS, which a test holds equal (this module imports it only when writing).
+ALL_FORMATS = (*FORMATS, "gradescope", "prairielearn", "exercism", "github-classroom")
 
 
 # ---------------------------------------------------------------- reading

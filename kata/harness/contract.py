@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -217,8 +218,15 @@ class Kata:
     # clear of near-ties): ``joint(rng, shape)`` returns the values of the arguments that
     # have a ``make``, in order, in float64, and ``draw`` uses it instead of each ``make``.
     joint: Callable[[InputRng, tuple[int, ...]], Sequence[Any]] | None = None
+    # What each check is worth (check id -> points, a number >= 0); a check not named
+    # weighs 1. A teacher's ``--points FILE`` overrides these (``kata.grader.points``).
+    points: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        bad = [k for k, v in self.points.items() if isinstance(v, bool) or not isinstance(v, (int, float))
+               or not math.isfinite(v) or v < 0]
+        if bad:
+            raise ValueError(f"kata {self.id}: points of {', '.join(bad)} must be numbers >= 0")
         unknown = set(self.check_hints) - set(HINTED_CHECKS)
         if unknown:
             raise ValueError(f"kata {self.id}: check_hints names {', '.join(sorted(unknown))}; only "
@@ -443,6 +451,16 @@ class Kata:
         ordered.append(standard.hand_written(self))
         mine = {c.id: c for c in self.instead}
         return tuple(mine.get(c.id, c) for c in ordered if c is not None)
+
+    def weights(self) -> dict[str, float]:
+        """The points of every check, in check order: ``points`` or 1. A check id in
+        ``points`` that is no check of this kata is a ``ValueError``."""
+        ids = [c.id for c in self.checks]
+        unknown = sorted(set(self.points) - set(ids))
+        if unknown:
+            raise ValueError(f"kata {self.id}: points names {', '.join(unknown)}, which are not its checks "
+                             f"({', '.join(ids)})")
+        return {i: float(self.points.get(i, 1)) for i in ids}
 
     def example_results(self) -> list[tuple[Example, Any]]:
         return [(ex, self.reference(*ex.args, **ex.kwargs)) for ex in self.examples]

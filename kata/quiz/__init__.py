@@ -26,6 +26,7 @@ from kata.quiz.loader import (
     validate,
     validate_paths,
 )
+from kata.quiz.katas import DueKata, KataReviewer, kata_rating
 from kata.quiz.model import (
     LANGUAGES,
     Bank,
@@ -59,9 +60,11 @@ __all__ = [
     "Catalog",
     "Choice",
     "ChoiceFeedback",
+    "DueKata",
     "Grade",
     "InvalidAnswer",
     "InvalidBankError",
+    "KataReviewer",
     "Location",
     "Mode",
     "NoQuestions",
@@ -86,6 +89,7 @@ __all__ = [
     "default_bank_paths",
     "format_interval",
     "grade",
+    "kata_rating",
     "load_bank",
     "load_banks",
     "load_catalog",

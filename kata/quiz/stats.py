@@ -8,10 +8,12 @@ due count or the forecast.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from kata.quiz.katas import KataReviewer
 from kata.quiz.model import Catalog
 from kata.quiz.scheduling import Reviewer
 from kata.store import KataBest, Store
@@ -62,6 +64,8 @@ class ProgressStats:
     due_now: int
     forecast: tuple[tuple[date, int], ...]  # cards due per local day, today first
     katas: tuple[KataBest, ...]
+    kata_cards: int = 0  # katas in review (submitted, still in the catalog)
+    katas_due: tuple[str, ...] = ()  # of those, the ones due now, most overdue first
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +75,8 @@ class ProgressStats:
                 "cards": self.cards,
                 "due_now": self.due_now,
                 "forecast": [{"date": day.isoformat(), "due": n} for day, n in self.forecast],
+                "kata_cards": self.kata_cards,
+                "katas_due": list(self.katas_due),
             },
             "katas": {
                 best.kata_id: {
@@ -86,9 +92,15 @@ class ProgressStats:
 
 
 def collect_stats(
-    store: Store, catalog: Catalog, *, now: datetime | None = None, days: int = 14
+    store: Store,
+    catalog: Catalog,
+    *,
+    now: datetime | None = None,
+    days: int = 14,
+    katas: Container[str] = (),
 ) -> ProgressStats:
-    """Every figure of ``kata stats``, from the store and the banks loaded now."""
+    """Every figure of ``kata stats``, from the store and the banks loaded now; ``katas``
+    are the ids of the katas there are now (their review cards are counted)."""
     banks: dict[str, Accuracy] = {bank.id: Accuracy(bank.id) for bank in catalog.banks}
     tags: dict[str, Accuracy] = {}
     for tally in store.question_tallies():
@@ -103,6 +115,7 @@ def collect_stats(
             row.wrong += tally.wrong
             row.score_sum += tally.score_sum
     reviewer = Reviewer(store)
+    kata_reviewer = KataReviewer(store)
     cards = sum(1 for qid, _ in store.card_dues() if qid in catalog)
     return ProgressStats(
         banks=weakest_first(list(banks.values())),
@@ -111,4 +124,6 @@ def collect_stats(
         due_now=len(reviewer.due(catalog, now=now)),
         forecast=tuple(reviewer.forecast(catalog, days=days, now=now)),
         katas=tuple(store.kata_bests().values()),
+        kata_cards=len(kata_reviewer.dues(katas)),
+        katas_due=tuple(due.kata_id for due in kata_reviewer.due(katas, now=now)),
     )

@@ -127,6 +127,7 @@ def test_stats_text(sample_path: Path, capsys) -> None:
     sigmoid_row = next(line for line in out.splitlines() if line.startswith("sigmoid "))
     assert sigmoid_row.split()[:6] == ["sigmoid", "2", "1", "0", "1", "50.0%"]
     assert "Review: 0 of 2 cards due now" in out
+    assert "Katas in review: 0 of 1 due now" in out  # softmax, failed just now: due in days
     assert "softmax" in out and "4:32" in out
 
 
@@ -143,6 +144,7 @@ def test_stats_json(sample_path: Path, capsys) -> None:
     }
     assert data["review"]["cards"] == 2 and len(data["review"]["forecast"]) == 14
     assert sum(day["due"] for day in data["review"]["forecast"]) == 2
+    assert (data["review"]["kata_cards"], data["review"]["katas_due"]) == (1, [])
     assert (
         data["katas"]["softmax"]["passes"] == 1
         and data["katas"]["softmax"]["best_elapsed_s"] == 272.0

@@ -19,9 +19,11 @@ CORE = [
     "kata.quiz.session",
     "kata.quiz.stats",
     "kata.quiz.lint",
+    "kata.quiz.anki",
     "kata.store",
     "kata.commands.validate",
     "kata.commands.stats",
+    "kata.commands.export",
 ]
 
 

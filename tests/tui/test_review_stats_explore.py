@@ -10,6 +10,7 @@ from kata.quiz import Mode, QuestionType, SelfRating, Session
 from kata.tui.screens.explore import ExploreScreen, softmax
 from kata.tui.screens.review import ReviewScreen
 from tests.tui.conftest import SIZE, first_of, wait_for
+from tests.tui.test_kata import WRONG, graded, set_code
 
 
 def make_due(app, question) -> None:
@@ -101,7 +102,7 @@ async def test_nothing_due(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        assert "No card is due" in app.screen.query_one("#review-feedback").source
+        assert "Nothing is due" in app.screen.query_one("#review-feedback").source
 
 
 async def test_stats_shows_accuracy_forecast_and_katas(make_app):
@@ -115,7 +116,8 @@ async def test_stats_shows_accuracy_forecast_and_katas(make_app):
         await pilot.pause()
         banks = str(app.screen.query_one("#stats-banks").content)
         assert question.bank_id in banks and "%" in banks
-        assert "1 due" in str(app.screen.query_one("#stats-forecast").content)
+        forecast = str(app.screen.query_one("#stats-forecast").content)
+        assert "1 due" in forecast and "katas due: 0" in forecast  # softmax, passed just now
         table = app.screen.query_one("#stats-katas", DataTable)
         assert table.get_row_at(0)[:4] == ["softmax", "1", "1", "2:05"]
         history = app.screen.query_one("#stats-history", DataTable)
@@ -188,3 +190,98 @@ def test_a_plot_fits_its_columns_and_keeps_every_marker_label():
     assert "← " not in narrow and narrow.splitlines()[-1].endswith("σ(0) = 0.5")  # labels below the plot
     wide = line_plot(series, x_range=(-6, 6), y_range=(0, 1), width=60, height=10, markers=markers, columns=200).plain
     assert "← σ(0) = 0.5" in wide and len(wide.splitlines()[-3]) > MIN_WIDTH  # beside, at the width asked for
+
+
+def make_kata_due(app, kata_id: str, status: str = "fail") -> None:
+    """A submission at ``kata_id`` sixty days ago, so that its kata is due for review now."""
+    from kata.quiz import KataReviewer
+
+    at = datetime.now(UTC) - timedelta(days=60)
+    review = KataReviewer(app.store).plan(kata_id, status, now=at)
+    app.store.record_kata_attempt(kata_id, status=status, passed=1, total=8, review=review, now=at.timestamp())
+
+
+async def test_a_due_kata_is_listed_in_review_and_opens_in_the_editor(make_app):
+    """Listed with its title and topic before the questions; Enter opens it in the kata
+    editor; a failed submission rates it Again and, back in Review, it has left the queue
+    (due again tomorrow); then the questions."""
+    from kata.exercises import get_kata, topic
+    from kata.tui.screens.kata import KataScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        make_kata_due(app, "softmax")
+        make_due(app, first_of(app, QuestionType.CARD))
+        menu = app.screen.query_one("#menu")
+        await wait_for(pilot, lambda: "due" in str(menu.get_option("review").prompt), "the first count")
+        await app.workers.wait_for_complete()
+        app.screen.load_counts()
+        await wait_for(pilot, lambda: "2 due" in str(menu.get_option("review").prompt), "questions and katas")
+        await pilot.press("3")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.picking
+        listed = review.query_one("#review-katas")
+        kata = get_kata("softmax")
+        first = str(listed.get_option_at_index(0).prompt)
+        assert listed.get_option_at_index(0).id == "softmax"
+        assert "Kata" in first and kata.title("en") in first and topic(kata.topic).name("en") in first
+        assert "last failed" in first
+        assert listed.get_option_at_index(1).id == "questions"
+        assert "katas due: 1" in str(review.query_one("#review-status").content)
+        assert not review.query_one("#review-question").display
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, KataScreen) and editor.kata.id == "softmax" and editor.from_review
+        await set_code(editor, pilot, WRONG)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: editor.report is not None, "the report")
+        await graded(app, pilot)
+        latest = app.store.kata_history("softmax")[0]
+        assert latest.status == "fail" and latest.rating == 1 and latest.hints == 0  # Again
+        await pilot.press("escape", "escape")  # out of the editor, then out of the kata
+        await wait_for(pilot, lambda: app.screen is review, "back in review")
+        assert not review.picking and review.katas == []  # due tomorrow: on to the questions
+        assert not review.query_one("#review-katas").display
+        assert review.query_one("#review-question").display
+        assert review.session.current.question.type is QuestionType.CARD
+
+
+async def test_a_pass_from_review_goes_back_to_the_queue(make_app):
+    """A pass after a hint rates the kata Hard; the pass dialog's button leads back to
+    Review, where the next due kata is listed; Chinese words for the kata list."""
+    from kata.paths import solutions_dir
+    from kata.tui.screens.kata import KataScreen
+    from kata.tui.screens.kata_result import ResultDialog
+
+    app = make_app(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        make_kata_due(app, "softmax")
+        make_kata_due(app, "sigmoid", status="pass")
+        await pilot.press("3")
+        await pilot.pause()
+        review = app.screen
+        listed = review.query_one("#review-katas")
+        assert [listed.get_option_at_index(i).id for i in range(listed.option_count)] == ["softmax", "sigmoid"]
+        assert "练习题" in str(listed.get_option_at_index(1).prompt)
+        assert "上次通过" in str(listed.get_option_at_index(1).prompt)
+        assert "到期复习的练习题（2）" in str(review.query_one("#review-katas-title").content)
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, KataScreen)
+        await pilot.press("ctrl+t")  # a hint
+        await wait_for(pilot, lambda: editor.hints == 1, "the hint")
+        await set_code(editor, pilot, (solutions_dir() / "softmax.py").read_text())
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResultDialog), "the pass dialog")
+        dialog = app.screen
+        assert str(dialog.query_one("#result-close").label) == "返回复习"
+        assert not dialog.query("#result-next")  # no "next kata": the queue is next
+        latest = app.store.kata_history("softmax")[0]
+        assert (latest.status, latest.hints, latest.rating) == ("pass", 1, 2)  # Hard
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is review, "back in review")
+        assert [due.kata_id for due in review.katas] == ["sigmoid"] and review.picking
+        assert listed.option_count == 1 and listed.get_option_at_index(0).id == "sigmoid"

@@ -118,16 +118,30 @@ async def bank_dialog(app, pilot) -> None:
     await wait_for(pilot, lambda: type(app.screen).__name__ == "SetupDialog", "the dialog")
 
 
+async def review_katas(app, pilot) -> None:
+    """Two katas due (one failed, one passed, on a fixed day) and a card."""
+    from kata.quiz import KataReviewer
+
+    at = datetime(2026, 11, 2, 12, tzinfo=UTC)  # noon UTC: the same local date nearly everywhere
+    for kata_id, status in (("softmax", "fail"), ("sigmoid", "pass")):
+        review = KataReviewer(app.store).plan(kata_id, status, now=at)
+        app.store.record_kata_attempt(kata_id, status=status, passed=1, total=8, review=review, now=at.timestamp())
+    card = first_of(app, QuestionType.CARD)
+    Session([card], mode=Mode.PRACTICE, store=app.store).answer("good", now=at)
+    await area("review", app, pilot)
+
+
 SCENES = {
     "home": home,
     "quiz-multi": quiz_multi,
     "quiz-feedback": quiz_feedback,
     "bank-dialog": bank_dialog,
     "kata-list": lambda app, pilot: area("kata", app, pilot),
-    # the failed kata and the check dialog are left out: their 80x24 picture differed
-    # once in a clean-clone run; tests/tui/test_kata_details.py checks what they show
+    "kata-failed": failed_kata,
+    "check-dialog": check_dialog,
     "pass-dialog": pass_dialog,
     "review": lambda app, pilot: area("review", app, pilot),
+    "review-katas": review_katas,
     "stats": lambda app, pilot: area("stats", app, pilot),
     "explore": lambda app, pilot: area("explore", app, pilot),
 }

@@ -1,4 +1,5 @@
-"""Home: the areas (Quiz, Kata, Review with its due count, Stats, Explore) and recent activity."""
+"""Home: the areas (Quiz, Kata, Review with its due count of questions and katas, Stats,
+Explore) and recent activity."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class HomeScreen(LocalKeys, Screen):
         for n, area in enumerate(MENU, start=1):
             label = f"[b]{n}  {t(area, lang)}[/b]"
             if area == "review" and self.due is not None:
-                label += f"  [reverse] {t('due', lang, n=self.due)} [/reverse]"
+                label += f"  [reverse] {t('due_items', lang, n=self.due)} [/reverse]"
             label += f"\n   [dim]{t(area + '_desc', lang)}[/dim]"
             menu.add_option(Option(label, id=area))
         menu.highlighted = highlighted if highlighted is not None else 0
@@ -69,9 +70,11 @@ class HomeScreen(LocalKeys, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-counts")
     def load_counts(self) -> None:
-        from kata.quiz import Reviewer
+        from kata.exercises import catalog
+        from kata.quiz import KataReviewer, Reviewer
 
-        due = len(Reviewer(self.app.store).due(self.app.catalog))
+        store = self.app.store  # due questions and due katas, as the Review queue has them
+        due = len(Reviewer(store).due(self.app.catalog)) + len(KataReviewer(store).due(catalog()))
         self.app.call_from_thread(self._set_due, due)
 
     def _set_due(self, due: int) -> None:

@@ -39,6 +39,7 @@ from kata.tui.grading import Children
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.editor import CodeEditor
 from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
+from kata.tui.widgets.table import Table
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
@@ -103,8 +104,10 @@ class KataScreen(LocalKeys, Screen):
     #: The attempt's clock, a wall clock so that an attempt survives a restart (tests pin it).
     now = staticmethod(time.time)
 
-    def __init__(self, kata_id: str) -> None:
+    def __init__(self, kata_id: str, *, from_review: bool = False) -> None:
+        """``from_review``: opened from the Review queue, which a pass goes back to."""
         super().__init__()
+        self.from_review = from_review
         from kata.exercises import get_kata
         from kata.workspace import workspace_file
 
@@ -151,7 +154,7 @@ class KataScreen(LocalKeys, Screen):
                     yield Button("", id="submit", variant="primary", compact=True, tooltip="ctrl+s")
                     yield Button("", id="hint", compact=True, tooltip="ctrl+t")
                     yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
-                yield DataTable(id="checks", cursor_type="row", zebra_stripes=True)
+                yield Table(id="checks", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def _initial_text(self) -> str:
@@ -379,7 +382,13 @@ class KataScreen(LocalKeys, Screen):
             return
         before = self.app.store.kata_bests().get(self.kata.id)
         previous_best = before.best_elapsed_s if before is not None else None
-        self.app.store.record_graded(report, event.source, elapsed_s=elapsed)
+        from kata.quiz.katas import KataReviewer
+
+        review = KataReviewer(self.app.store).plan(
+            self.kata.id, report.status, hints=self.hints, elapsed_s=elapsed,
+            time_limit_s=self.kata.time_limit * 60.0,
+        )  # fmt: skip
+        self.app.store.record_graded(report, event.source, elapsed_s=elapsed, hints=self.hints, review=review)
         if report.status == "pass":
             if self.started is not None:  # the timed attempt is over; the next one is untimed
                 self.started = None
@@ -412,17 +421,20 @@ class KataScreen(LocalKeys, Screen):
 
         ids = list(catalog())
         after = ids[ids.index(self.kata.id) + 1 :] if self.kata.id in ids else []
-        labels = {"close": t("close", lang), "next": f"{t('next_kata', lang)} (n)",
-                  "again": f"{t('again_timed', lang)} (a)"}
+        labels = {"close": t("back_to_review" if self.from_review else "close", lang),
+                  "next": f"{t('next_kata', lang)} (n)", "again": f"{t('again_timed', lang)} (a)"}
 
         def chosen(choice: str | None) -> None:
             if choice == "again":
                 self.action_new_attempt()
+            elif self.from_review:  # the kata is reviewed: back to the queue
+                self.action_leave()
             elif choice == "next" and after:
                 self.app.pop_screen()
                 self.app.open_kata(after[0])
 
-        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, labels, has_next=bool(after)), chosen)
+        has_next = bool(after) and not self.from_review
+        self.app.push_screen(ResultDialog("\n\n".join(lines), solution, labels, has_next=has_next), chosen)
 
     # -- what the grader said ------------------------------------------------------------
 

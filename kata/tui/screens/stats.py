@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
+from kata.tui.widgets.table import Table
 
 #: Kata attempts listed under "recent attempts".
 HISTORY = 15
@@ -36,9 +37,9 @@ class StatsScreen(LocalKeys, Screen):
             yield Static(id="stats-tags", classes="chart")
             yield Static(id="stats-forecast", classes="chart")
             yield Static(id="stats-katas-title", classes="section-title")
-            yield DataTable(id="stats-katas", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stats-katas", cursor_type="row", zebra_stripes=True)
             yield Static(id="stats-history-title", classes="section-title")
-            yield DataTable(id="stats-history", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stats-history", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,7 +64,9 @@ class StatsScreen(LocalKeys, Screen):
     def collect(self) -> None:
         from kata.quiz.stats import collect_stats
 
-        stats = collect_stats(self.app.store, self.app.catalog, now=self.now())
+        from kata.exercises import catalog
+
+        stats = collect_stats(self.app.store, self.app.catalog, now=self.now(), katas=catalog())
         history = self.app.store.kata_history(limit=HISTORY)
         self.app.call_from_thread(self.show, stats, history)
 
@@ -87,8 +90,9 @@ class StatsScreen(LocalKeys, Screen):
 
         self.query_one("#stats-banks", Static).update(accuracy(t("accuracy", lang), stats.banks))
         self.query_one("#stats-tags", Static).update(accuracy(t("accuracy_tag", lang), stats.tags))
+        katas = f" · {t('katas_due_count', lang, n=len(stats.katas_due))}" if stats.kata_cards else ""
         forecast = Text(
-            f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}\n", style="bold"
+            f"{t('forecast', lang)} · {t('due', lang, n=stats.due_now)}{katas}\n", style="bold"
         )
         forecast += bar_chart(
             [(day.strftime("%a %m-%d"), float(n)) for day, n in stats.forecast],
