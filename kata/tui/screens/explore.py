@@ -13,11 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import t
 from kata.tui.widgets.plot import Marker, Series, bar_chart, line_plot
+from kata.tui.widgets.footer import SteadyFooter
 
 LOGITS = (2.0, 1.0, 0.1, -1.0)
 #: The bank's ``figure:`` names and the picture that draws each.
@@ -56,7 +57,7 @@ class ExploreScreen(LocalKeys, Screen):
             yield Static(id="sigmoid-plot", classes="chart")
             yield Static(id="softmax-bars", classes="chart")
             yield Static(id="two-class-plot", classes="chart")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_lang()

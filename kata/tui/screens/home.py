@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import t
+from kata.tui.widgets.footer import SteadyFooter
 
 MENU = ("quiz", "kata", "review", "stats", "explore")
 
@@ -38,7 +39,7 @@ class HomeScreen(LocalKeys, Screen):
             yield OptionList(id="menu")
             yield Static("", id="recent-title", classes="section-title")
             yield Static("", id="recent")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_lang()

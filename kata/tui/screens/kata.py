@@ -22,7 +22,6 @@ from textual.timer import Timer
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Markdown,
     Static,
@@ -40,6 +39,7 @@ from kata.tui.i18n import clock, t
 from kata.tui.widgets.editor import CodeEditor
 from kata.tui.widgets.check_details import STATUS_MARK, check_details, report_details, summary_line
 from kata.tui.widgets.table import Table
+from kata.tui.widgets.footer import SteadyFooter
 
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
@@ -155,7 +155,7 @@ class KataScreen(LocalKeys, Screen):
                     yield Button("", id="hint", compact=True, tooltip="ctrl+t")
                     yield Button("", id="cancel", variant="error", disabled=True, compact=True, tooltip="f8")
                 yield Table(id="checks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def _initial_text(self) -> str:
         key = ATTEMPT_SETTING.format(self.kata.id)
@@ -539,12 +539,14 @@ class KataScreen(LocalKeys, Screen):
         self._buttons()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Cancel and details stay in the footer, greyed out while they do nothing: the
+        # keys do not move under the fingers, and a submit changes only how two keys look.
         if action == "cancel":
-            return self.grading
+            return True if self.grading else None
         if action == "hint":
             return self.hints < len(self.kata.hints(self.app.lang))
         if action == "details":
-            return bool(self.results) or self.report is not None
+            return True if self.results or self.report is not None else None
         return True
 
     def _buttons(self) -> None:
@@ -645,8 +647,11 @@ class KataScreen(LocalKeys, Screen):
             parts.insert(0, "⚠ " + self._not_saved(self.save_error))
         elif self.editor.text == self.saved_text and self.saved_mtime:
             parts.append(f"{self.path.name} {t('saved', self.app.lang)}")
+        # One line, always (``fit_status``): once laid out, a new text needs no layout of
+        # the screen, which would take the interpreter from a grading thread every second.
         status.update(plain(fit_status(parts, (status.size.width or self.size.width or 80) - 2,
-                                       title=1 if self.save_error is not None else 0)))
+                                       title=1 if self.save_error is not None else 0)),
+                      layout=not status.size.width)
         status.set_class(self.result_class == "pass", "pass")
         status.set_class(self.result_class == "fail" or self.save_error is not None, "fail")
         status.set_class(self.result_class == "running", "running")

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
+from kata.tui.widgets.footer import SteadyFooter
 
 
 class KataListScreen(LocalKeys, Screen):
@@ -24,7 +25,7 @@ class KataListScreen(LocalKeys, Screen):
         yield Header()
         yield Static("", id="kata-list-title", classes="status-line")
         yield OptionList(id="kata-list")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_lang()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from kata.tui.local_keys import LocalKeys
 from kata.errors import KataError
@@ -20,6 +20,7 @@ from kata.tui.i18n import clock, t
 from kata.tui.screens._session_actions import SessionActions
 from kata.tui.screens.quiz_setup import QuizPlan
 from kata.tui.widgets.question import QuestionView, feedback_markdown
+from kata.tui.widgets.footer import SteadyFooter
 
 #: The store settings that remember the banks a quiz draws from, and the rest of its plan.
 BANKS_SETTING = "quiz.banks"
@@ -52,7 +53,7 @@ class QuizScreen(LocalKeys, SessionActions, Screen):
         with VerticalScroll(id="quiz-body"):
             yield QuestionView(id="question")
             yield Markdown("", id="feedback")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.plan = QuizPlan.from_json(self.app.store.get_setting(PLAN_SETTING, {}), self._saved_banks(),

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kata.tui.local_keys import LocalKeys
@@ -34,6 +34,7 @@ from kata.quiz import (
 from kata.tui.i18n import t
 from kata.tui.screens._session_actions import SessionActions
 from kata.tui.widgets.question import QuestionView, feedback_markdown
+from kata.tui.widgets.footer import SteadyFooter
 
 
 def tally_markdown(session: Session, lang: str) -> str:
@@ -97,7 +98,7 @@ class ReviewScreen(LocalKeys, SessionActions, Screen):
             yield OptionList(id="review-katas")
             yield QuestionView(id="review-question")
             yield Markdown("", id="review-feedback")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.start()

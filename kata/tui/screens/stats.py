@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kata.tui.local_keys import LocalKeys
 from kata.tui.i18n import clock, t
 from kata.tui.widgets.plot import bar_chart
 from kata.tui.widgets.table import Table
+from kata.tui.widgets.footer import SteadyFooter
 
 #: Kata attempts listed under "recent attempts".
 HISTORY = 15
@@ -40,7 +41,7 @@ class StatsScreen(LocalKeys, Screen):
             yield Table(id="stats-katas", cursor_type="row", zebra_stripes=True)
             yield Static(id="stats-history-title", classes="section-title")
             yield Table(id="stats-history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stats-history", DataTable).add_columns(
