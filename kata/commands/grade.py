@@ -19,6 +19,14 @@ JSON) overrides it per kata and check:
     basic: 2
     overflow: 3
 
+Sharding: --shard I/N grades every N-th submission from the I-th; --shard auto takes I
+(and N) from the engine running it: JOB_COMPLETION_INDEX (a Kubernetes Indexed Job,
+count given as --shard auto/N), AWS_BATCH_JOB_ARRAY_INDEX/_SIZE, CI_NODE_INDEX/TOTAL
+(GitLab), BUILDKITE_PARALLEL_JOB/_COUNT, or KATA_SHARD_INDEX/COUNT (1-based, for a CI
+matrix). --write-manifest FILE freezes the batch (files and their sha256, seed, kata,
+limits) and grades nothing; --manifest FILE grades exactly that batch, so every shard
+sees the same one: a file changed or gone since is refused, never graded as another.
+
 Exit status: 0 every submission passed, 1 some did not, 2 bad usage, 3 internal
 error, 130 interrupted (what was finished is written; rerun with --resume).
 
@@ -27,12 +35,15 @@ Examples:
   kata grade class/ --seed 7 --format junit --out report.xml -j 8
   kata grade class/ --seed 7 --shard 2/4 --out part2.json    # one job of a CI matrix
   kata grade class/ --seed 7 --out grades.json --resume      # only new or changed files
+  kata grade class/ --seed 7 --write-manifest m.json         # freeze the batch, then per job:
+  kata grade --manifest m.json --shard auto/8 --out part.json  # in a Kubernetes Indexed Job
   kata grade class/ --kata softmax --points points.yaml --format gradescope --out class.json
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections import Counter
@@ -46,21 +57,25 @@ from kata.commands._options import (
     limits_from,
     points_from,
 )
+from kata.commands import _sharding
 from kata.commands._signals import stopped_by_signals
 
 NAME = "grade"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="submission files or folders")
-    parser.add_argument("--kata", metavar="ID", default="auto", help="kata id, or `auto` to detect per file (default)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="submission files or folders (none with --manifest)")
+    parser.add_argument("--kata", metavar="ID", default=None, help="kata id, or `auto` to detect per file (default)")
     parser.add_argument("-j", "--jobs", metavar="N", default=None, help="submissions graded at once (default: cores)")
     parser.add_argument("--format", choices=GRADEBOOK_FORMATS, help="gradebook format (default: from --out)")
     parser.add_argument("--out", metavar="FILE", help="write the gradebook here (default: stdout)")
     parser.add_argument("--resume", action="store_true", help="keep the --out entries of unchanged files")
-    parser.add_argument("--shard", metavar="I/N", help="grade only the I-th of N deterministic slices")
+    parser.add_argument("--shard", metavar="I/N|auto[/N]",
+                        help="grade only the I-th of N deterministic slices; auto: the index (and count) "
+                        "from the engine running it (Kubernetes, AWS Batch, GitLab, Buildkite, $KATA_SHARD_INDEX)")
     add_limit_options(parser)
     add_points_option(parser)
+    _sharding.add_arguments(parser)
 
 
 def _jobs(text: str | None) -> int:
@@ -127,17 +142,26 @@ def _sandbox_gaps(entries) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     from kata.errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_OK, KataError, UsageError
     from kata.grader import gradebook
-    from kata.grader.batch import Progress, discover, parse_shard, reusable, run_batch, shard
+    from kata.grader.batch import Discovered, Progress, discover, reusable, run_batch, shard
     from kata.grader.journal import Journal, journal_path, run_key
+    from kata.grader.shards import resolve_shard
 
-    which = parse_shard(args.shard)
+    _sharding.check_combination(args)
+    given = _sharding.fill_defaults(args)
+    part = resolve_shard(args.shard, os.environ)
+    which = part.pair if part else None
     jobs = _jobs(args.jobs)
-    kata_id = None if args.kata in (None, "auto") else args.kata
     lang = language(args)
     import kata.exercises as katas  # the catalog the runner is handed (it never imports it)
 
+    plan = _sharding.frozen(args, given, lang, katas) if args.manifest else None
+    if plan is not None:
+        lang = plan.run["lang"]
+    kata_id = None if args.kata in (None, "auto") else args.kata
     if kata_id:
         katas.get_kata(kata_id)  # an unknown id is a usage error before any work
+    if args.write_manifest:
+        return _sharding.write(args, katas, kata_id, lang)
     if args.resume and not args.out:
         raise UsageError("--resume needs --out FILE: the gradebook to continue")
     fmt = gradebook.format_for(args.out, args.format)
@@ -147,11 +171,19 @@ def run(args: argparse.Namespace) -> int:
     points = points_from(args, katas)  # a bad --points file is refused before any grading
     if args.out:
         check_writable(args.out)  # before any grading: a result is never graded to be lost
-    found = discover(args.paths, katas, kata_id, hashes=args.resume)
+    if plan is not None:
+        found = Discovered(plan.submissions)
+        for sub in found.submissions:
+            sub.sha256 = sub.frozen  # what --resume compares: an entry graded from these bytes stands
+    else:
+        found = discover(args.paths, katas, kata_id, hashes=args.resume)
     if not found.submissions:
         raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders"
                          f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
     submissions = shard(found.submissions, which)
+    if part is not None and part.source:
+        print(f"kata grade: shard {part.index}/{part.count} ({part.source}): {len(submissions)} of "
+              f"{len(found.submissions)} submissions", file=sys.stderr)
     out = Path(args.out) if args.out else None
     previous = _previous_entries(out) if args.resume else []
     seed = args.seed if args.seed is not None else _seed_of(previous)
@@ -210,6 +242,8 @@ def run(args: argparse.Namespace) -> int:
         f" (seed {seed})"
     )
     print(summary, file=sys.stderr)
+    if plan is not None:
+        _sharding.say_unfrozen(result.entries, args.manifest)
     gaps = _sandbox_gaps(result.entries)
     if gaps:
         from kata.grader.sandbox import describe_gaps

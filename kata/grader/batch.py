@@ -19,28 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from kata.errors import NoKata, UsageError
+from kata.errors import NoKata
 from kata.lang import DEFAULT
 from kata.grader.discovery import Discovered, Submission, discover
 from kata.grader.entry import Entry
 from kata.grader.katas import KataSource
 from kata.grader.limits import Limits
+from kata.grader.shards import parse_shard
 
 __all__ = ["BatchResult", "Discovered", "Progress", "Submission", "discover", "grade_one", "parse_shard",
            "reusable", "run_batch", "shard"]  # fmt: skip
-
-def parse_shard(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    try:
-        index, _, count = text.partition("/")
-        i, n = int(index), int(count)
-    except ValueError:
-        raise UsageError(f"--shard takes I/N with 1 <= I <= N (like 2/4), got {text!r}") from None
-    if not 1 <= i <= n:
-        raise UsageError(f"--shard takes I/N with 1 <= I <= N (like 2/4), got {text!r}")
-    return i, n
-
 
 def shard(submissions: list[Submission], which: tuple[int, int] | None) -> list[Submission]:
     """Shard I of N: every N-th submission of the sorted list, starting at the I-th."""
@@ -104,6 +92,22 @@ def _problem_entry(sub: Submission, kata: str, seed: int, kind: str, message: st
     return Entry.from_report(report, id=sub.id, sha256=sub.sha256 or "", file=sub.label)
 
 
+# Why a submission of a manifest is not graded (``refused: <reason> (...)``).
+CHANGED = "changed since the manifest"
+MISSING = "missing"
+
+
+def unfrozen(entry: Entry) -> bool:
+    """Whether ``entry`` is a manifest's file that changed or went missing."""
+    message = entry.error.message if entry.error is not None and entry.error.kind == "refused" else ""
+    return message.startswith((f"refused: {CHANGED} (", f"refused: {MISSING} ("))
+
+
+def _exists(sub: Submission) -> bool:
+    path = Path(sub.parts[0]) if sub.root is None else sub.root.joinpath(*sub.parts)
+    return os.path.lexists(path)
+
+
 def _refused(reason: str, detail: str) -> str:
     return f"refused: {reason} ({detail})"
 
@@ -136,8 +140,16 @@ def _grade_one(
     try:
         raw = sub.read()  # the bytes that are hashed, detected, parsed and run: read once
     except Refused as err:
+        sub.sha256 = ""  # nothing was read: no earlier verdict of these bytes stands for it
+        if sub.frozen and not _exists(sub):
+            return _problem_entry(sub, kata_id or "", seed, "refused",
+                                  _refused(MISSING, "it is in the manifest, but no longer there"))
         return _problem_entry(sub, kata_id or "", seed, "refused", _refused(err.reason, str(err)))
     sub.sha256 = hashlib.sha256(raw).hexdigest()
+    if sub.frozen and sub.sha256 != sub.frozen:  # never graded as something else than what was frozen
+        return _problem_entry(sub, kata_id or "", seed, "refused", _refused(
+            CHANGED, f"its sha256 is {sub.sha256[:12]}..., the manifest has "
+            f"{sub.frozen[:12]}...; write the manifest again to grade the new file"))
     if kata_id:
         kata = katas.get_kata(kata_id)
     else:

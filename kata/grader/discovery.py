@@ -48,6 +48,7 @@ class Submission:
     sha256: str = ""
     problem: str = ""  # why there is nothing to grade (a folder with no .py file, say)
     refused: str = ""  # the short reason it is refused (symlink, too large, ...); ``problem`` says more
+    frozen: str = ""  # from a manifest: the sha256 its bytes must have to be graded
 
     @property
     def label(self) -> str:
