@@ -108,8 +108,9 @@ async def test_the_footer_speaks_chinese(make_app):
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_kata(app, pilot)
         words = {active.binding.description for active in screen.active_bindings.values()}
-        assert {"提交", "运行示例", "退出"} <= words and "Submit" not in words
+        assert {"提交", "运行", "退出", "English"} <= words and "Submit" not in words
+        assert "运行示例" in {active.binding.tooltip for active in screen.active_bindings.values()}
         await pilot.press("f2")
         await pilot.pause()
         words = {active.binding.description for active in screen.active_bindings.values()}
-        assert "Submit" in words
+        assert {"Submit", "Run", "中文"} <= words
