@@ -19,18 +19,11 @@ import pytest
 import yaml
 
 from kata.grader.shards import ENGINES, GENERIC_COUNT
+from tests.test_grade import CORRECT, NAIVE, WRONG
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / ".ci" / "examples"
 
-CORRECT = """import numpy as np
-
-def softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-"""
-WRONG = "def softmax(x):\n    return x\n"
-NAIVE = "import numpy as np\n\ndef softmax(x):\n    return np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)\n"
 
 
 def make_class(folder: Path) -> None:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card, Rating, Scheduler
 
 from kata.errors import StoreError
-from kata.quiz.scheduling import _card_id, _utc
+from kata.quiz.scheduling import _card_id, _utc, without_fuzzing
 from kata.store import KataAttempt, KataCardUpdate, Store
 
 #: A pass in at most this share of the kata's suggested time (and without a hint) is Easy.
@@ -83,14 +83,7 @@ class KataReviewer:
     def __init__(self, store: Store, scheduler: Scheduler | None = None) -> None:
         self.store = store
         self.scheduler = scheduler or kata_scheduler()
-        self._exact = Scheduler(
-            parameters=self.scheduler.parameters,
-            desired_retention=self.scheduler.desired_retention,
-            learning_steps=self.scheduler.learning_steps,
-            relearning_steps=self.scheduler.relearning_steps,
-            maximum_interval=self.scheduler.maximum_interval,
-            enable_fuzzing=False,
-        )
+        self._exact = without_fuzzing(self.scheduler)
 
     # -- cards ---------------------------------------------------------------------------
 

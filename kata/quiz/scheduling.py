@@ -69,6 +69,19 @@ def format_interval(interval: timedelta) -> str:
     return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
+def without_fuzzing(scheduler: Scheduler) -> Scheduler:
+    """The same scheduler without interval fuzzing: the same card, rating and time give
+    the same due date every time."""
+    return Scheduler(
+        parameters=scheduler.parameters,
+        desired_retention=scheduler.desired_retention,
+        learning_steps=scheduler.learning_steps,
+        relearning_steps=scheduler.relearning_steps,
+        maximum_interval=scheduler.maximum_interval,
+        enable_fuzzing=False,
+    )
+
+
 class Reviewer:
     """FSRS wired to the progress store.
 
@@ -79,14 +92,7 @@ class Reviewer:
     def __init__(self, store: Store, scheduler: Scheduler | None = None) -> None:
         self.store = store
         self.scheduler = scheduler or Scheduler()
-        self._exact = Scheduler(
-            parameters=self.scheduler.parameters,
-            desired_retention=self.scheduler.desired_retention,
-            learning_steps=self.scheduler.learning_steps,
-            relearning_steps=self.scheduler.relearning_steps,
-            maximum_interval=self.scheduler.maximum_interval,
-            enable_fuzzing=False,
-        )
+        self._exact = without_fuzzing(self.scheduler)
 
     def card(self, question_id: str, *, now: datetime | None = None) -> Card:
         """The question's card: stored, or a new one due ``now``."""
