@@ -263,3 +263,25 @@ def test_the_status_line_fits_its_width():
     assert fit_status(warned, 70, title=1).startswith("⚠ softmax.py NOT saved")
     assert "Softmax, numerically" not in fit_status(warned, 70, title=1)
     assert cell_len(fit_status(["软最大值，数值稳定", "⏱ 10:00", "通过 6/8 项检查"], 30)) <= 30
+
+
+STUCK_ON_LARGE = ("import numpy as np\n\ndef softmax(x):\n    if np.abs(x).max() > 100:\n        while True:\n"
+                  "            pass\n    e = np.exp(x - x.max(axis=-1, keepdims=True))\n"
+                  "    return e / e.sum(axis=-1, keepdims=True)\n")
+
+
+async def test_the_table_shows_each_check_as_it_is_judged(make_app):
+    # basic passes, overflow (large inputs) never ends: the table shows basic's verdict
+    # while overflow is still being graded, and the rows after it as waiting
+    app = make_app(grade_limits=Limits(timeout=600.0, check_timeout=600.0))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, STUCK_ON_LARGE)
+        await pilot.press("ctrl+s")
+        table = screen.query_one("#checks", DataTable)
+        await wait_for(pilot, lambda: table.get_row_at(0)[0] == "✓", "basic's verdict in the table")
+        assert screen.grading
+        assert [table.get_row_at(i)[1] for i in range(2)] == ["basic", "overflow"]
+        assert table.get_row_at(1)[0] == "…"
+        await pilot.press("f8")
+        await asyncio.wait_for(app.workers.wait_for_complete(), timeout=60)

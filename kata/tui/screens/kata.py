@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 #: How often the workspace file is looked at for edits made in another editor.
 WATCH_INTERVAL = 1.0
+#: How often the check table shows the checks judged since it last did (seconds).
+STREAM_EVERY = 0.25
 #: The interpreter's thread switch interval while a grade runs (seconds).
 GRADING_SWITCH_INTERVAL = 0.0005
 #: The setting that holds when the current timed attempt at a kata started (wall clock).
@@ -117,6 +119,8 @@ class KataScreen(LocalKeys, Screen):
         self.started: float | None = None  # when the timed attempt started; None: untimed
         self.results: list[CheckResult] = []  # this run's checks so far, as the grader gave them
         self.pending: list[str] = []  # the ids of the checks this run will report, in order
+        self.drawn = 0  # how many of ``results`` the table shows
+        self._draw_rows: Timer | None = None
         self.report: Report | None = None
         self.time_limit_s = self.kata.time_limit * 60.0
         self.run_id = 0
@@ -301,7 +305,8 @@ class KataScreen(LocalKeys, Screen):
         # height, so a result redraws one row, not the whole screen.
         checks = self.kata.example_checks() if examples else self.kata.checks
         self.pending = [check.id for check in checks]
-        self._fill_table()
+        if not self._mark_waiting():
+            self._fill_table()
         self._set_result("running", t("grading", self.app.lang))
         self._buttons()
         self.grade_idle.clear()
@@ -342,13 +347,26 @@ class KataScreen(LocalKeys, Screen):
         if event.run != self.run_id or not self.grading:
             return
         self.results.append(event.result)
-        row = len(self.results) - 1
+        # The rows are drawn a few times a second, not once a check: a fast grade ends
+        # before the first, and then draws the table once, leaving the interpreter to
+        # the grading thread; a slow one still shows each check as it is judged.
+        if self._draw_rows is None:
+            self._draw_rows = self.set_timer(STREAM_EVERY, self._streamed_rows)
+
+    def _streamed_rows(self) -> None:
+        self._draw_rows = None
+        if not self.grading:
+            return
         table = self.query_one("#checks", DataTable)
-        if row < table.row_count and self.pending[row] == event.result.id:
-            for column, value in enumerate(self._row(event.result)):
-                table.update_cell_at(Coordinate(row, column), value)
-        else:  # not in the order announced: draw the table again
-            self._fill_table()
+        for row in range(self.drawn, len(self.results)):
+            result = self.results[row]
+            if row < table.row_count and self.pending[row] == result.id:
+                for column, value in enumerate(self._row(result)):
+                    table.update_cell_at(Coordinate(row, column), value)
+            else:  # not in the order announced: draw the table again
+                self._fill_table()
+                return
+        self.drawn = len(self.results)
 
     @on(GradeDone)
     def _grade_done(self, event: GradeDone) -> None:
@@ -378,8 +396,14 @@ class KataScreen(LocalKeys, Screen):
             self._set_result("pass", t("passed", lang, p=report.passed, t=total, time=taken))
         else:
             self._set_result("fail", t("failed", lang, p=report.passed, t=total))
-        if event.examples:
-            return
+        if not event.examples:
+            # The table and the status line are painted first; the attempt is written to
+            # the store (and a pass shown) just after, not before the result is seen.
+            self.call_after_refresh(self._record, report, event.source, elapsed)
+
+    def _record(self, report: Report, source: bytes, elapsed: float | None) -> None:
+        """Write a graded attempt to the store; on a pass, end the timed attempt and show
+        the pass dialog."""
         before = self.app.store.kata_bests().get(self.kata.id)
         previous_best = before.best_elapsed_s if before is not None else None
         from kata.quiz.katas import KataReviewer
@@ -388,7 +412,7 @@ class KataScreen(LocalKeys, Screen):
             self.kata.id, report.status, hints=self.hints, elapsed_s=elapsed,
             time_limit_s=self.kata.time_limit * 60.0,
         )  # fmt: skip
-        self.app.store.record_graded(report, event.source, elapsed_s=elapsed, hints=self.hints, review=review)
+        self.app.store.record_graded(report, source, elapsed_s=elapsed, hints=self.hints, review=review)
         if report.status == "pass":
             if self.started is not None:  # the timed attempt is over; the next one is untimed
                 self.started = None
@@ -442,10 +466,26 @@ class KataScreen(LocalKeys, Screen):
         local = result.in_lang(self.app.lang)
         return STATUS_MARK.get(local.status, local.status), local.id, plain(summary_line(local, self.app.lang))
 
+    def _mark_waiting(self) -> bool:
+        """Show every row as waiting, in place, if the table already has a row for each
+        check this run will report (a submit after a submit): its columns keep their
+        widths, so the screen is drawn once, not laid out again."""
+        table = self.query_one("#checks", DataTable)
+        if table.row_count != len(self.pending) or [table.get_row_at(i)[1] for i in range(table.row_count)] != self.pending:
+            return False
+        waiting = Text(t("waiting", self.app.lang), style="dim")
+        for row in range(table.row_count):
+            table.update_cell_at(Coordinate(row, 0), "…")
+            table.update_cell_at(Coordinate(row, 2), waiting)
+        self.drawn = 0
+        self.query_one("#details-body", Static).update("")
+        return True
+
     def _fill_table(self) -> None:
         """The check table, from this run's results, in the app's language."""
         table = self.query_one("#checks", DataTable)
         cursor = table.cursor_row
+        self.drawn = len(self.results)
         table.clear(columns=True)
         lang = self.app.lang
         table.add_columns("", t("col_check", lang), t("col_message", lang))
