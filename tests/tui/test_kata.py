@@ -285,3 +285,20 @@ async def test_the_table_shows_each_check_as_it_is_judged(make_app):
         assert table.get_row_at(1)[0] == "…"
         await pilot.press("f8")
         await asyncio.wait_for(app.workers.wait_for_complete(), timeout=60)
+
+
+async def test_a_result_left_before_it_was_written_is_still_recorded(make_app, monkeypatch):
+    # The attempt is written just after the table is painted; leaving the screen before
+    # that moment (here: the moment never comes) writes it on the way out.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_kata(app, pilot)
+        await set_code(screen, pilot, "def softmax(x):\n    return x\n")
+        monkeypatch.setattr(screen, "call_after_refresh", lambda *args, **kwargs: True)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.report is not None, "the report")
+        assert app.store.kata_history() == [] and screen.unrecorded is not None
+        screen.action_leave()
+        await wait_for(pilot, lambda: not isinstance(app.screen, KataScreen), "the screen left")
+        await wait_for(pilot, lambda: len(app.store.kata_history()) == 1, "the attempt recorded")
+        assert app.store.kata_history()[0].status == "fail"

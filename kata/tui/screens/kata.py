@@ -120,6 +120,8 @@ class KataScreen(LocalKeys, Screen):
         self.results: list[CheckResult] = []  # this run's checks so far, as the grader gave them
         self.pending: list[str] = []  # the ids of the checks this run will report, in order
         self.drawn = 0  # how many of ``results`` the table shows
+        #: the last graded attempt, until it is written to the store (just after it is shown)
+        self.unrecorded: tuple[Report, bytes, float | None] | None = None
         self._draw_rows: Timer | None = None
         self.report: Report | None = None
         self.time_limit_s = self.kata.time_limit * 60.0
@@ -296,6 +298,7 @@ class KataScreen(LocalKeys, Screen):
         self._start(examples=False)
 
     def _start(self, *, examples: bool) -> None:
+        self._record(show=False)  # the attempt before, if submitted again within a frame
         self.save_now()  # the text in the editor is graded, whether the disk took it or not
         self.run_id += 1
         self.grading = True
@@ -399,11 +402,15 @@ class KataScreen(LocalKeys, Screen):
         if not event.examples:
             # The table and the status line are painted first; the attempt is written to
             # the store (and a pass shown) just after, not before the result is seen.
-            self.call_after_refresh(self._record, report, event.source, elapsed)
+            self.unrecorded = (report, event.source, elapsed)
+            self.call_after_refresh(self._record)
 
-    def _record(self, report: Report, source: bytes, elapsed: float | None) -> None:
-        """Write a graded attempt to the store; on a pass, end the timed attempt and show
-        the pass dialog."""
+    def _record(self, *, show: bool = True) -> None:
+        """Write the graded attempt not yet written to the store; on a pass, end the
+        timed attempt and (``show``) show the pass dialog."""
+        if self.unrecorded is None:
+            return
+        (report, source, elapsed), self.unrecorded = self.unrecorded, None
         before = self.app.store.kata_bests().get(self.kata.id)
         previous_best = before.best_elapsed_s if before is not None else None
         from kata.quiz.katas import KataReviewer
@@ -417,7 +424,8 @@ class KataScreen(LocalKeys, Screen):
             if self.started is not None:  # the timed attempt is over; the next one is untimed
                 self.started = None
                 self.app.store.set_setting(ATTEMPT_SETTING.format(self.kata.id), None)
-            self._show_pass(elapsed, previous_best)
+            if show:
+                self._show_pass(elapsed, previous_best)
 
     def _show_pass(self, elapsed: float | None, previous_best: float | None) -> None:
         from kata.tui.screens.kata_result import ResultDialog
@@ -660,6 +668,7 @@ class KataScreen(LocalKeys, Screen):
     def on_unmount(self) -> None:
         self.app.editors.discard(self)
         self.save_now()
+        self._record(show=False)  # a result seen but left before it was written
         self.stop_grading()
 
     result_text = ""
