@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from kata.commands._options import given
+
 # The limit options' defaults, applied in ``fill_defaults``: the parser's own default is
 # None, so that an option given alongside --manifest can be told from one left out.
 _LIMITS = ("timeout", "memory", "sandbox")
@@ -14,9 +16,9 @@ _LIMITS = ("timeout", "memory", "sandbox")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """After ``add_limit_options``: the manifest options, and limits that default to None."""
-    parser.add_argument("--manifest", metavar="FILE",
+    parser.add_argument("--manifest", metavar="FILE", type=given("the manifest file"),
                         help="grade exactly the batch frozen in FILE (its files, seed, kata and limits)")
-    parser.add_argument("--write-manifest", metavar="FILE",
+    parser.add_argument("--write-manifest", metavar="FILE", type=given("the manifest file to write"),
                         help="freeze the batch of PATHs in FILE and grade nothing")
     parser.set_defaults(_limit_defaults={name: parser.get_default(name) for name in _LIMITS})
     parser.set_defaults(**dict.fromkeys(_LIMITS))
