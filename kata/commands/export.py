@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kata.grader.text import clean_line
+
 NAME = "export"
 DEFAULT_OUT = "kata.apkg"
 
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     check_writable(out, label="the deck")
     exported = write_deck(banks, out, languages(args.deck_lang or getattr(args, "lang", None) or "both"))
     print(
-        f"wrote {out}: {exported.notes} notes in {exported.decks} "
+        f"wrote {clean_line(str(out), None)}: {exported.notes} notes in {exported.decks} "
         f"deck{'s' if exported.decks != 1 else ''} ({'+'.join(exported.languages)})"
     )
     return 0
