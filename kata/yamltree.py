@@ -98,8 +98,11 @@ class YamlRefused(Exception):
         self.message = message
 
 
-def read_text(path: str | os.PathLike[str]) -> str:
-    """The file's text, after checking its size and that it is UTF-8."""
+def read_text(path: str | os.PathLike[str], noun: str = "bank") -> str:
+    """The file's text, after checking its size and that it is UTF-8.
+
+    ``noun`` names what the file is in the messages (``"bank"``, ``"points file"``).
+    """
     path = Path(path)
     try:
         info = path.stat()
@@ -107,14 +110,14 @@ def read_text(path: str | os.PathLike[str]) -> str:
             raise YamlRefused(1, 1, "cannot read the file: it is not a regular file")
         size = info.st_size
         if size > MAX_BYTES:
-            raise YamlRefused(1, 1, _too_big(size))
+            raise YamlRefused(1, 1, _too_big(size, noun))
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as err:
         reason = err.strerror or str(err)
         raise YamlRefused(1, 1, f"cannot read the file: {reason}") from None
     if len(data) > MAX_BYTES:  # grew since stat, or a special file
-        raise YamlRefused(1, 1, _too_big(len(data)))
+        raise YamlRefused(1, 1, _too_big(len(data), noun))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlRefused(1, 1, "the file is UTF-16: save it as UTF-8")
     try:
@@ -129,25 +132,28 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
 
 
-def _too_big(size: int) -> str:
+def _too_big(size: int, noun: str = "bank") -> str:
     return (
-        f"the file is {size / 1024 / 1024:.1f} MiB; banks are limited to "
-        f"{MAX_BYTES // 1024 // 1024} MiB: split it into several banks"
+        f"the file is {size / 1024 / 1024:.1f} MiB; "
+        + (f"banks are limited to {MAX_BYTES >> 20} MiB: split it into several banks" if noun == "bank"
+           else f"a {noun} is limited to {MAX_BYTES >> 20} MiB")
     )
 
 
-def parse(text: str) -> Node | None:
+def parse(text: str, noun: str = "bank") -> Node | None:
     """Build the node tree of a one-document YAML text (``None`` for an empty file).
+
+    ``noun`` names what the file is in the messages (``"bank"``, ``"points file"``).
 
     Raises :class:`YamlRefused` for a syntax error or a broken limit.
     """
     loader = _EventLoader(text)
     try:
-        return _build(loader.get_event)
+        return _build(loader.get_event, noun)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlRefused(line, col, _syntax_message(err)) from None
+        raise YamlRefused(line, col, _syntax_message(err, noun)) from None
     except yaml.reader.ReaderError as err:
         before = text[: err.position]
         line = before.count("\n") + 1
@@ -159,12 +165,12 @@ def parse(text: str) -> Node | None:
         loader.dispose()
 
 
-def _syntax_message(err: yaml.MarkedYAMLError) -> str:
+def _syntax_message(err: yaml.MarkedYAMLError, noun: str = "bank") -> str:
     problem = err.problem or "invalid YAML"
     message = f"YAML syntax error: {problem}"
     if err.context and err.context_mark and err.context_mark is not err.problem_mark:
         message += f" ({err.context} at line {err.context_mark.line + 1})"
-    if "nesting depth" in problem:
+    if "nesting depth" in problem and noun == "bank":
         message += "; a bank needs about 7 levels"
     if "tab" in problem.lower() or "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
@@ -181,7 +187,7 @@ _STREAM_END = ev.StreamEndEvent
 _ALIAS = ev.AliasEvent
 
 
-def _build(get_event: Any) -> Node | None:
+def _build(get_event: Any, noun: str = "bank") -> Node | None:
     """The composing loop, written for speed: it runs once per event."""
     root: Node | None = None
     stack: list[Mapping | Sequence] = []
@@ -193,7 +199,7 @@ def _build(get_event: Any) -> Node | None:
         cls = event.__class__
         if cls is _SCALAR:
             if event.anchor is not None or event.tag is not None:
-                _refuse_decoration(event)
+                _refuse_decoration(event, noun)
             node: Node = Scalar(event.value, event.implicit[0], event.start_mark)
             nodes += 1
             if top is None:
@@ -202,7 +208,7 @@ def _build(get_event: Any) -> Node | None:
                 top.append(node)
         elif cls is _MAP_START or cls is _SEQ_START:
             if event.anchor is not None or event.tag is not None:
-                _refuse_decoration(event)
+                _refuse_decoration(event, noun)
             node = Mapping(event.start_mark) if cls is _MAP_START else Sequence(event.start_mark)
             nodes += 1
             if top is None:
@@ -213,16 +219,15 @@ def _build(get_event: Any) -> Node | None:
             top = node.items
             if len(stack) > MAX_DEPTH:
                 line, col = position(node)
-                raise YamlRefused(
-                    line, col, f"nesting deeper than {MAX_DEPTH} levels: a bank needs about 7"
-                )
+                raise YamlRefused(line, col, f"nesting deeper than {MAX_DEPTH} levels" + (
+                    ": a bank needs about 7" if noun == "bank" else ""))
         elif cls is _MAP_END or cls is _SEQ_END:
             stack.pop()
             top = stack[-1].items if stack else None
         elif cls is _ALIAS:
             mark = event.start_mark
             raise YamlRefused(
-                mark.line + 1, mark.column + 1, "aliases (*name) are not supported: " + _NO_ANCHORS
+                mark.line + 1, mark.column + 1, "aliases (*name) are not supported: " + _no_anchors(noun)
             )
         elif cls is _DOC_START:
             documents += 1
@@ -231,7 +236,8 @@ def _build(get_event: Any) -> Node | None:
                 raise YamlRefused(
                     mark.line + 1,
                     mark.column + 1,
-                    "a second YAML document: a bank file holds exactly one (remove this '---')",
+                    f"a second YAML document: a {noun} file holds exactly one (remove this '---')"
+                    if noun == "bank" else f"a second YAML document: a {noun} holds exactly one (remove this '---')",
                 )
         elif cls is _STREAM_END:
             return root
@@ -240,17 +246,18 @@ def _build(get_event: Any) -> Node | None:
             raise YamlRefused(
                 mark.line + 1,
                 mark.column + 1,
-                f"more than {MAX_NODES:,} YAML nodes: split the bank into several files",
+                f"more than {MAX_NODES:,} YAML nodes" + (": split the bank into several files" if noun == "bank" else ""),
             )
 
 
-_NO_ANCHORS = "banks never need anchors or aliases; write each value out in full"
+def _no_anchors(noun: str) -> str:
+    return f"{'banks' if noun == 'bank' else noun + 's'} never need anchors or aliases; write each value out in full"
 
 
-def _refuse_decoration(event: Any) -> None:
+def _refuse_decoration(event: Any, noun: str = "bank") -> None:
     mark = event.start_mark
     if event.anchor is not None:
-        message = f"anchors (&{event.anchor}) are not supported: {_NO_ANCHORS}"
+        message = f"anchors (&{event.anchor}) are not supported: {_no_anchors(noun)}"
     else:
         tag = event.tag.replace("tag:yaml.org,2002:", "!!")
         message = f"YAML tags ({tag}) are not supported: write a plain value, quoted if needed"

@@ -147,6 +147,75 @@ def test_a_bad_points_file_is_one_line_naming_the_file(tmp_path, text, says):
     assert message.startswith(f"--points {path}") and says in message and "\n" not in message
 
 
+@pytest.mark.parametrize(("name", "text", "says"), [
+    ("points.yaml", "softmax:\n  basic: 1e308\n", "2:10: `softmax.basic` is 1e308: too large"),
+    ("points.yaml", "softmax:\n  basic: 1e400\n", "2:10: `softmax.basic` is 1e400: too large"),
+    ("points.yaml", "softmax:\n  basic: " + "9" * 40 + "\n", "too large"),
+    ("points.yaml", "softmax:\n  basic: 1000000.5\n", "at most 1,000,000 points"),
+    ("points.yaml", "softmax:\n  basic: \uff12\n", "`softmax.basic` must be a number of points >= 0"),
+    ("points.yaml", "softmax:\n  basic: \u0663\n", "`softmax.basic` must be a number of points >= 0"),
+    ("points.json", '{"softmax": {"basic": 1e400}}', "`softmax.basic` is 1e400: too large"),
+    ("points.json", '{"softmax": {"basic": NaN}}', "NaN is not a number of points"),
+    ("points.json", '{"softmax": {"basic": Infinity}}', "Infinity is not a number of points"),
+    ("points.json", '{"softmax": {"basic": 1, "basic": 2}}', "'basic' is given twice"),
+    ("points.json", '{"softmax": {"basic": 1}, "softmax": {"basic": 2}}', "'softmax' is given twice"),
+    ("points.json", '{"softmax": {basic: 1}}', "JSON syntax error"),
+    ("points.json", 'softmax:\n  basic: 1\n', "JSON syntax error"),  # YAML is not JSON
+    ("points.json", '{"softmax": {"basic": true}}', "`softmax.basic` must be a number of points >= 0"),
+    ("points.json", '{"softmax": {"basic": -1}}', "`softmax.basic` is -1: points cannot be negative"),
+])  # fmt: skip
+def test_points_are_finite_ascii_numbers_and_json_is_strict_json(tmp_path, name, text, says):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        load(path, catalog)
+    message = str(err.value)
+    assert message.startswith(f"--points {path}") and says in message and "\n" not in message, message
+    assert "bank" not in message
+
+
+def test_the_most_points_keep_every_gradebook_valid(graded):
+    """At the bound, every sum stays finite: each JSON format is strict JSON, the CSV plain numbers."""
+    entries = [Entry.from_json(e.to_json()) for e in graded.values()]
+    Points({"softmax": dict.fromkeys(SOFTMAX_CHECKS, 1_000_000)}).weigh(entries, catalog)
+
+    def refuse(name):
+        raise AssertionError(f"{name} in a gradebook")
+
+    for fmt in gradebook.ALL_FORMATS:
+        text = gradebook.write(entries, fmt)
+        if fmt == "csv":
+            scores = [(r["score"], r["points"], r["max_points"]) for r in csv.DictReader(io.StringIO(text))]
+            assert ("0.75", "6000000", "8000000") in scores, scores
+        elif fmt != "junit":
+            json.loads(text, parse_constant=refuse)
+    # Should a sum ever overflow anyway, the JSON writers fail closed rather than write NaN.
+    entries[0].checks[0].max_points = float("inf")
+    for fmt in ("json", "gradescope", "prairielearn", "github-classroom"):  # exercism shows no points
+        with pytest.raises(ValueError, match="Out of range float"):
+            gradebook.write(entries, fmt)
+
+
+def test_a_points_file_is_not_called_a_bank(tmp_path):
+    path = tmp_path / "points.yaml"
+    for text in ("softmax:\n  basic: &a 1\n", "a: 1\n---\nb: 2\n", "[" * 60 + "]" * 60 + "\n"):
+        path.write_text(text)
+        with pytest.raises(UsageError) as err:
+            load(path, catalog)
+        assert "bank" not in str(err.value), str(err.value)
+    path.write_bytes(b"a: 1\n" + b"#" * (9 << 20))
+    with pytest.raises(UsageError) as err:
+        load(path, catalog)
+    assert "bank" not in str(err.value) and "points file" in str(err.value)
+
+
+def test_a_gradebook_with_too_many_points_is_refused():
+    bad = json.dumps([{"id": "a", "kata": "k", "status": "pass", "checks": [{"id": "c", "status": "pass",
+                                                                             "max_points": 1e308}]}])
+    with pytest.raises(UsageError, match="max_points must be a number >= 0 and <= 1,000,000"):
+        gradebook.read(bad)
+
+
 def test_a_bad_points_file_stops_grading_before_it_starts(klass, tmp_path):
     bad = tmp_path / "points.yaml"
     bad.write_text("softmax:\n  overflow: -2\n")

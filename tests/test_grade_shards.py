@@ -90,7 +90,7 @@ def test_no_shard_option_is_no_shard():
         ("auto", {"KATA_SHARD_INDEX": "1"}, "KATA_SHARD_INDEX is set, but not how many shards there are"),
         ("auto/4", {"JOB_COMPLETION_INDEX": "x"}, "JOB_COMPLETION_INDEX='x' is not a whole number"),
         ("auto/4", {"JOB_COMPLETION_INDEX": ""}, "JOB_COMPLETION_INDEX='' is not a whole number"),
-        ("auto/4", {"JOB_COMPLETION_INDEX": "-1"}, "JOB_COMPLETION_INDEX='-1' is not a whole number"),
+        ("auto/4", {"JOB_COMPLETION_INDEX": "-1"}, "JOB_COMPLETION_INDEX='-1' is negative (it counts from 0)"),
         ("auto/4", {"JOB_COMPLETION_INDEX": "4"}, "JOB_COMPLETION_INDEX=4 is out of range for 4 shards (0 to 3"),
         ("auto", {"CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "3"}, "CI_NODE_INDEX=0 is out of range for 3 shards (1 to 3"),
         ("auto", {"KATA_SHARD_INDEX": "0", "KATA_SHARD_COUNT": "2"}, "KATA_SHARD_INDEX=0 is out of range"),
@@ -103,6 +103,10 @@ def test_no_shard_option_is_no_shard():
         ("auto/3", {"JOB_COMPLETION_INDEX": "1", "CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "3"},
          "a Kubernetes Indexed Job's JOB_COMPLETION_INDEX=1 says shard 2/3 but a GitLab CI parallel job's "
          "CI_NODE_INDEX=1 says 1/3"),
+        # an engine with no count beside one with a count: the slices they name disagree
+        ("auto", {"JOB_COMPLETION_INDEX": "0", "CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "2"},
+         "a GitLab CI parallel job's CI_NODE_INDEX=2 says shard 2/2 but a Kubernetes Indexed Job's "
+         "JOB_COMPLETION_INDEX=0 says 1/2"),
         ("auto/0", {"JOB_COMPLETION_INDEX": "0"}, "--shard auto/N takes 1 <= N"),
         ("auto/many", {"JOB_COMPLETION_INDEX": "0"}, "--shard auto/N takes the number of shards as N"),
         ("2", {}, "--shard takes I/N"),

@@ -185,7 +185,7 @@ def _show(reports, path: Path, raw: bytes, args: argparse.Namespace, fmt: str, p
                 "status": "pass" if all(r.status == "pass" for r in reports) else "fail",
                 "reports": payloads,
             }
-        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     else:
         from kata.grader import reports as platforms
 

@@ -166,11 +166,17 @@ def number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
+#: Most points one check can be worth: every sum of points (a kata's, a class's) stays a
+#: finite float, so every gradebook and platform's results stay valid JSON and CSV.
+MAX_POINTS = 1_000_000
+
+
 def _points(value: object, where: str, key: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise EntryProblem(f"{where}: {key} must be a number >= 0")
+    if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+            or not 0 <= value <= MAX_POINTS):
+        raise EntryProblem(f"{where}: {key} must be a number >= 0 and <= {MAX_POINTS:,}")
     return float(value)
 
 

@@ -78,7 +78,7 @@ class Json:
 
     @staticmethod
     def write(entries: list[Entry]) -> str:
-        return json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
     @staticmethod
     def read(text: str) -> list[Entry]:
@@ -111,7 +111,7 @@ def _run_cell(run: dict[str, Any] | None) -> str:
     """How an entry was graded (``journal.run_key``), as one cell: ``key=value`` words."""
     if not run:
         return ""
-    return " ".join(f"{k}={json.dumps(v)}" for k, v in run.items())
+    return " ".join(f"{k}={json.dumps(v, allow_nan=False)}" for k, v in run.items())
 
 
 def _run_of(cell: str | None) -> dict[str, Any] | None:

@@ -96,8 +96,8 @@ def entries(submissions: list[Submission], folder: Path) -> list[dict[str, Any]]
 
 def dumps(run: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     """The manifest's text: ASCII JSON (file names that are not UTF-8 survive as escapes)."""
-    body = ",\n".join("    " + json.dumps(row, sort_keys=True) for row in rows)
-    head = json.dumps({"kata_manifest": FORMAT, "run": run}, sort_keys=True)[:-1]
+    body = ",\n".join("    " + json.dumps(row, sort_keys=True, allow_nan=False) for row in rows)
+    head = json.dumps({"kata_manifest": FORMAT, "run": run}, sort_keys=True, allow_nan=False)[:-1]
     return f'{head}, "submissions": [\n{body}\n]}}\n'
 
 

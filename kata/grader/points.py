@@ -4,15 +4,17 @@ A kata gives its defaults (``Kata.points``, check id -> points; a check it does 
 weighs 1). A teacher overrides them with ``--points FILE``, a small YAML (or JSON) file::
 
     softmax:          # a kata id
-      basic: 2        # check id: points (a number >= 0)
+      basic: 2        # check id: points (a number, 0 to 1,000,000)
       overflow: 3
     sigmoid:
       hand-written: 0
 
-The file is read with the strict reader of the banks (``kata.yamltree``: no tags,
+A ``.json`` file is strict JSON (no NaN or Infinity, no key twice). Any other file is read
+with the strict reader of the banks (``kata.yamltree``: no tags,
 anchors or aliases, bounded size) and checked whole against the catalog before any
 grading: an unknown kata or check, a negative or non-numeric value, a kata whose checks
-would all be worth 0, bad YAML, is one ``UsageError`` line naming the file, the place and
+would all be worth 0, more than ``MAX_POINTS`` (1,000,000: every sum stays finite), digits
+that are not ASCII, bad YAML, is one ``UsageError`` line naming the file, the place and
 what to write instead.
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kata.errors import UsageError
+from kata.grader.entry import MAX_POINTS
 from kata.grader.text import clean_line
 
 if TYPE_CHECKING:
@@ -34,8 +37,10 @@ if TYPE_CHECKING:
     from kata.grader.katas import KataSource
     from kata.harness.contract import Kata
 
-_NUMBER = re.compile(r"[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_NEGATIVE = re.compile(r"-(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only (``\d`` alone would take ``２`` or ``٣``, which float() reads too).
+_NUMBER = re.compile(r"[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_NEGATIVE = re.compile(r"-([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_NOUN = "points file"
 _SHAPE = "write `KATA-ID:` on a line, then `  CHECK-ID: POINTS` lines under it"
 
 
@@ -70,13 +75,15 @@ class Points:
 
 
 def load(path: str | Path, katas: KataSource) -> Points:
-    """The points of ``path`` (``--points``), checked against ``katas``."""
+    """The points of ``path`` (``--points``), checked against ``katas``. A ``.json`` file is
+    read as strict JSON (no NaN or Infinity, no key twice), any other as strict YAML."""
     from kata import yamltree
 
     label = clean_line(str(path), 200)
+    is_json = Path(path).suffix.lower() == ".json"
     try:
-        text = yamltree.read_text(path)
-        root = yamltree.parse(text)
+        text = yamltree.read_text(path, noun=_NOUN)
+        root = _json_tree(text) if is_json else yamltree.parse(text, noun=_NOUN)
     except yamltree.YamlRefused as err:
         if not Path(path).exists():
             raise UsageError(f"--points {label}: no such file") from None
@@ -85,6 +92,8 @@ def load(path: str | Path, katas: KataSource) -> Points:
         raise UsageError(f"--points {label} is empty: {_SHAPE}")
 
     def refuse(node: yamltree.Node, message: str) -> UsageError:
+        if node.mark is None:  # from JSON: no place kept, the message names the key
+            return UsageError(f"--points {label}: {message}")
         line, col = yamltree.position(node)
         return UsageError(f"--points {label}:{line}:{col}: {message}")
 
@@ -119,6 +128,55 @@ def load(path: str | Path, katas: KataSource) -> Points:
     return Points(overrides, source=label)
 
 
+class _JsonNumber(str):
+    """A JSON number's text, as written (checked like a plain YAML scalar)."""
+
+
+def _json_tree(text: str):
+    """Strict JSON as the nodes of ``kata.yamltree`` (without places), or ``None`` if blank."""
+    import json
+
+    from kata import yamltree
+
+    def no_constant(name: str):
+        raise ValueError(f"{name} is not a number of points")
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise ValueError(f"the key {clean_line(key, 60)!r} is given twice: keep one")
+            seen.add(key)
+        return {"__pairs__": items}
+
+    if not text.strip():
+        return None
+    try:
+        raw = json.loads(text, parse_constant=no_constant, object_pairs_hook=pairs,
+                         parse_int=_JsonNumber, parse_float=_JsonNumber)
+    except json.JSONDecodeError as err:
+        raise yamltree.YamlRefused(err.lineno, err.colno, f"JSON syntax error: {err.msg}") from None
+    except (ValueError, RecursionError) as err:
+        raise yamltree.YamlRefused(1, 1, f"not valid JSON for points: {err}") from None
+
+    def node(value: object) -> yamltree.Node:
+        if isinstance(value, dict):
+            mapping = yamltree.Mapping(None)
+            for key, item in value["__pairs__"]:
+                mapping.items += [yamltree.Scalar(key, False, None), node(item)]
+            return mapping
+        if isinstance(value, list):
+            sequence = yamltree.Sequence(None)
+            sequence.items = [node(v) for v in value]
+            return sequence
+        if isinstance(value, _JsonNumber):
+            return yamltree.Scalar(str(value), True, None)
+        # a string, true, false or null: never a number of points
+        return yamltree.Scalar(value if isinstance(value, str) else json.dumps(value), False, None)
+
+    return node(raw)
+
+
 def _key(node: yamltree.Node, refuse, what: str) -> str:
     from kata import yamltree
 
@@ -133,8 +191,10 @@ def _value(node: yamltree.Node, refuse, where: str) -> float:
     text = node.value.strip() if isinstance(node, yamltree.Scalar) else ""
     if isinstance(node, yamltree.Scalar) and node.plain and _NUMBER.fullmatch(text):
         value = float(text)
-        if math.isfinite(value):
+        if math.isfinite(value) and value <= MAX_POINTS:
             return value
+        raise refuse(node, f"`{where}` is {clean_line(text, 40)}: too large; a check is worth at most "
+                           f"{MAX_POINTS:,} points")
     if isinstance(node, yamltree.Scalar) and node.plain and _NEGATIVE.fullmatch(text):
         raise refuse(node, f"`{where}` is {text}: points cannot be negative (0 leaves the check out of the score)")
     shown = clean_line(text, 40) if isinstance(node, yamltree.Scalar) else "not a number"

@@ -237,7 +237,7 @@ def github_classroom(entries: Sequence[Entry], lang: str = DEFAULT) -> dict[str,
 
 
 def _base64(document: dict[str, Any]) -> str:
-    raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8", errors="backslashreplace")
+    raw = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8", errors="backslashreplace")
     return base64.b64encode(raw).decode("ascii")
 
 
@@ -263,11 +263,11 @@ def write_one(fmt: str, entries: Sequence[Entry], lang: str = DEFAULT) -> str:
     document = encode(fmt, entries, lang)
     if isinstance(document, str):
         return document + "\n"
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_class(fmt: str, entries: Sequence[Entry], lang: str = DEFAULT) -> str:
     """A class (``kata grade --format``): one JSON object, each submission id mapped to
     the document ``write_one`` gives for it alone, sorted by id."""
     documents = {e.id: encode(fmt, [e], lang) for e in sorted(entries, key=lambda e: e.id)}
-    return json.dumps(documents, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(documents, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

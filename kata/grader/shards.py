@@ -105,7 +105,17 @@ def resolve_shard(text: str | None, env: Mapping[str, str]) -> Shard | None:
             raise UsageError(f"--shard auto/N takes the number of shards as N (like auto/8), got {text!r}") from None
         if not 1 <= count_given <= MAX_SHARDS:
             raise UsageError(f"--shard auto/N takes 1 <= N <= {MAX_SHARDS}, got {text!r}")
-    found = [_from_engine(engine, env, count_given, text) for engine in ENGINES if engine.index in env]
+    found: list[Shard] = []
+    uncounted: list[tuple[Engine, _NoCount]] = []
+    for engine in (e for e in ENGINES if e.index in env):
+        try:
+            found.append(_from_engine(engine, env, count_given, f"--shard {text}"))
+        except _NoCount as err:
+            uncounted.append((engine, err))
+    if uncounted and not found:
+        raise uncounted[0][1]
+    for engine, _ in uncounted:  # an engine with no count, beside one that gives it
+        found.append(_from_engine(engine, env, found[0].count, f"{found[0].source}/{found[0].count}"))
     if not found:
         names = ", ".join(e.index for e in ENGINES)
         raise UsageError(f"--shard auto: no shard index in the environment (none of {names} is set); run it in a "
@@ -119,16 +129,21 @@ def resolve_shard(text: str | None, env: Mapping[str, str]) -> Shard | None:
     return first
 
 
-def _from_engine(engine: Engine, env: Mapping[str, str], count_given: int | None, text: str) -> Shard:
+class _NoCount(UsageError):
+    """An engine's index is set, and nothing says how many shards there are."""
+
+
+def _from_engine(engine: Engine, env: Mapping[str, str], count_given: int | None, given_by: str) -> Shard:
     raw = env[engine.index]
     try:
         index = _number(raw, engine.index)
     except ValueError:
-        raise UsageError(f"--shard auto: {engine.index}={raw!r} is not a whole number (it counts from "
+        what = "negative" if raw.strip().startswith("-") and raw.strip()[1:].isdigit() else "not a whole number"
+        raise UsageError(f"--shard auto: {engine.index}={raw!r} is {what} (it counts from "
                          f"{engine.base}); fix the variable, or give --shard I/N") from None
     counts: list[tuple[int, str]] = []  # (count, where it was said)
     if count_given is not None:
-        counts.append((count_given, f"--shard {text}"))
+        counts.append((count_given, given_by))
     for var in dict.fromkeys(v for v in (engine.count, GENERIC_COUNT) if v is not None):
         if var in env:
             try:
@@ -140,7 +155,7 @@ def _from_engine(engine: Engine, env: Mapping[str, str], count_given: int | None
         by = "" if engine.name == engine.index else f" by {engine.name}"
         hint = (" (Kubernetes does not export the number of completions: give spec.completions as N)"
                 if engine.count is None else f" ({engine.count} is not set)")
-        raise UsageError(f"--shard auto: {engine.index} is set{by}, but not how many shards there are"
+        raise _NoCount(f"--shard auto: {engine.index} is set{by}, but not how many shards there are"
                          f"{hint}; use --shard auto/N or set {GENERIC_COUNT}")
     count, said = counts[0]
     for other, where in counts[1:]:
