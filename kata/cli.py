@@ -36,7 +36,10 @@ def _parser_class():
         """Bad arguments are one line naming the command, and where to read more."""
 
         def error(self, message: str) -> NoReturn:
-            sys.stderr.write(f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+            from kata.grader.text import clean_line
+
+            # The message quotes what was typed (a file name from a student, say): shown escaped.
+            sys.stderr.write(f"{self.prog}: {clean_line(message, None)} (see `{self.prog} --help`)\n")
             raise SystemExit(2)
 
     return Parser
@@ -162,7 +165,11 @@ def _run(argv: list[str], prestarted) -> int:
             return _open_app(args)
         return int(args._run(args) or 0)
     except KataError as err:
-        print(f"kata: {err}", file=sys.stderr)
+        from kata.grader.text import clean_line
+
+        # Every domain error is printed here, and most quote a path or other outside text:
+        # one place makes them safe for the terminal (escape sequences, bidi overrides).
+        print(f"kata: {clean_line(str(err), None)}", file=sys.stderr)
         return err.exit_code
     except BrokenPipeError:
         # `kata list | head`: the reader went away; nothing more to say.
@@ -176,11 +183,17 @@ def _run(argv: list[str], prestarted) -> int:
         if os.environ.get("KATA_DEBUG"):
             raise
         print(
-            f"kata: internal error: {type(err).__name__}: {err} "
+            f"kata: internal error: {type(err).__name__}: {_clean(str(err))} "
             "(set KATA_DEBUG=1 for the traceback, and please report it)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _clean(text: str) -> str:
+    from kata.grader.text import clean_line
+
+    return clean_line(text, None)
 
 
 def _interrupted(err: BaseException) -> bool:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from kata.commands._options import given
+from kata.grader.text import clean_line
 
 # The limit options' defaults, applied in ``fill_defaults``: the parser's own default is
 # None, so that an option given alongside --manifest can be told from one left out.
@@ -114,9 +115,10 @@ def write(args: argparse.Namespace, katas, kata_id: str | None, lang: str) -> in
     text = manifest.dumps(run_key(kata_id, seed, limits_from(args), lang), rows)
     atomic_write(target, text.encode("ascii"), label="--write-manifest")
     gradable = sum("sha256" in row for row in rows)
-    print(f"kata grade: wrote {target}: {len(rows)} submissions ({gradable} to grade, {len(rows) - gradable} that "
+    shown_target = clean_line(str(target), None)
+    print(f"kata grade: wrote {shown_target}: {len(rows)} submissions ({gradable} to grade, {len(rows) - gradable} that "
           f"cannot be, {found.skipped} other entries skipped), seed {seed}; grade it with "
-          f"kata grade --manifest {target} [--shard I/N|auto]", file=sys.stderr)
+          f"kata grade --manifest {shown_target} [--shard I/N|auto]", file=sys.stderr)
     return EXIT_OK
 
 
@@ -127,5 +129,5 @@ def say_unfrozen(entries, manifest_path: str) -> None:
     ids = [e.id for e in entries if unfrozen(e)]
     if ids:
         shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
-        print(f"kata grade: {len(ids)} files changed or missing since {manifest_path} were refused, not graded "
-              f"({shown}); write the manifest again to grade what is there now", file=sys.stderr)
+        print(f"kata grade: {len(ids)} files changed or missing since {clean_line(str(manifest_path), None)} were refused, not graded "
+              f"({clean_line(shown, None)}); write the manifest again to grade what is there now", file=sys.stderr)

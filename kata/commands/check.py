@@ -39,6 +39,7 @@ from kata.commands._options import (
     points_from,
 )
 from kata.commands._signals import stopped_by_signals
+from kata.grader.text import clean_line
 
 NAME = "check"
 
@@ -135,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         prestarted.discard()
         raise
     if note and fmt == "text":
-        print(note, file=sys.stderr)
+        print(clean_line(note, None), file=sys.stderr)
     seed = new_seed() if args.seed is None else args.seed
     reports = []
     with stopped_by_signals() as stopped:
@@ -246,4 +247,4 @@ def _record(reports, raw: bytes, data_dir: str | None) -> None:
                     kata.id, report.status, time_limit_s=kata.time_limit * 60.0)
                 store.record_graded(report, raw, review=review)
     except KataError as err:
-        print(f"kata: warning: the result was not saved to your progress: {err}", file=sys.stderr)
+        print(f"kata: warning: the result was not saved to your progress: {clean_line(str(err), None)}", file=sys.stderr)

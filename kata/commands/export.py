@@ -25,6 +25,7 @@ import argparse
 from pathlib import Path
 
 from kata.commands._options import given
+from kata.grader.text import clean_line
 
 NAME = "export"
 DEFAULT_OUT = "kata.apkg"
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     check_writable(out, label="the deck")
     exported = write_deck(banks, out, languages(args.deck_lang or getattr(args, "lang", None) or "both"))
     print(
-        f"wrote {out}: {exported.notes} notes in {exported.decks} "
+        f"wrote {clean_line(str(out), None)}: {exported.notes} notes in {exported.decks} "
         f"deck{'s' if exported.decks != 1 else ''} ({'+'.join(exported.languages)})"
     )
     return 0

@@ -60,6 +60,7 @@ from kata.commands._options import (
 )
 from kata.commands import _sharding
 from kata.commands._signals import stopped_by_signals
+from kata.grader.text import clean_line
 
 NAME = "grade"
 
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
                          f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
     submissions = shard(found.submissions, which)
     if part is not None and part.source:
-        print(f"kata grade: shard {part.index}/{part.count} ({part.source}): {len(submissions)} of "
+        print(f"kata grade: shard {part.index}/{part.count} ({clean_line(str(part.source), None)}): {len(submissions)} of "
               f"{len(found.submissions)} submissions", file=sys.stderr)
     out = Path(args.out) if args.out else None
     previous = _previous_entries(out) if args.resume else []
@@ -203,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     if stale:
         reasons = Counter(stale.values())
         said = "; ".join(f"{n} because {why}" for why, n in reasons.most_common(3))
-        print(f"kata grade: grading {len(stale)} earlier entries again: {said}", file=sys.stderr)
+        print(f"kata grade: grading {len(stale)} earlier entries again: {clean_line(said, None)}", file=sys.stderr)
     journal = Journal(journal_path(out), keep=args.resume) if out else None
 
     def finished(entry) -> None:
@@ -225,12 +226,12 @@ def run(args: argparse.Namespace) -> int:
     except KataError:
         if journal is not None and journal.failed is None:
             journal.close()
-            print(f"kata grade: every finished result is kept in {journal.path}; "
+            print(f"kata grade: every finished result is kept in {clean_line(str(journal.path), None)}; "
                   "free some space and rerun with --resume", file=sys.stderr)
         raise
     if journal is not None:
         if journal.failed:
-            print(f"kata grade: warning: the journal could not be written ({journal.failed}); "
+            print(f"kata grade: warning: the journal could not be written ({clean_line(str(journal.failed), None)}); "
                   "the gradebook is complete", file=sys.stderr)
         journal.remove()
     statuses = [e.status for e in result.entries]

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from kata.commands._options import GRADEBOOK_FORMATS, given, language
+from kata.grader.text import clean_line
 
 NAME = "merge"
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         for entry in gradebook.read_file(Path(name)):
             if entry.id in merged:
-                print(f"kata merge: warning: {entry.id} is in several gradebooks; keeping the one in {name}",
+                print(f"kata merge: warning: {clean_line(entry.id, None)} is in several gradebooks; keeping the one in {clean_line(name, None)}",
                       file=sys.stderr)
             merged[entry.id] = entry
     fmt = gradebook.format_for(args.out, args.format)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kata.grader.text import clean_line
+
 NAME = "start"
 
 
@@ -45,6 +47,6 @@ def run(args: argparse.Namespace) -> int:
         target.write_text(kata.starter_path.read_text(encoding="utf-8"), encoding="utf-8")
     except OSError as err:
         raise UsageError(f"cannot write {target}: {err.strerror}") from None
-    print(target)
-    print(f"Next: read `kata show {kata.id}`, edit the file, then run `kata check {target}`.", file=sys.stderr)
+    print(target)  # data for scripts: the path as it is
+    print(f"Next: read `kata show {kata.id}`, edit the file, then run `kata check {clean_line(str(target), None)}`.", file=sys.stderr)
     return 0

@@ -27,6 +27,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kata.grader.text import clean_line
+
 NAME = "validate"
 
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         files = default_bank_paths(getattr(args, "data_dir", None), extra=args.bank)
     report = validate(files)
     for problem in report.problems:
-        print(problem)
+        print(clean_line(str(problem), None))
     if args.lint:
         _lint(report, getattr(args, "lang", None) or "en")
     banks = _plural(report.banks, "bank")
@@ -85,15 +87,15 @@ def _lint(report, lang: str) -> None:
         scopes.append(("所有题库" if lang == "zh" else "all banks", list(report.loaded)))
     for name, banks in scopes:
         stats = lint(banks)
-        print(f"{name}:")
+        print(f"{clean_line(str(name), None)}:")
         for line in stats.summary(lang):
-            print(f"  {line}")
+            print(f"  {clean_line(line, None)}")
         cues = stats.cues(lang)
         for cue in cues:
-            print(f"  {'警告' if lang == 'zh' else 'warning'}: {cue.message}")
+            print(f"  {'警告' if lang == 'zh' else 'warning'}: {clean_line(cue.message, None)}")
         if cues and len(banks) == 1:
             for flagged in stats.flagged:
-                print(f"  {flagged.describe(lang)}")
+                print(f"  {clean_line(flagged.describe(lang), None)}")
 
 
 def _plural(count: int, noun: str) -> str:
