@@ -381,3 +381,27 @@ def test_a_submission_that_kills_its_grader_process_does_not_stop_the_batch(
     assert all(by_id[f"ok{i}.py"]["status"] == "pass" for i in range(4))
     assert list(runs.iterdir()) == []  # the dead driver's work folders are removed too
     assert_no_process_with(marker)
+
+
+@pytest.mark.parametrize("command", [
+    ["check", "victim.py", "--format", "gradescope", "--out", "victim.py"],
+    ["check", "victim.py", "--out", "./sub/../victim.py"],
+    ["check", "victim.py", "--out", "hard.py"],  # a hard link to it: the same file
+    ["grade", "class2", "--out", "class2/v.py"],
+    ["grade", "class2", "--out", "class2/cat/answer.py", "--format", "json"],
+    ["grade", "class2", "--shard", "1/2", "--out", "class2/v.py"],
+    ["grade", "class2", "--write-manifest", "class2/v.py"],
+])  # fmt: skip
+def test_what_kata_writes_never_replaces_a_submission(tmp_path, command):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "victim.py").write_text(WRONG)
+    os.link(tmp_path / "victim.py", tmp_path / "hard.py")
+    (tmp_path / "class2" / "cat").mkdir(parents=True)
+    for name in ("v.py", "w.py", "cat/answer.py"):
+        (tmp_path / "class2" / name).write_text(WRONG)
+    proc = kata(*command, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "it would be overwritten" in line and proc.stdout == ""
+    for name in ("victim.py", "class2/v.py", "class2/w.py", "class2/cat/answer.py"):
+        assert (tmp_path / name).read_text() == WRONG, name

@@ -20,6 +20,36 @@ def given(what: str):
     return check
 
 
+def refuse_overwriting(target: str, flag: str, files, what: str) -> None:
+    """Refuse (``UsageError``, exit 2) a ``target`` to write that is one of ``files`` (the
+    file checked, or every submission found): the same file (``os.path.samefile``, so a
+    hard link too) or the same path once resolved. Writing there would replace what is
+    being graded. ``files`` yields ``(path, label)``."""
+    import os
+    from pathlib import Path
+
+    from kata.errors import UsageError
+    from kata.grader.text import clean_line
+
+    where = Path(target)
+    try:
+        mine = os.stat(where)
+    except OSError:
+        mine = None
+    resolved = where.resolve(strict=False)
+    for path, label in files:
+        same = False
+        if mine is not None:
+            try:
+                theirs = os.stat(path)
+                same = (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino)
+            except OSError:
+                pass
+        if same or Path(path).resolve(strict=False) == resolved:
+            raise UsageError(f"{flag} {clean_line(target, 200)} is {what} {clean_line(label, 200)}: "
+                             f"it would be overwritten; write {flag} to another file")
+
+
 def positive_seconds(text: str) -> float:
     try:
         value = float(text)

@@ -106,6 +106,10 @@ def write(args: argparse.Namespace, katas, kata_id: str | None, lang: str) -> in
     found = discover(args.paths, katas, kata_id)
     if not found.submissions:
         raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders)")
+    from kata.commands._options import refuse_overwriting
+
+    refuse_overwriting(args.write_manifest, "--write-manifest", ((s.path, s.label) for s in found.submissions),
+                       "a submission,")
     seed = args.seed
     if seed is None:
         from kata.grader import new_seed

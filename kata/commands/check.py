@@ -115,8 +115,10 @@ def run(args: argparse.Namespace) -> int:
 
         points = points_from(args, catalog)  # a bad --points file is refused before any grading
         if args.out:
+            from kata.commands._options import refuse_overwriting
             from kata.commands.grade import check_writable
 
+            refuse_overwriting(args.out, "--out", [(path, args.file)], "the file being checked,")
             check_writable(args.out)
         raw = read_source(path)
         try:

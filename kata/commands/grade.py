@@ -182,6 +182,10 @@ def run(args: argparse.Namespace) -> int:
     if not found.submissions:
         raise UsageError(f"{', '.join(args.paths)}: no submissions (no .py files and no student folders"
                          f"{f'; {found.skipped} other entries skipped' if found.skipped else ''})")
+    if args.out:  # every submission, not only this shard's: another shard grades the rest
+        from kata.commands._options import refuse_overwriting
+
+        refuse_overwriting(args.out, "--out", ((s.path, s.label) for s in found.submissions), "a submission,")
     submissions = shard(found.submissions, which)
     if part is not None and part.source:
         print(f"kata grade: shard {part.index}/{part.count} ({clean_line(str(part.source), None)}): {len(submissions)} of "

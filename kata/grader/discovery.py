@@ -58,6 +58,13 @@ class Submission:
         return safe_name(str(self.root)).rstrip("/") + "/" + "/".join(safe_name(p) for p in self.parts)
 
     @property
+    def path(self) -> Path:
+        """Where its file (or folder) is, for comparing with a file kata is asked to write."""
+        if self.root is None:
+            return Path(self.parts[0])
+        return self.root.joinpath(*self.parts)
+
+    @property
     def gradable(self) -> bool:
         return not (self.problem or self.refused)
 
