@@ -301,3 +301,49 @@ def test_bad_arguments_are_one_line_and_exit_2(args, said):
     [line] = proc.stderr.strip().splitlines()
     assert said in line
     assert proc.stdout == ""
+
+
+def _path_and_id_options():
+    """Every option or argument of check, grade, merge, watch and export anki that names a
+    file, a folder or an id (by its metavar), with the words that reach it."""
+    import argparse
+
+    from kata.cli import build_parser
+
+    def subparsers(parser):
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+    commands = subparsers(build_parser())
+    wanted = {"check": commands["check"], "grade": commands["grade"], "merge": commands["merge"],
+              "watch": commands["watch"], "export anki": subparsers(commands["export"])["anki"]}
+    for words, parser in wanted.items():
+        for action in parser._actions:
+            names = str(action.metavar or "").replace(".apkg", "").split("|")
+            if action.nargs == 0 or not set(names) & {"FILE", "ID", "PATH", "DIR"}:
+                continue
+            yield words.split(), action
+
+
+@pytest.mark.parametrize(("words", "action"), list(_path_and_id_options()),
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else (v.option_strings or [v.dest])[0])
+def test_an_empty_path_or_id_is_a_usage_error(words, action, capsys):
+    from kata.cli import build_parser
+
+    others = {"check": ["x.py"], "watch": ["x.py"], "grade": ["x"], "merge": ["a.json"], "export": []}[words[0]]
+    if action.option_strings:
+        argv = [*words, *others, action.option_strings[-1], ""]
+    else:  # the positional itself is empty
+        argv = [*words, ""]
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    assert stop.value.code == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "is empty: give " in line, line
+
+
+def test_every_path_and_id_option_is_covered():
+    seen = {(" ".join(w), (a.option_strings or [a.dest])[-1]) for w, a in _path_and_id_options()}
+    assert {("check", "--points"), ("check", "--out"), ("check", "--kata"), ("check", "file"),
+            ("grade", "--manifest"), ("grade", "--write-manifest"), ("grade", "--out"), ("grade", "--points"),
+            ("grade", "paths"), ("merge", "--out"), ("merge", "files"), ("watch", "--kata"),
+            ("export anki", "--out"), ("export anki", "--bank")} <= seen, seen

@@ -353,6 +353,20 @@ def test_the_valid_manifest_reads_and_a_folder_is_refused(tmp_path):
         manifest.read_file(tmp_path)
 
 
+def test_a_manifest_that_is_a_device_is_refused_before_a_byte_is_read():
+    with pytest.raises(UsageError, match="is not a regular file"):
+        manifest.read_file(Path("/dev/zero"))  # not 128 MiB of zeros read, then refused
+
+
+def test_a_manifest_that_is_a_fifo_is_refused_at_once(tmp_path):
+    """No writer ever opens the FIFO: reading it would wait forever (the subprocess's own
+    timeout only stops a broken build from hanging the suite)."""
+    fifo = tmp_path / "m.json"
+    os.mkfifo(fifo)
+    line = one_line(kata("grade", "--manifest", str(fifo), cwd=tmp_path))
+    assert line == f"kata: --manifest {fifo} is not a regular file (a pipe or a device); give the manifest's file"
+
+
 def test_a_hostile_manifest_in_the_cli_is_exit_2(room):
     data = copy.deepcopy(VALID)
     data["submissions"][0]["path"] = "../../etc/passwd"

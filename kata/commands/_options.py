@@ -7,6 +7,19 @@ import argparse
 from kata.grader.sandbox import MODES
 
 
+def given(what: str):
+    """An argument type for a path or an id: an empty value (``--out ""``, a shell variable
+    left unset) is a usage error, never taken for the option left out or for ``.``."""
+
+    def check(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"is empty: give {what}")
+        return text
+
+    check.__name__ = "value"  # argparse names the type in some messages
+    return check
+
+
 def positive_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -86,7 +99,7 @@ REPORT_FORMATS = ("text", "json", "gradescope", "prairielearn", "exercism", "git
 
 def add_points_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--points", metavar="FILE",
+        "--points", metavar="FILE", type=given("the points file (YAML or JSON)"),
         help="what each check is worth: a YAML or JSON file of `kata-id: {check-id: points}` "
         "(default: the kata's own points, else 1 a check)",
     )

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kata.commands._options import given
 from kata.grader.text import clean_line
 
 # The limit options' defaults, applied in ``fill_defaults``: the parser's own default is
@@ -16,9 +17,9 @@ _LIMITS = ("timeout", "memory", "sandbox")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """After ``add_limit_options``: the manifest options, and limits that default to None."""
-    parser.add_argument("--manifest", metavar="FILE",
+    parser.add_argument("--manifest", metavar="FILE", type=given("the manifest file"),
                         help="grade exactly the batch frozen in FILE (its files, seed, kata and limits)")
-    parser.add_argument("--write-manifest", metavar="FILE",
+    parser.add_argument("--write-manifest", metavar="FILE", type=given("the manifest file to write"),
                         help="freeze the batch of PATHs in FILE and grade nothing")
     parser.set_defaults(_limit_defaults={name: parser.get_default(name) for name in _LIMITS})
     parser.set_defaults(**dict.fromkeys(_LIMITS))

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from kata.commands._options import (
     REPORT_FORMATS,
+    given,
     add_limit_options,
     add_points_option,
     language,
@@ -44,13 +45,13 @@ NAME = "check"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the .py file to grade")
-    parser.add_argument("--kata", metavar="ID", help="kata id, or `all` for every kata the file defines (default: detect)")
+    parser.add_argument("file", metavar="FILE", type=given("the .py file to grade"), help="the .py file to grade")
+    parser.add_argument("--kata", metavar="ID", type=given("a kata id, or `all`"), help="kata id, or `all` for every kata the file defines (default: detect)")
     parser.add_argument("--json", action="store_true", help="print one JSON report instead of a table (--format json)")
     parser.add_argument("--format", choices=REPORT_FORMATS,
                         help="text (default), json, or a platform's results: gradescope, prairielearn, exercism, "
                         "github-classroom")
-    parser.add_argument("--out", metavar="FILE", help="write the report here instead of stdout (default format: json)")
+    parser.add_argument("--out", metavar="FILE", type=given("the file to write the report to"), help="write the report here instead of stdout (default format: json)")
     parser.add_argument("--examples", action="store_true", help="run only the statement's visible examples")
     parser.add_argument(
         "--no-record",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kata.commands._options import given
 from kata.grader.text import clean_line
 
 NAME = "export"
@@ -38,13 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Write the question banks as an Anki deck (.apkg), one sub-deck per bank.",
     )
     anki.add_argument(
-        "--out", default=DEFAULT_OUT, metavar="FILE.apkg", help=f"the deck to write (default: {DEFAULT_OUT})"
+        "--out", default=DEFAULT_OUT, metavar="FILE.apkg", type=given("the .apkg file to write"), help=f"the deck to write (default: {DEFAULT_OUT})"
     )
     anki.add_argument(
         "--bank",
         action="append",
         default=[],
         metavar="ID|PATH",
+        type=given("a bank id, or a bank file or folder"),
         help="export this bank (its id, or a bank file or folder) instead of all of them (repeatable)",
     )
     anki.add_argument(
@@ -58,6 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     anki.add_argument(
         "--data-dir",
         metavar="DIR",
+        type=given("the data directory"),
         default=argparse.SUPPRESS,
         help="the data directory whose banks folder is exported too (default: $KATA_HOME or the platform's)",
     )

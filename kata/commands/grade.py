@@ -51,6 +51,7 @@ from pathlib import Path
 
 from kata.commands._options import (
     GRADEBOOK_FORMATS,
+    given,
     add_limit_options,
     add_points_option,
     language,
@@ -65,11 +66,11 @@ NAME = "grade"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="submission files or folders (none with --manifest)")
-    parser.add_argument("--kata", metavar="ID", default=None, help="kata id, or `auto` to detect per file (default)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", type=given("a submission file or folder"), help="submission files or folders (none with --manifest)")
+    parser.add_argument("--kata", metavar="ID", default=None, type=given("a kata id, or `auto`"), help="kata id, or `auto` to detect per file (default)")
     parser.add_argument("-j", "--jobs", metavar="N", default=None, help="submissions graded at once (default: cores)")
     parser.add_argument("--format", choices=GRADEBOOK_FORMATS, help="gradebook format (default: from --out)")
-    parser.add_argument("--out", metavar="FILE", help="write the gradebook here (default: stdout)")
+    parser.add_argument("--out", metavar="FILE", type=given("the file to write the gradebook to"), help="write the gradebook here (default: stdout)")
     parser.add_argument("--resume", action="store_true", help="keep the --out entries of unchanged files")
     parser.add_argument("--shard", metavar="I/N|auto[/N]",
                         help="grade only the I-th of N deterministic slices; auto: the index (and count) "

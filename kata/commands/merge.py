@@ -19,18 +19,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from kata.commands._options import GRADEBOOK_FORMATS, language
+from kata.commands._options import GRADEBOOK_FORMATS, given, language
 from kata.grader.text import clean_line
 
 NAME = "merge"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="gradebooks to merge")
+    parser.add_argument("files", nargs="+", metavar="FILE", type=given("a gradebook file"), help="gradebooks to merge")
     parser.add_argument("--format", choices=GRADEBOOK_FORMATS,
                         help="output format (default: from --out); a platform's format (gradescope, prairielearn, "
                         "exercism, github-classroom) maps each id to that platform's results")
-    parser.add_argument("--out", metavar="FILE", help="write the merged gradebook here (default: stdout)")
+    parser.add_argument("--out", metavar="FILE", type=given("the file to write the merged gradebook to"), help="write the merged gradebook here (default: stdout)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from kata.commands._options import add_limit_options, language, limits_from
+from kata.commands._options import add_limit_options, given, language, limits_from
 from kata.commands._signals import stopped_by_signals
 
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ HINT_KEYS = frozenset("hH")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="the .py file to grade at every save")
-    parser.add_argument("--kata", metavar="ID", help="kata id (default: detect it from the file, as kata check does)")
+    parser.add_argument("file", metavar="FILE", type=given("the .py file to grade"), help="the .py file to grade at every save")
+    parser.add_argument("--kata", metavar="ID", type=given("a kata id"), help="kata id (default: detect it from the file, as kata check does)")
     parser.add_argument("--no-record", action="store_true", help="do not add the last report to your progress")
     add_limit_options(parser)
 

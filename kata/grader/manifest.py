@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,15 @@ def read_file(path: Path, label: str = "--manifest") -> Manifest:
     """The manifest at ``path``, validated. Raises ``UsageError`` (one line, naming it)."""
     where = f"{label} {path}"
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO returns at once; fstat then refuses it, a device or a
+        # folder before a byte is read (a FIFO would hang, /dev/zero give MAX_BYTES of zeros).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as f:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise UsageError(f"{where} is not a regular file (a pipe or a device); give the manifest's file")
             data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"{where}: no such file; {AGAIN}") from None
