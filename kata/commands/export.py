@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
     check_writable(out, label="the deck")
     exported = write_deck(banks, out, languages(args.deck_lang or getattr(args, "lang", None) or "both"))
     print(
-        f"wrote {clean_line(str(out), None)}: {exported.notes} notes in {exported.decks} "
-        f"deck{'s' if exported.decks != 1 else ''} ({'+'.join(exported.languages)})"
+        f"wrote {clean_line(str(out), None)}: {exported.notes} note{'s' if exported.notes != 1 else ''} in "
+        f"{exported.decks} deck{'s' if exported.decks != 1 else ''} ({'+'.join(exported.languages)})"
     )
     return 0
 

@@ -35,6 +35,7 @@ import re
 import sqlite3
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -350,10 +351,22 @@ def model() -> genanki.Model:
     )
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def deck_name(bank: Bank, langs: Sequence[str]) -> str:
-    """``kata::<the bank's title>``, in the first language asked for (``::`` in a title
-    would nest a deck further, so it becomes ``:``)."""
-    title = " ".join(bank.title.get(langs[0]).split()).replace("::", ":")
+    """``kata::<the bank's title>``, in the first language asked for, as plain text: no
+    control, bidirectional or zero-width characters, no HTML tags (Anki shows deck names
+    as HTML in places) and no stray ``<``/``>``; ``::`` in a title would nest a deck
+    further, so it becomes ``:``. A title left empty by this is the bank id."""
+    title = _TAG.sub(" ", bank.title.get(langs[0]))
+    title = "".join(
+        " " if char.isspace()
+        else "" if unicodedata.category(char) in ("Cc", "Cf", "Cs") or char in "<>"
+        else char
+        for char in title
+    )
+    title = " ".join(title.split()).replace("::", ":")
     return f"{DECK_NAME}::{title or bank.id}"
 
 
@@ -379,6 +392,13 @@ def build_package(banks: Iterable[Bank], langs: Sequence[str]) -> genanki.Packag
     return genanki.Package(decks)
 
 
+def field_checksum(sort_field: object) -> int:
+    """A note's ``csum`` as Anki computes it: the first 8 hex digits of the SHA-1 of the
+    sort field with its HTML stripped, as an integer."""
+    stripped = html.unescape(_TAG.sub("", str(sort_field)))
+    return int(hashlib.sha1(stripped.encode("utf-8")).hexdigest()[:8], 16)
+
+
 def apkg_bytes(banks: Sequence[Bank], langs: Sequence[str], *, timestamp: float | None = None) -> bytes:
     """The ``.apkg`` file's bytes: a zip holding ``collection.anki2`` (the SQLite
     collection) and an empty ``media`` map.
@@ -394,6 +414,11 @@ def apkg_bytes(banks: Sequence[Bank], langs: Sequence[str], *, timestamp: float 
         conn = sqlite3.connect(db)
         try:
             package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+            # genanki writes 0 for every note's checksum; Anki finds duplicates by it.
+            conn.executemany(
+                "UPDATE notes SET csum = ? WHERE id = ?",
+                [(field_checksum(sfld), nid) for nid, sfld in conn.execute("SELECT id, sfld FROM notes")],
+            )
             conn.commit()
         finally:
             conn.close()
@@ -411,4 +436,15 @@ def write_deck(banks: Sequence[Bank], path: Path, langs: Sequence[str]) -> Expor
 
     data = apkg_bytes(banks, langs)
     atomic_write(path, data, label="the deck")
-    return Exported(path, sum(len(bank) for bank in banks), len(banks), tuple(langs))
+    return Exported(path, sum(len(bank) for bank in banks), len(banks), filled_languages(banks, langs))
+
+
+def filled_languages(banks: Sequence[Bank], langs: Sequence[str]) -> tuple[str, ...]:
+    """The languages of ``langs`` that some card of ``banks`` is written in: an
+    English-only bank exported in both languages fills only the English side."""
+    filled = []
+    for lang in langs:
+        column = FIELDS.index(f"Question_{lang}")
+        if any(note_fields(q, bank.id, langs)[column] for bank in banks for q in bank.questions):
+            filled.append(lang)
+    return tuple(filled)

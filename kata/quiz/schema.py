@@ -106,6 +106,18 @@ class _Checker(FieldChecker):
         title_node = self.require(found, "title", root, owner)
         if title_node is not None:
             title = self.text(title_node, "title")
+            if title is not None:
+                for lang, value in title.items:
+                    unsafe = _unsafe_in_a_title(value)
+                    if unsafe is not None:
+                        where = "" if lang == "*" else f" in {lang}"
+                        self.problem(
+                            title_node,
+                            f"'title'{where} holds the control character {unsafe}: a title is one "
+                            "line of text (a heading and an Anki deck name), remove it",
+                        )
+                        title = None
+                        break
         tags = self.tags(found["tags"][1]) if "tags" in found else ()
         questions: list[Question] = []
         questions_node = self.require(found, "questions", root, owner)
@@ -421,3 +433,16 @@ def _type_hints(qtype: QuestionType | None) -> dict[str, str]:
 
 
 _TYPE_HINTS = {qtype: _type_hints(qtype) for qtype in QuestionType}
+
+
+def _unsafe_in_a_title(text: str) -> str | None:
+    """The first character of ``text`` that a terminal or a viewer would act on instead of
+    showing (control characters, line breaks, bidirectional and zero-width marks), as
+    Python would write it; None when there is none."""
+    import unicodedata
+
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            code = ord(char)
+            return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return None

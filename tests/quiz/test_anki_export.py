@@ -439,3 +439,81 @@ def test_exporting_imports_no_textual(tmp_path, sample_path):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_deck_name_is_plain_text_whatever_the_title_holds():
+    from kata.quiz.anki import deck_name
+    from kata.quiz.model import Bank, Text
+
+    def named(title: str) -> str:
+        return deck_name(Bank(id="b", title=Text.of({"en": title}), questions=(), path="b.yaml", builtin=False,
+                              tags=()), ("en",))
+
+    assert named("Soft\x1b[31mmax <b>bold</b> <script>alert(1)</script>\u202e") == "kata::Soft[31mmax bold alert(1)"
+    assert named("a\r\nb\x07c :: d") == "kata::a bc : d"
+    assert named("<i></i>\x1b") == "kata::b"  # nothing left: the bank id
+
+
+def test_html_in_a_title_does_not_reach_the_deck_name(tmp_path):
+    bank = tmp_path / "t.yaml"
+    bank.write_text(
+        'bank: t\ntitle: {en: "<b>Bold</b> & <img src=x onerror=alert(1)> co"}\nquestions:\n'
+        "  - {id: t-tf, type: true-false, difficulty: 1, prompt: {en: Is it?}, explanation: {en: It is.}, answer: true}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "t.apkg"
+    assert main(["export", "anki", "--bank", str(bank), "--out", str(out)]) == 0
+    assert read_apkg(out, tmp_path).deck_of["t-tf"] == "kata::Bold & co"
+
+
+def test_a_control_character_in_a_bank_title_is_refused(tmp_path, capsys):
+    bank = tmp_path / "esc.yaml"
+    bank.write_text(
+        'bank: esc\ntitle: {en: "Soft\\emax"}\nquestions:\n'
+        "  - {id: e-tf, type: true-false, difficulty: 1, prompt: {en: Is it?}, explanation: {en: It is.}, answer: true}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(bank)]) == 1
+    said = capsys.readouterr()
+    assert "control character \\x1b" in said.out and "\x1b" not in said.out + said.err
+    assert main(["export", "anki", "--bank", str(bank), "--out", str(tmp_path / "e.apkg")]) == 2
+    assert "control character \\x1b" in capsys.readouterr().err
+    assert not (tmp_path / "e.apkg").exists()
+
+
+def test_the_summary_counts_and_names_what_was_exported(tmp_path, capsys):
+    bank = tmp_path / "en-only.yaml"
+    bank.write_text(
+        "bank: en-only\ntitle: {en: English only}\nquestions:\n"
+        "  - {id: e-tf, type: true-false, difficulty: 1, prompt: {en: Is it?}, explanation: {en: It is.}, answer: true}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "en.apkg"
+    assert main(["export", "anki", "--bank", str(bank), "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}: 1 note in 1 deck (en)\n"
+    shutil.copy(ROOT / "questions" / "activations.yaml", tmp_path / "activations.yaml")
+    both = load_banks([tmp_path / "activations.yaml"]).banks[0]
+    assert main(["export", "anki", "--bank", str(bank), "--bank", str(tmp_path / "activations.yaml"),
+                 "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out}: {len(both) + 1} notes in 2 decks (en+zh)\n"
+
+
+def test_every_note_has_anki_s_checksum_of_its_sort_field(full_deck, tmp_path_factory):
+    import hashlib
+
+    from kata.quiz.anki import field_checksum
+
+    assert field_checksum("a<b>b</b>&amp;c") == int(hashlib.sha1(b"ab&c").hexdigest()[:8], 16)
+    folder = tmp_path_factory.mktemp("csum")
+    out = folder / "deck.apkg"
+    assert main(["export", "anki", "--bank", str(ROOT / "questions" / "activations.yaml"), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        (folder / "c.anki2").write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(folder / "c.anki2")
+    try:
+        rows = conn.execute("SELECT sfld, csum FROM notes").fetchall()
+    finally:
+        conn.close()
+    assert rows
+    for sfld, csum in rows:
+        assert csum == int(hashlib.sha1(str(sfld).encode()).hexdigest()[:8], 16) != 0
