@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kata.commands.watch import Watch, WarmGrader, duration, unwrap
+from kata.commands.watch import Watch, WarmGrader, display_width, duration, fit_screen, unwrap, wrap_line
 from kata.errors import SubmissionError
 from kata.exercises import get_kata
 from kata.filewatch import FileWatch
@@ -321,6 +321,53 @@ def test_a_hint_is_shown_as_one_paragraph():
     assert unwrap("先减去\n每行的最大值，\nthen `exp`") == "先减去每行的最大值， then `exp`"
 
 
+def test_long_lines_are_wrapped_at_words_to_the_width_keeping_their_indent():
+    line = "           Hint: exp() overflows for arguments above ~709.78 in float64, and inf/inf = NaN."
+    wrapped = wrap_line(line, 40)
+    assert all(display_width(piece) <= 40 for piece in wrapped) and len(wrapped) > 2
+    assert " ".join(piece.strip() for piece in wrapped) == line.strip()  # broken at spaces only
+    assert all(piece.startswith(" " * 11) and not piece.startswith(" " * 12) for piece in wrapped)
+    chinese = "提示：" + "指数函数在参数很大时会溢出" * 5
+    pieces = wrap_line(chinese, 30)
+    assert "".join(pieces) == chinese and all(display_width(p) <= 30 for p in pieces)
+    assert display_width("\x1b[31m错\x1b[0m") == 2
+
+
+def test_a_tall_report_keeps_its_head_and_its_end_on_screen():
+    body = "\n".join(["f.py: softmax  (seed 3)", *(f"  line {n} " + "word " * 30 for n in range(40)), "FAIL: 6/8"])
+    for lang in ("en", "zh"):
+        screen = fit_screen(body, "h hint · q quit · f.py", 80, 24, lang=lang).split("\n")
+        assert screen[-1] == "" and len(screen) - 1 <= 23  # the cursor's line stays free
+        assert screen[0] == "f.py: softmax  (seed 3)"
+        assert screen[-2] == "h hint · q quit · f.py" and "FAIL: 6/8" in screen[-4]
+        assert all(display_width(row) <= 80 for row in screen)
+    assert any("lines not shown" in row for row in fit_screen(body, "k", 80, 24).split("\n"))
+    assert any("行未显示" in row for row in fit_screen(body, "k", 80, 24, lang="zh").split("\n"))
+    short = "a\nb"
+    assert fit_screen(short, "k", 80, 24) == "a\nb\n\nk\n"
+
+
+class SizedFace(Face):
+    size = (80, 24)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("has_keys", [True, False])
+def test_the_key_line_fits_a_narrow_terminal_in_each_language(tmp_path, lang, has_keys):
+    path = tmp_path / ("a-rather-long-folder-name-of-a-student" * 2) / "softmax.py"
+    path.parent.mkdir()
+    path.write_text(NAIVE, encoding="utf-8")
+    face = SizedFace((shows("FAIL"), lambda: "q"), has_keys=has_keys)
+    watch, files = watch_of(path, lambda p, k, raw: failing_report(raw), lang=lang)
+    assert watch.run(face, files.current()) == 0
+    for _, footer, _ in face.frames:
+        for line in footer.split("\n"):
+            assert display_width(line) <= 80, line
+    keys = face.frames[-1][1]
+    assert keys.endswith("softmax.py") and "…" in keys
+    assert ("q" in keys) == has_keys and ("Ctrl-C" in keys) != has_keys
+
+
 def test_durations_read_as_a_clock():
     assert [duration(s) for s in (0, 42.9, 61, 3600, 3725)] == ["0:00", "0:42", "1:01", "1:00:00", "1:02:05"]
 
@@ -575,10 +622,12 @@ def test_in_a_terminal_hints_then_a_save_that_passes(tmp_path, tmux):
     path = tmp_path / "softmax.py"
     path.write_text(NAIVE, encoding="utf-8")
     term = tmux(str(path), "--seed", "3", "--no-record")
-    pane = term.wait_for("FAIL: 6/8 checks passed", "h next hint · q quit")
+    pane = term.wait_for("FAIL: 6/8 checks passed", "h hint · q quit")
     assert pane.count("FAIL: 6/8") == 1  # the screen was cleared, not scrolled
+    _fits(pane, path)
     term.keys("h")
-    term.wait_for("Hint 1/3")
+    pane = term.wait_for("Hint 1/3")
+    _fits(pane, path)
     term.keys("h")
     pane = term.wait_for("Hint 2/3")
     assert "Hint 3/3" not in pane
@@ -586,6 +635,17 @@ def test_in_a_terminal_hints_then_a_save_that_passes(tmp_path, tmux):
     pane = term.wait_for("PASS: 8/8 checks passed", "Passed in ")
     assert "FAIL: 6/8" not in pane and "Traceback" not in pane
     assert term.exit_status() == 0
+
+
+def _fits(pane: str, path: Path) -> None:
+    """The pane of 80x24 shows the report's head and a key line that did not wrap."""
+    rows = pane.rstrip("\n").split("\n")
+    assert " ".join(row.strip() for row in rows[:2]).startswith(f"{path}: softmax  (seed 3)"), pane
+    keys = [n for n, row in enumerate(rows) if row.startswith("h hint · q quit")]
+    assert len(keys) == 1, pane
+    assert rows[keys[0]].rstrip().endswith("softmax.py"), pane  # the whole line: nothing wrapped after it
+    assert all(not row.strip() for row in rows[keys[0] + 1:]), pane
+    assert all(len(row) <= 80 for row in rows)
 
 
 @pytest.mark.parametrize("key, status", [("q", 0), ("C-c", 130)], ids=["q", "ctrl-c"])

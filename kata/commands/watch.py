@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import select
 import signal
 import sys
@@ -86,9 +87,10 @@ class Terminal:
     on the way out. On a terminal each frame clears the screen; to a file or a pipe,
     each new report is printed once, under the last."""
 
-    def __init__(self, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(self, stdin: TextIO, stdout: TextIO, lang: str = "en") -> None:
         from kata.grader.report import use_colour
 
+        self.lang = lang
         self._out = stdout
         self._redraw = _isatty(stdout)
         self.colour = use_colour(stdout)
@@ -96,6 +98,17 @@ class Terminal:
         self._tty = self._fd  # where the settings go back to, even after its input ended
         self._saved: list | None = None
         self._last_body: str | None = None
+
+    @property
+    def size(self) -> tuple[int, int] | None:
+        """The terminal's columns and rows when frames are redrawn on it; None otherwise."""
+        if not self._redraw:
+            return None
+        try:
+            size = os.get_terminal_size(self._out.fileno())
+        except (AttributeError, ValueError, OSError):
+            return None
+        return (size.columns, size.lines) if size.columns > 0 and size.lines > 0 else None
 
     @property
     def has_keys(self) -> bool:
@@ -140,7 +153,11 @@ class Terminal:
 
     def draw(self, body: str, footer: str, *, final: bool = False) -> None:
         if self._redraw:
-            text = CLEAR + (f"{body}\n\n" if body else "") + footer + "\n"
+            size = self.size
+            if size is not None:
+                text = CLEAR + fit_screen(body, footer, *size, lang=self.lang)
+            else:
+                text = CLEAR + (f"{body}\n\n" if body else "") + footer + "\n"
         else:
             text = ""
             if body and body != self._last_body:
@@ -409,10 +426,108 @@ class Watch:
         return "\n\n".join(parts)
 
     def _draw(self, face: Face, *, grading: bool = False) -> None:
-        status = self._say("watch-keys" if face.has_keys else "watch-no-keys", file=self.label)
+        size = getattr(face, "size", None)
+        width = size[0] if size else None
+        status = self._key_line(face.has_keys, width)
         if grading:  # the keys work while it grades
-            status = self._say("watch-grading", file=self.label) + "\n" + status
+            status = self._said_of_file("watch-grading", width) + "\n" + status
         face.draw(self._body(face), f"{self.note}\n{status}" if self.note else status)
+
+
+    def _key_line(self, has_keys: bool, width: int | None) -> str:
+        """The keys and the file, in one line that fits ``width`` (None: any): the long
+        words, else the short ones, else the short ones with the file's name cut."""
+        long, short = ("watch-keys", "watch-keys-short") if has_keys else ("watch-no-keys", "watch-no-keys-short")
+        line = self._say(long, file=self.label)
+        if width is None or display_width(line) <= width:
+            return line
+        return self._said_of_file(short, width)
+
+    def _said_of_file(self, key: str, width: int | None) -> str:
+        """Message ``key`` about the file, its name cut at the front to fit ``width``."""
+        line = self._say(key, file=self.label)
+        if width is None or display_width(line) <= width:
+            return line
+        room = width - (display_width(line) - display_width(self.label)) - 1
+        return self._say(key, file="…" + _tail(self.label, max(room, 1)))
+
+
+_SGR = re.compile("\x1b\\[[0-9;]*m")
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: colour codes take none, wide (CJK)
+    characters two."""
+    import unicodedata
+
+    plain = _SGR.sub("", text)
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in plain)
+
+
+def _tail(text: str, room: int) -> str:
+    """The end of ``text`` that takes at most ``room`` columns."""
+    kept = ""
+    for char in reversed(text):
+        if display_width(char + kept) > room:
+            break
+        kept = char + kept
+    return kept
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """``line`` as lines of at most ``width`` columns, broken at spaces (a word longer
+    than a line, such as Chinese text without spaces, is broken where it must be); the
+    continuation lines keep the line's indentation."""
+    if display_width(line) <= width:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    if display_width(indent) > width // 2:
+        indent = ""
+    lines: list[str] = []
+    current = line[: len(indent)]
+    words = line[len(indent):].split(" ")
+    for word in words:
+        sep = "" if current.strip() == "" else " "
+        if display_width(current + sep + word) <= width:
+            current += sep + word
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            current = indent
+        while display_width(current + word) > width:  # a word longer than a line
+            room = width - display_width(current)
+            cut = 0
+            while cut < len(word) and display_width(word[: cut + 1]) <= room:
+                cut += 1
+            cut = max(cut, 1)
+            lines.append(current + word[:cut])
+            current, word = indent, word[cut:]
+        current += word
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def fit_screen(body: str, footer: str, width: int, height: int, lang: str = "en") -> str:
+    """The frame for a terminal of ``width`` x ``height``: every line wrapped to the
+    width at word boundaries, the footer (keys and status) at the bottom, and the body
+    cut in the middle when it is too tall, so that its head (the file and the seed) and
+    its end (the summary, the hints asked for) both stay on screen."""
+    width = max(width, 20)
+    foot = [piece for line in footer.split("\n") for piece in wrap_line(line, width)]
+    rows = [piece for line in body.split("\n") for piece in wrap_line(line, width)] if body else []
+    room = height - len(foot) - (1 if rows else 0) - 1  # a blank line over the footer; the cursor's line
+    if len(rows) > max(room, 0):
+        room = max(room - 1, 2)  # one line says what is not shown
+        head = max(1, min(len(rows), room // 2))
+        tail = max(room - head, 1)
+        cut = len(rows) - head - tail
+        from kata.harness.messages import Msg
+
+        note = "  " + Msg("watch-lines-cut", lines=cut).render(lang)
+        rows = rows[:head] + wrap_line(note, width)[:1] + rows[-tail:]
+    text = "\n".join(rows) + "\n\n" if rows else ""
+    return text + "\n".join(foot) + "\n"
 
 
 def unwrap(text: str) -> str:
@@ -496,7 +611,7 @@ def run(args: argparse.Namespace) -> int:
     watch = Watch(path, kata, files=files, grade=grader, lang=lang)
     with stopped_by_signals() as stopped:
         try:
-            with Terminal(sys.stdin, sys.stdout) as face:
+            with Terminal(sys.stdin, sys.stdout, lang=lang) as face:
                 code = watch.run(face, first)
         except KeyboardInterrupt:
             code = 128 + (stopped.signal or signal.SIGINT)
