@@ -90,9 +90,9 @@ EXERCISM = {
         "version": {"enum": [3]}, "status": {"enum": ["pass", "fail", "error"]},
         "message": {"type": ["string", "null"], "maxLength": 65535},
         "tests": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": ["name", "status"],
+            "type": "object", "additionalProperties": False, "required": ["name", "status", "test_code"],
             "properties": {
-                "name": {"type": "string"}, "test_code": {"type": "string"},
+                "name": {"type": "string"}, "test_code": {"type": "string", "minLength": 1},
                 "status": {"enum": ["pass", "fail", "error"]}, "message": {"type": ["string", "null"]},
                 "output": {"type": ["string", "null"], "maxLength": 500}, "task_id": {"type": "integer", "minimum": 1},
             }}},
@@ -169,12 +169,12 @@ def problems(value, schema, where="$") -> list[str]:
 
 
 def test_the_validator_refuses_what_breaks_a_schema():
-    good = {"version": 3, "status": "pass", "message": None, "tests": [{"name": "a", "status": "pass", "task_id": 1}]}
+    good = {"version": 3, "status": "pass", "message": None, "tests": [{"name": "a", "status": "pass", "test_code": "f(1)", "task_id": 1}]}
     assert problems(good, EXERCISM) == []
     assert problems({**good, "status": "passed"}, EXERCISM)
     assert problems({**good, "extra": 1}, EXERCISM)
     assert problems({"status": "pass"}, EXERCISM)
-    assert problems({**good, "tests": [{"name": "a", "status": "pass", "output": "x" * 501}]}, EXERCISM)
+    assert problems({**good, "tests": [{"name": "a", "status": "pass", "test_code": "f(1)", "output": "x" * 501}]}, EXERCISM)
     assert problems({"gradable": True, "score": 1.5}, PRAIRIELEARN)
     assert problems({"score": True, "tests": []}, GRADESCOPE)
     assert problems({"version": 1, "status": "pass", "max_score": 1, "tests": []}, CLASSROOM)
