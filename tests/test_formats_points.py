@@ -18,13 +18,8 @@ from kata.grader import gradebook
 from kata.grader.entry import Entry
 from kata.grader.points import Points, load
 from kata.grader.report import Report, ReportError
+from tests.test_grade import CORRECT
 
-CORRECT = """import numpy as np
-
-def softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-"""
 # Fails `overflow` and `underflow` (fixed inputs), passes the other six checks.
 NAIVE = "import numpy as np\n\ndef softmax(x):\n    print('debug <b>x</b>')\n    return np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True)\n"
 CRASH = "import numpy as np\nraise RuntimeError('boom')\n\ndef softmax(x):\n    return x\n"

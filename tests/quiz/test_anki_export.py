@@ -251,13 +251,19 @@ def test_every_question_type_has_a_front_and_an_answer(tmp_path, sample_path, ca
     assert notes["s-single"].tags == {"kata", "sample", "sigmoid", "difficulty::1", "type::single"}
 
 
-def test_a_bank_in_one_language_leaves_the_other_side_empty(tmp_path):
+def english_only_bank(tmp_path: Path) -> Path:
+    """A bank of one true-false question, in English only."""
     bank = tmp_path / "en-only.yaml"
     bank.write_text(
         "bank: en-only\ntitle: {en: English only}\nquestions:\n"
         "  - {id: e-tf, type: true-false, difficulty: 1, prompt: {en: Is it?}, explanation: {en: It is.}, answer: true}\n",
         encoding="utf-8",
     )
+    return bank
+
+
+def test_a_bank_in_one_language_leaves_the_other_side_empty(tmp_path):
+    bank = english_only_bank(tmp_path)
     out = tmp_path / "en.apkg"
     assert main(["export", "anki", "--bank", str(bank), "--out", str(out)]) == 0
     both = read_apkg(out, tmp_path).notes["e-tf"].fields
@@ -482,12 +488,7 @@ def test_a_control_character_in_a_bank_title_is_refused(tmp_path, capsys):
 
 
 def test_the_summary_counts_and_names_what_was_exported(tmp_path, capsys):
-    bank = tmp_path / "en-only.yaml"
-    bank.write_text(
-        "bank: en-only\ntitle: {en: English only}\nquestions:\n"
-        "  - {id: e-tf, type: true-false, difficulty: 1, prompt: {en: Is it?}, explanation: {en: It is.}, answer: true}\n",
-        encoding="utf-8",
-    )
+    bank = english_only_bank(tmp_path)
     out = tmp_path / "en.apkg"
     assert main(["export", "anki", "--bank", str(bank), "--out", str(out)]) == 0
     assert capsys.readouterr().out == f"wrote {out}: 1 note in 1 deck (en)\n"
