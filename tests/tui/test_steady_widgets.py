@@ -90,3 +90,52 @@ async def test_the_kata_footer_keeps_its_keys_through_a_submit(make_app):
         shown = enabled()
         assert shown.pop("command_palette") is True  # shown by the footer, not a screen key
         assert shown == wanted
+
+
+class _Keys(App):
+    """A screen with a few keys, the palette's among them, in a footer of either style."""
+
+    BINDINGS = [("a", "bell", "Alpha"), ("b", "toggle_dark", "Beta")]
+
+    def __init__(self, footer_class: type, compact: bool) -> None:
+        super().__init__()
+        self.footer_class, self.compact = footer_class, compact
+
+    def compose(self) -> ComposeResult:
+        yield self.footer_class(compact=self.compact)
+
+
+async def keys_and_restyles(footer_class: type, compact: bool, monkeypatch) -> tuple[list, int]:
+    """Each key's (description, compact) once shown, and how many times a key was
+    restyled after it was built."""
+    from textual.dom import DOMNode
+    from textual.widgets._footer import FooterKey
+
+    restyled = []
+    original = DOMNode.update_node_styles
+
+    def counting(node, animate=True):
+        if isinstance(node, FooterKey):
+            restyled.append(node)
+        original(node, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counting)
+    app = _Keys(footer_class, compact)
+    async with app.run_test(size=(80, 5)) as pilot:
+        await pilot.pause()
+        keys = list(app.query(FooterKey))
+        assert len(keys) == 3
+        return [(k.description, k.has_class("-compact")) for k in keys], len(restyled)
+
+
+@pytest.mark.parametrize("compact", [False, True])
+async def test_footer_keys_are_built_in_their_style_and_not_restyled_on_mount(compact, monkeypatch):
+    from textual.widgets import Footer
+
+    from kata.tui.widgets.footer import SteadyFooter
+
+    theirs, their_restyles = await keys_and_restyles(Footer, compact, monkeypatch)
+    ours, our_restyles = await keys_and_restyles(SteadyFooter, compact, monkeypatch)
+    assert ours == theirs  # the same keys in the same style as Textual's footer
+    assert our_restyles == 0
+    assert their_restyles > 0  # the control: Textual's own keys are restyled on mount

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -15,7 +16,22 @@ class SteadyFooter(Footer):
     Textual's own footer removes and mounts every key on each change, and lays the whole
     screen out again: on the kata screen that took the interpreter, twice a submit, from
     the thread that grades. Any other change (keys added, removed, relabelled, another
-    screen) builds the footer again as Textual does."""
+    screen) builds the footer again as Textual does.
+
+    Each key is also built with its compact style already set. Textual sets it on mount
+    (the keys start compact, and binding one to a footer that is not switches it back),
+    and each switch restyles the key from the whole stylesheet: twice per key and per
+    rebuild, all of it work that shows nothing new."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Textual binds every key to the footer's style but the palette's, which
+                # keeps the keys' own default (compact).
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def _wanted(self, screen: Screen) -> list[tuple[tuple[str, str, str], bool]] | None:
         """((key, action, description), enabled) of each key the footer shows, in the
