@@ -96,6 +96,10 @@ class KataApp(App[int]):
         grade_limits: Limits | None = None,
     ) -> None:
         super().__init__()
+        from kata.tui.stylesheet import SharedStylesheet
+
+        # Empty still (the sources are read when the app starts): parsed CSS is shared.
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.grade_limits = grade_limits
         self.data_dir = str(data_dir) if data_dir is not None else None
         self.banks = tuple(banks)
