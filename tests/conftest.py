@@ -19,6 +19,22 @@ _CALLER_VARIABLES = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TEXTUAL", "
                      "LANGUAGE", "LC_MESSAGES", "LC_CTYPE", "TZ")  # fmt: skip
 
 
+# Whole folders and files of tests that each take seconds (a Textual app, a child that
+# runs out its budget, a CLI run): handed out to the workers first, so that the run ends
+# on short tests that the workers share out evenly, not on one worker's long test
+# while the other is idle. The order is by name, never by measured time.
+_LONG_FIRST = ("tests/tui/", "tests/test_grade_faults.py", "tests/test_isolation.py", "tests/test_attacks.py",
+               "tests/test_grade.py", "tests/test_grade_hostile.py", "tests/test_dev.py", "tests/test_grade_pool.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def long_first(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return 0 if path.startswith(_LONG_FIRST) else 1
+
+    items.sort(key=long_first)  # stable: the order within each group is unchanged
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     """Every test gets its own data directory and temporary folder, never the real ones,
