@@ -43,7 +43,7 @@ class SharedStylesheet(Stylesheet):
     def reparse(self) -> None:
         """Textual's ``reparse``: the sources parsed again in a fresh stylesheet (so that an
         error leaves this one as it was), of this class, so that it finds what was parsed."""
-        fresh = SharedStylesheet(variables=self._variables)
+        fresh = type(self)(variables=self._variables)
         for read_from, (css, is_defaults, tie_breaker, scope) in self.source.items():
             fresh.add_source(css, read_from=read_from, is_default_css=is_defaults, tie_breaker=tie_breaker,
                              scope=scope)

@@ -28,7 +28,7 @@ class SteadyFooter(Footer):
             if isinstance(widget, FooterKey):
                 # Textual binds every key to the footer's style but the palette's, which
                 # keeps the keys' own default (compact).
-                compact = True if widget.has_class("-command-palette") else self.compact
+                compact = widget.has_class("-command-palette") or self.compact
                 widget.set_reactive(FooterKey.compact, compact)
                 widget.set_class(compact, "-compact", update=False)
             yield widget
