@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import _thread
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,7 +29,14 @@ def stopped_by_signals() -> Iterator[Stop]:
     """Within the block, SIGTERM and SIGHUP (a closed terminal) raise KeyboardInterrupt
     as Ctrl-C does, so the command ends its children, removes its folders and writes
     what was finished. A signal that was ignored when kata started (nohup) stays
-    ignored. The exit status is then ``128 + stop.signal``."""
+    ignored. The exit status is then ``128 + stop.signal``.
+
+    Python runs a signal handler wherever the main thread happens to be, and that may
+    be a weakref callback, a ``__del__`` or a garbage-collector callback (the import
+    system runs one on every module lock). An exception raised there does not reach
+    the command: Python reports it as "Exception ignored" and carries on, and the
+    signal would be lost. So within the block such a KeyboardInterrupt is not printed
+    but delivered again, to the code the callback interrupted."""
     stop = Stop()
 
     def handler(signum: int, _frame: object) -> None:
@@ -35,12 +44,25 @@ def stopped_by_signals() -> Iterator[Stop]:
         stop.signal = _received = signum
         raise KeyboardInterrupt
 
+    previous_hook = sys.unraisablehook
+
+    def redeliver(unraisable: object) -> None:
+        if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+            # The same signal again, at the next point where Python can raise it. Sent
+            # from another thread: in the main thread the handler would run at once,
+            # inside this hook, where its exception would be dropped again.
+            _thread.start_new_thread(_thread.interrupt_main, (stop.signal or signal.SIGINT,))
+            return
+        previous_hook(unraisable)  # type: ignore[arg-type]
+
     saved = {}
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) is not signal.SIG_IGN:
             saved[sig] = signal.signal(sig, handler)
+    sys.unraisablehook = redeliver
     try:
         yield stop
     finally:
+        sys.unraisablehook = previous_hook
         for sig, old in saved.items():
             signal.signal(sig, old)
