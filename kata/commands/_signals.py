@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -39,19 +40,34 @@ def stopped_by_signals() -> Iterator[Stop]:
     but delivered again, to the code the callback interrupted."""
     stop = Stop()
 
+    runs = [0]  # how many times the handler has run
+
     def handler(signum: int, _frame: object) -> None:
         global _received
         stop.signal = _received = signum
+        runs[0] += 1
         raise KeyboardInterrupt
 
+    def _resend(signum: int, seen: int) -> None:
+        # A real signal, so that a main thread already back in a blocking wait is woken
+        # to raise it. One sent just as the main thread lets go of the interpreter, the
+        # moment this thread gets it, may land before the wait begins and not wake it:
+        # so it is sent again until the handler has run (for at most 30 s).
+        for _ in range(600):
+            if runs[0] != seen:
+                return
+            signal.pthread_kill(main, signum)
+            time.sleep(0.05)
+
     previous_hook = sys.unraisablehook
+    main = _thread.get_ident()  # handlers are set, and run, only in the main thread
 
     def redeliver(unraisable: object) -> None:
         if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
-            # The same signal again, at the next point where Python can raise it. Sent
-            # from another thread: in the main thread the handler would run at once,
-            # inside this hook, where its exception would be dropped again.
-            _thread.start_new_thread(_thread.interrupt_main, (stop.signal or signal.SIGINT,))
+            # The same signal again, sent to the main thread from another thread: sent
+            # from here, the handler would run at once, inside this hook, where its
+            # exception would be dropped again.
+            _thread.start_new_thread(_resend, (stop.signal or signal.SIGINT, runs[0]))
             return
         previous_hook(unraisable)  # type: ignore[arg-type]
 
