@@ -1,5 +1,5 @@
-"""The CPU budget of a call (``Budget`` checks): the grader measures the child's CPU time
-from /proc, stops it at the budget, says why with the kata's teaching message, and grades
+"""The CPU budget of a call (``Budget`` checks): the grader measures the child's user CPU
+time from /proc, stops it at the budget, says why with the kata's teaching message, and grades
 the checks after it in a fresh child. Every verdict here is read from the report's state."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kata.exercises import get_kata
 from kata.grader import Limits
-from kata.grader.procs import cpu_seconds, tree
+from kata.grader.procs import tree, user_seconds
 from kata.harness import Budget
 from kata.harness.calls import Call
 from kata.harness.messages import Msg, render
@@ -97,13 +97,13 @@ def test_a_budget_is_a_field_of_the_call_and_its_messages_are_required() -> None
                                                                                   budget="1"))
 
 
-def test_cpu_seconds_reads_what_the_kernel_counted_for_a_process() -> None:
+def test_user_seconds_reads_the_user_time_the_kernel_counted_for_a_process() -> None:
     total = 0
-    for i in range(2_000_000):  # some CPU time of our own to read back
+    for i in range(2_000_000):  # some user time of our own to read back
         total += i
     times = os.times()
-    here = cpu_seconds([os.getpid()])
-    counted = times.user + times.system + times.children_user + times.children_system
+    here = user_seconds([os.getpid()])
+    counted = times.user + times.children_user
     assert abs(here - counted) <= 0.05
     assert os.getpid() in tree(os.getpid())
-    assert cpu_seconds([2**22 + 12345]) == 0.0  # a process that is not there adds nothing
+    assert user_seconds([2**22 + 12345]) == 0.0  # a process that is not there adds nothing

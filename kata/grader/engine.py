@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from kata.harness.checks import Check, CheckContext, CheckFailed, MemoryLimit
 from kata.grader.limits import Limits
+from kata.grader.pace import machine_pace
 from kata.grader.protocol import Call, CallResult, ProtocolError, answer_limit, decode_call_results, encode_calls
 from kata.grader.report import CheckResult, Report, ReportError
 from kata.harness.rng import InputRng
@@ -263,8 +264,8 @@ class Session:
         self._replace_stopped()
         if self._worker is None:
             raise ChildDied(Msg("child-gone"))
-        budget = call.cpu_budget
-        assert budget is not None
+        assert call.cpu_budget is not None
+        budget = call.cpu_budget * machine_pace()  # reference seconds, in this machine's
         header, payload = encode_calls(function, [call])
         self._called = True
         worker = self._worker

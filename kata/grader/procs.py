@@ -3,7 +3,7 @@
 The grader reads this from outside: nothing here asks the child, whose answers are not
 trusted. Used at a deadline to tell code that is still allocating memory (a memory bomb
 on a machine where page faults are slow) from code that only computes, and to measure
-the CPU time a call with a budget uses (``cpu_seconds``).
+the CPU time a call with a budget uses (``user_seconds``).
 """
 
 from __future__ import annotations
@@ -67,18 +67,19 @@ def peak_resident_bytes(root: int) -> int:
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """The CPU time (user + system, with that of their reaped children) the processes
-    ``pids`` have used, summed, in seconds, as the kernel counts it in /proc/PID/stat: a
-    busy machine slows the wall clock of a computation, not this. A process that is gone
-    adds nothing (what it used then shows in its parent's reaped-children fields)."""
+def user_seconds(pids: list[int]) -> float:
+    """The user-mode CPU time (with that of reaped children) of ``pids``, summed, in
+    seconds, as the kernel counts it in /proc/PID/stat: what a Python loop spends, and
+    what a busy machine does not inflate (it slows the wall clock). The kernel's own
+    time is left out: a vectorised function spends most of its share having fresh pages
+    of its large arrays faulted in, which a loaded machine makes slow. A process that is
+    gone adds nothing (what it used then shows in its parent's reaped-children field)."""
     total = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            # After the name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
-            total += sum(int(v) for v in fields[11:15])
+            total += int(fields[11]) + int(fields[13])  # utime (field 14), cutime (16)
         except (OSError, IndexError, ValueError):
             continue
     return total / TICKS

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.procs import cpu_seconds, peak_resident_bytes, tree
+from kata.grader.procs import peak_resident_bytes, tree, user_seconds
 from kata.harness.messages import Msg
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
@@ -105,21 +105,21 @@ def describe_exit(returncode: int | None) -> Msg:
 
 
 class _CpuMeter:
-    """The CPU time a child's process tree has used since the meter was made, read by
-    the grader from /proc. The tree is looked up again now and then (a fork shows up);
+    """The user CPU time a child's process tree has used since the meter was made, read
+    by the grader from /proc (``user_seconds``). The tree is looked up again now and then (a fork shows up);
     a process that ended has its time in its parent's reaped-children fields."""
 
     def __init__(self, root: int) -> None:
         self._root = root
         self._pids = tree(root)
         self._found = time.monotonic()
-        self._start = cpu_seconds(self._pids)
+        self._start = user_seconds(self._pids)
 
     def used(self) -> float:
         if time.monotonic() - self._found > TREE_RESCAN:
             self._pids = tree(self._root)
             self._found = time.monotonic()
-        return max(0.0, cpu_seconds(self._pids) - self._start)
+        return max(0.0, user_seconds(self._pids) - self._start)
 
 
 class _Stream:

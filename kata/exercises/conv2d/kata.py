@@ -120,7 +120,7 @@ KATA = Kata(
     basic=(FIXED, (FIXED[0].astype(np.float32), FIXED[1].astype(np.float32))),
     basic_shapes=((1, 1, 5, 5, 1, 3, 3), (2, 3, 6, 5, 4, 3, 2)),
     own=(Cases("stride-padding", (Group(strides_and_padding, hint="hint.stride-padding"),)),
-         Budget("vectorised", large, cpu=0.5, message="hint.vectorise")),
+         Budget("vectorised", large, cpu=0.15, message="hint.vectorise")),
     shapes=((1, 1, 3, 3, 1, 3, 3), (3, 2, 4, 6, 1, 2, 2), (1, 5, 7, 4, 2, 1, 3), (2, 1, 1, 8, 3, 1, 4)),
     fortran_shape=(2, 3, 5, 5, 2, 3, 3),
     dtype_shapes=((2, 2, 5, 5, 3, 3, 3), (1, 1, 4, 4, 1, 2, 2)),

@@ -113,7 +113,7 @@ KATA = Kata(
     basic_shapes=((3, 4), (6, 5), (10, 12)),
     own=(Cases("degenerate", (Group(degenerate, hint="hint.degenerate", quiet="hint.degenerate"),)),
          Cases("empty", (Group(empty, hint="hint.empty"),)),
-         Budget("vectorised", large, cpu=1.0, message="hint.vectorise")),
+         Budget("vectorised", large, cpu=0.3, message="hint.vectorise")),
     shapes=((1, 1), (1, 7), (8, 1), (5, 5), (20, 30)),
     fortran_shape=(6, 5),
     dtype_shapes=((4, 3), (1, 1)),

@@ -221,7 +221,7 @@ KATA = Kata(
     own=(Cases("ties", (Group(ties, hint="hint.ties"),)),
          Cases("empty-cluster", (Group(empty, hint="hint.empty", quiet="hint.empty"),)),
          Cases("max-iter", (Group(bounded, hint="hint.max-iter"),)),
-         Budget("vectorised", large, cpu=1.0, message="hint.vectorise")),
+         Budget("vectorised", large, cpu=0.4, message="hint.vectorise")),
     shapes=((1, 1, 1), (5, 1, 3), (8, 2, 1), (20, 5, 2), (40, 3, 6), (100, 8, 2)),
     fortran_shape=(12, 3, 2),
     dtype_shapes=((20, 3, 2), (9, 2, 4)),

@@ -1,0 +1,100 @@
+"""CPU budgets are in reference seconds, scaled to this machine's speed (``pace``), and
+count the child's user time only. Each verdict here comes from a pace set by the test,
+not from how fast this machine happens to be."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import kata.grader.engine as engine
+import kata.grader.pace as pace
+from kata.exercises import get_kata
+from kata.grader import Limits
+from kata.grader.worker import Worker
+from kata.harness import Budget
+
+VECTORISED = Path(__file__).parent.parent / "solutions" / "iou.py"
+
+
+def _budget_of(kata) -> Budget:
+    return next(part for part in kata.own if isinstance(part, Budget))
+
+
+def test_the_pace_is_the_work_time_over_the_reference_within_its_bounds() -> None:
+    ref = pace.REFERENCE_SECONDS
+    assert pace.pace_of(ref) == 1.0
+    assert pace.pace_of(2 * ref) == pytest.approx(2.0)  # a machine half as fast: budgets doubled
+    assert pace.pace_of(ref / 2) == pytest.approx(0.5)
+    assert pace.pace_of(100 * ref) == pace.MAX_PACE  # a measurement gone wrong cannot go past
+    assert pace.pace_of(ref / 100) == pace.MIN_PACE
+    assert pace.pace_of(0.0) == pace.MIN_PACE  # a clock that saw nothing: a fast machine
+    assert pace.pace_of(float("nan")) == pace.MIN_PACE
+
+
+def test_the_pace_is_measured_once_per_process_in_the_calling_thread(monkeypatch) -> None:
+    runs: list[str] = []
+
+    def measure(runs_asked: int = pace.RUNS) -> float:
+        runs.append(threading.current_thread().name)
+        return 3 * pace.REFERENCE_SECONDS
+
+    monkeypatch.setattr(pace, "measure", measure)
+    monkeypatch.setattr(pace, "_pace", None)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(pace.machine_pace())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [pytest.approx(3.0)] * 4 and len(runs) == 1
+    assert pace.machine_pace() == pytest.approx(3.0) and len(runs) == 1
+
+
+def test_the_measured_work_takes_the_shortest_of_its_runs(monkeypatch) -> None:
+    ticks = iter([0.0, 0.009, 1.0, 1.004, 2.0, 2.006])
+    monkeypatch.setattr(pace.time, "thread_time", lambda: next(ticks))
+    assert pace.measure(3) == pytest.approx(0.004)
+
+
+def test_the_work_is_real_work_whose_result_does_not_change() -> None:
+    assert pace._work() == pace._work() > 0
+
+
+def _budgets_asked(monkeypatch, machine: float) -> list[float]:
+    monkeypatch.setattr(engine, "machine_pace", lambda: machine)
+    asked: list[float] = []
+    request = Worker.request
+
+    def spy(self, *args, cpu_budget=None, **kwargs):
+        if cpu_budget is not None:
+            asked.append(cpu_budget)
+        return request(self, *args, cpu_budget=cpu_budget, **kwargs)
+
+    monkeypatch.setattr(Worker, "request", spy)
+    return asked
+
+
+@pytest.mark.parametrize("machine", [0.5, 1.0, 2.5])
+def test_the_grader_scales_each_budget_by_the_machine_pace(monkeypatch, grade_warm, machine) -> None:
+    kata = get_kata("iou")
+    asked = _budgets_asked(monkeypatch, machine)
+    report = grade_warm(VECTORISED, kata, seed=7, limits=Limits(timeout=20))
+    assert report.error is None and report.status == "pass"
+    assert asked == [pytest.approx(_budget_of(kata).cpu * machine)]
+
+
+def test_a_budget_scaled_below_what_the_call_needs_fails_it_with_the_reference_figure(monkeypatch,
+                                                                                       grade_warm) -> None:
+    # A pace so small that the budget is far below one tick of the kernel's CPU clock
+    # (10 ms): the vectorised solution's million pairs take several ticks. The message names the kata's own
+    # budget, in reference seconds, not the scaled one.
+    kata = get_kata("iou")
+    budget = _budget_of(kata)
+    _budgets_asked(monkeypatch, 1e-9)
+    report = grade_warm(VECTORISED, kata, seed=7, limits=Limits(timeout=20))
+    failed = {c.id: c for c in report.checks if c.status != "pass"}
+    assert set(failed) == {budget.id}
+    assert f"{budget.cpu:g} s of CPU time" in failed[budget.id].message
