@@ -27,6 +27,23 @@ _LONG_FIRST = ("tests/tui/", "tests/test_grade_faults.py", "tests/test_isolation
                "tests/test_grade.py", "tests/test_grade_hostile.py", "tests/test_dev.py", "tests/test_grade_pool.py")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _stopping_signals_as_in_a_terminal()
+
+
+def _stopping_signals_as_in_a_terminal() -> None:
+    """A shell without job control starts a background command with SIGINT ignored, and
+    ``nohup`` ignores SIGHUP; kata then leaves them ignored, as it should. The tests of
+    how kata acts on these signals must not depend on how pytest was started, so every
+    process of the suite (the one that starts the workers, and each worker) puts back
+    the dispositions a command typed in a terminal has, and the processes the tests
+    start inherit them."""
+    for sig, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL),
+                         (signal.SIGHUP, signal.SIG_DFL)):
+        if signal.getsignal(sig) is signal.SIG_IGN:
+            signal.signal(sig, default)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (in the addopts): one worker more than the cores this process may run
     on. A good part of the suite's time is spent waiting for the processes it starts

@@ -131,3 +131,27 @@ def test_without_the_block_the_signal_would_be_lost():
         signal.signal(signal.SIGTERM, previous)
         sys.unraisablehook = previous_hook
     assert [type(u.exc_value) for u in seen] == [KeyboardInterrupt]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_a_signal_ignored_when_the_command_started_stays_ignored(sig):
+    """`nohup`, or a shell starting a command in the background: the block leaves such a
+    signal ignored, and it does not stop the command."""
+    previous = signal.signal(sig, signal.SIG_IGN)
+    try:
+        with stopped_by_signals() as stop:
+            assert signal.getsignal(sig) is signal.SIG_IGN
+            signal.raise_signal(sig)
+            time.sleep(0.01)  # where the handler would run, if there were one
+        assert signal.getsignal(sig) is signal.SIG_IGN and stop.signal is None
+    finally:
+        signal.signal(sig, previous)
+
+
+def test_the_suite_runs_with_the_dispositions_of_a_command_typed_in_a_shell():
+    """However pytest was started (a background job has SIGINT ignored), each of its
+    processes acts on the stopping signals as a command typed in a terminal does: the
+    tests of kata's handling see what a user's kata sees (tests/conftest.py)."""
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
