@@ -107,3 +107,65 @@ def test_user_seconds_reads_the_user_time_the_kernel_counted_for_a_process() -> 
     assert abs(here - counted) <= 0.05
     assert os.getpid() in tree(os.getpid())
     assert user_seconds([2**22 + 12345]) == 0.0  # a process that is not there adds nothing
+
+
+# A parent that ignores SIGCHLD (its children are reaped by the kernel, their time added
+# to nobody's) and a helper it forked that has used CPU time and sleeps. On "burn" the
+# parent uses CPU time of its own.
+CREDIT_TREE = r"""
+import os, signal, sys, time
+
+
+def burn(seconds):  # user time: pure-Python work, its clock read now and then
+    end = os.times().user + seconds
+    while os.times().user < end:
+        for i in range(20_000):
+            pass
+
+
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+ready_r, ready_w = os.pipe()
+helper = os.fork()
+if helper == 0:
+    burn(0.4)
+    os.write(ready_w, b"x")
+    time.sleep(600)
+    os._exit(0)
+os.read(ready_r, 1)
+print(helper, flush=True)
+for line in sys.stdin:
+    burn(0.3)
+    print("burnt", flush=True)
+"""
+
+
+def test_the_cpu_count_never_goes_down_when_a_process_ends_unwaited_for() -> None:
+    """A process that used CPU time before the call and is killed during it, with no
+    parent to wait for it, would take its time out of the tree's total: the call would
+    get that much CPU for free. The meter keeps what each process was seen to use."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kata.grader.worker import _CpuMeter
+
+    proc = subprocess.Popen([sys.executable, "-c", CREDIT_TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        helper = int(proc.stdout.readline())
+        meter = _CpuMeter(proc.pid)
+        assert helper in tree(proc.pid)
+        os.kill(helper, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while os.path.exists(f"/proc/{helper}") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not os.path.exists(f"/proc/{helper}"), "the helper was not reaped"
+        proc.stdin.write("burn\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "burnt"
+        # The parent's 0.3 s since the meter was made, not that less the helper's 0.4 s.
+        assert meter.used() >= 0.25
+    finally:
+        proc.kill()
+        proc.wait()

@@ -67,19 +67,26 @@ def peak_resident_bytes(root: int) -> int:
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def user_seconds(pids: list[int]) -> float:
-    """The user-mode CPU time (with that of reaped children) of ``pids``, summed, in
-    seconds, as the kernel counts it in /proc/PID/stat: what a Python loop spends, and
-    what a busy machine does not inflate (it slows the wall clock). The kernel's own
-    time is left out: a vectorised function spends most of its share having fresh pages
-    of its large arrays faulted in, which a loaded machine makes slow. A process that is
-    gone adds nothing (what it used then shows in its parent's reaped-children field)."""
-    total = 0
+def user_ticks(pids: list[int]) -> dict[tuple[int, int], int]:
+    """Each of ``pids``'s user-mode CPU time (with that of its reaped children) in clock
+    ticks, as the kernel counts it in /proc/PID/stat: what a Python loop spends, and
+    what a busy machine does not inflate (it slows the wall clock). Keyed by the pid and
+    the process's start time, so that a pid used again is another process. The kernel's
+    own time is left out: a vectorised function spends most of its share having fresh
+    pages of its large arrays faulted in, which a loaded machine makes slow. A process
+    that is gone is not in the answer."""
+    found = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-            total += int(fields[11]) + int(fields[13])  # utime (field 14), cutime (16)
+            # After the name: state is field 3, utime 14, cutime 16, starttime 22.
+            found[(pid, int(fields[19]))] = int(fields[11]) + int(fields[13])
         except (OSError, IndexError, ValueError):
             continue
-    return total / TICKS
+    return found
+
+
+def user_seconds(pids: list[int]) -> float:
+    """The user CPU time of ``pids`` (``user_ticks``), summed, in seconds."""
+    return sum(user_ticks(pids).values()) / TICKS

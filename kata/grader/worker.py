@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kata.grader.limits import Limits
-from kata.grader.procs import peak_resident_bytes, tree, user_seconds
+from kata.grader.procs import TICKS, peak_resident_bytes, tree, user_ticks
 from kata.harness.messages import Msg
 from kata.grader.protocol import HEADER, MAX_ANSWER_HEADER, ProtocolError, decode_header, encode_frame
 from kata.grader.spawn import Spawned, spawn
@@ -106,20 +106,29 @@ def describe_exit(returncode: int | None) -> Msg:
 
 class _CpuMeter:
     """The user CPU time a child's process tree has used since the meter was made, read
-    by the grader from /proc (``user_seconds``). The tree is looked up again now and then (a fork shows up);
-    a process that ended has its time in its parent's reaped-children fields."""
+    by the grader from /proc (``user_ticks``). The tree is looked up again now and then
+    (a fork shows up); a process that ended has its time in its parent's
+    reaped-children fields, if its parent waited for it. The count never goes down: each
+    process keeps the most it was seen to have used, so that one which ends without
+    being waited for (its parent ignores SIGCHLD) takes away nothing, and one that ran
+    before the call and is ended during it gives the call no credit."""
 
     def __init__(self, root: int) -> None:
         self._root = root
         self._pids = tree(root)
         self._found = time.monotonic()
-        self._start = user_seconds(self._pids)
+        self._start = user_ticks(self._pids)
+        self._most = dict(self._start)
 
     def used(self) -> float:
         if time.monotonic() - self._found > TREE_RESCAN:
             self._pids = tree(self._root)
             self._found = time.monotonic()
-        return max(0.0, user_seconds(self._pids) - self._start)
+        for key, ticks in user_ticks(self._pids).items():
+            if ticks > self._most.get(key, 0):
+                self._most[key] = ticks
+        used = sum(ticks - self._start.get(key, 0) for key, ticks in self._most.items())
+        return max(0, used) / TICKS
 
 
 class _Stream:
