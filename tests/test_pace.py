@@ -34,14 +34,14 @@ def test_the_pace_is_the_work_time_over_the_reference_within_its_bounds() -> Non
     assert pace.pace_of(float("nan")) == pace.MIN_PACE
 
 
-def test_the_pace_is_measured_once_per_process_in_the_calling_thread(monkeypatch) -> None:
+def test_the_pace_is_measured_once_per_process_whichever_threads_ask(monkeypatch) -> None:
     runs: list[str] = []
 
-    def measure(runs_asked: int = pace.RUNS) -> float:
+    def measure_apart(timeout: float = 30.0) -> float:
         runs.append(threading.current_thread().name)
         return 3 * pace.REFERENCE_SECONDS
 
-    monkeypatch.setattr(pace, "measure", measure)
+    monkeypatch.setattr(pace, "measure_apart", measure_apart)
     monkeypatch.setattr(pace, "_pace", None)
     results = []
     threads = [threading.Thread(target=lambda: results.append(pace.machine_pace())) for _ in range(4)]
@@ -98,3 +98,51 @@ def test_a_budget_scaled_below_what_the_call_needs_fails_it_with_the_reference_f
     failed = {c.id: c for c in report.checks if c.status != "pass"}
     assert set(failed) == {budget.id}
     assert f"{budget.cpu:g} s of CPU time" in failed[budget.id].message
+
+
+def test_the_work_is_timed_in_a_fresh_interpreter_of_the_same_python(monkeypatch) -> None:
+    """Not in the grader's process, where a debugger, profiler or coverage tool would
+    slow it, and so make every budget larger."""
+    ran = []
+
+    def run(cmd, **kwargs):
+        ran.append(cmd)
+        return pace.subprocess.CompletedProcess(cmd, 0, stdout="0.0123\n", stderr="")
+
+    monkeypatch.setattr(pace.subprocess, "run", run)
+    assert pace.measure_apart() == 0.0123
+    assert ran == [[pace.sys.executable, "-I", "-S", pace.__file__]]
+
+
+def test_the_file_run_as_a_script_prints_one_measurement() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-I", "-S", pace.__file__], capture_output=True, text=True, check=True)
+    assert float(done.stdout) > 0 and done.stderr == ""
+
+
+@pytest.mark.parametrize("answer", ["", "nan", "-1", "slow"])
+def test_without_an_interpreter_the_work_is_timed_here_untraced(monkeypatch, answer) -> None:
+    def run(cmd, **kwargs):
+        if not answer:
+            raise OSError("no such file")
+        return pace.subprocess.CompletedProcess(cmd, 0, stdout=answer, stderr="")
+
+    monkeypatch.setattr(pace.subprocess, "run", run)
+    traced: list[str] = []
+
+    def tracer(frame, event, arg):
+        traced.append(frame.f_code.co_name)
+        return tracer
+
+    import sys
+
+    sys.settrace(tracer)
+    try:
+        seconds = pace.measure_apart()
+    finally:
+        sys.settrace(None)
+    assert seconds > 0
+    assert "_work" not in traced  # tracing was off while the work ran
+    assert "measure_apart" in traced  # and on again after it (the return was seen)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kata.exercises import catalog  # noqa: E402
-from kata.grader.pace import machine_pace, measure, pace_of  # noqa: E402
+from kata.grader.pace import machine_pace, measure_apart, pace_of  # noqa: E402
 from kata.harness import Budget  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="fresh processes per file and seed")
     args = parser.parse_args()
     pace = machine_pace()
-    paces = [pace_of(measure()) for _ in range(5)]
+    paces = [pace_of(measure_apart()) for _ in range(5)]
     print(f"machine pace {pace:.2f} (five more measurements: {', '.join(f'{p:.2f}' for p in paces)})")
     for kata in catalog().values():
         budget = next((part for part in kata.own if isinstance(part, Budget)), None)
