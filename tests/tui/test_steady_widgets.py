@@ -9,6 +9,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from kata.tui.widgets.table import Table
+from tests.tui.conftest import wait_for
 
 
 async def refilled_line(table_class: type[DataTable]) -> str:
@@ -122,7 +123,10 @@ async def keys_and_restyles(footer_class: type, compact: bool, monkeypatch) -> t
     monkeypatch.setattr(DOMNode, "update_node_styles", counting)
     app = _Keys(footer_class, compact)
     async with app.run_test(size=(80, 5)) as pilot:
-        await pilot.pause()
+        # The footer builds its keys once the screen's bindings are known, which a busy
+        # machine may put off past the first pause: wait for the three, mounted.
+        await wait_for(pilot, lambda: len(keys := list(app.query(FooterKey))) == 3
+                       and all(k.is_mounted for k in keys), "the footer's keys")
         keys = list(app.query(FooterKey))
         assert len(keys) == 3
         return [(k.description, k.has_class("-compact")) for k in keys], len(restyled)
