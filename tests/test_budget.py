@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kata.exercises import get_kata
 from kata.grader import Limits
-from kata.grader.procs import tree, user_seconds
+from kata.grader.procs import TICKS, tree, user_ticks
 from kata.harness import Budget
 from kata.harness.calls import Call
 from kata.harness.messages import Msg, render
@@ -97,16 +97,16 @@ def test_a_budget_is_a_field_of_the_call_and_its_messages_are_required() -> None
                                                                                   budget="1"))
 
 
-def test_user_seconds_reads_the_user_time_the_kernel_counted_for_a_process() -> None:
+def test_user_ticks_reads_the_user_time_the_kernel_counted_for_a_process() -> None:
     total = 0
     for i in range(2_000_000):  # some user time of our own to read back
         total += i
     times = os.times()
-    here = user_seconds([os.getpid()])
+    here = sum(user_ticks([os.getpid()]).values()) / TICKS
     counted = times.user + times.children_user
     assert abs(here - counted) <= 0.05
     assert os.getpid() in tree(os.getpid())
-    assert user_seconds([2**22 + 12345]) == 0.0  # a process that is not there adds nothing
+    assert user_ticks([2**22 + 12345]) == {}  # a process that is not there adds nothing
 
 
 # A parent that ignores SIGCHLD (its children are reaped by the kernel, their time added

@@ -3,7 +3,7 @@
 The grader reads this from outside: nothing here asks the child, whose answers are not
 trusted. Used at a deadline to tell code that is still allocating memory (a memory bomb
 on a machine where page faults are slow) from code that only computes, and to measure
-the CPU time a call with a budget uses (``user_seconds``).
+the CPU time a call with a budget uses (``user_ticks``).
 """
 
 from __future__ import annotations
@@ -86,7 +86,3 @@ def user_ticks(pids: list[int]) -> dict[tuple[int, int], int]:
             continue
     return found
 
-
-def user_seconds(pids: list[int]) -> float:
-    """The user CPU time of ``pids`` (``user_ticks``), summed, in seconds."""
-    return sum(user_ticks(pids).values()) / TICKS
