@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import compileall
 import gc
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +33,25 @@ _LONG_FIRST = ("tests/tui/", "tests/test_grade_faults.py", "tests/test_isolation
 def pytest_configure(config: pytest.Config) -> None:
     _stopping_signals_as_in_a_terminal()
     _fewer_collections()
+    _bytecode_kept(main=not hasattr(config, "workerinput"))
+
+
+def _bytecode_kept(*, main: bool) -> None:
+    """Compiled once, not in every process. A machine may set PYTHONDONTWRITEBYTECODE
+    (container images do), and an editable install compiles nothing; then every ``kata``
+    the tests start (hundreds of them, each with its grading children) compiled kata's
+    modules from source again, and every worker the test modules: about a tenth of the
+    suite's CPU. So the process that starts the workers compiles the package (the usual
+    ``__pycache__`` beside each module, which Python checks against the source before
+    using it), and the suite's own processes keep the bytecode they compile, pytest's
+    rewritten test modules included. The processes the tests start still write none
+    (the variable is inherited, and the grader starts its children with ``-B``)."""
+    sys.dont_write_bytecode = False
+    if main:
+        import kata
+
+        for folder in kata.__path__:
+            compileall.compile_dir(folder, quiet=2)  # a read-only checkout: nothing written, no error
 
 
 #: Allocations between two young-generation collections (CPython's default: 700).
