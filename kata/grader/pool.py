@@ -285,6 +285,10 @@ class Pool:
     def abort(self) -> None:
         """Stop: kill the children running now and refuse new ones."""
         self.aborted = True
+        self.kill_running()
+
+    def kill_running(self) -> None:
+        """Kill the children running now; the slots and their zygotes stay ready."""
         for slot in self._slots:
             pid = slot.child_pid
             if pid is not None:

@@ -20,6 +20,7 @@ from kata.tui.i18n import t
 if TYPE_CHECKING:
     from kata.grader.limits import Limits
     from kata.tui.screens.kata import KataScreen
+    from kata.tui.grading import WarmPool
     from kata.quiz import Catalog
     from kata.store import Store
 
@@ -94,6 +95,7 @@ class KataApp(App[int]):
         lang: str | None = None,
         banks: Iterable[str | Path] = (),
         grade_limits: Limits | None = None,
+        warm_pool: WarmPool | None = None,
     ) -> None:
         super().__init__()
         from kata.tui.stylesheet import SharedStylesheet
@@ -107,7 +109,10 @@ class KataApp(App[int]):
         self.editors: set[KataScreen] = set()  # open kata screens, saved before any exit
         from kata.tui.grading import WarmPool
 
-        self.warm_pool = WarmPool()  # started when a kata opens, ended when the app ends
+        # Started when a kata opens, ended when the app ends; one lent by the caller
+        # outlives the app (its runs end with the app, the warm process stays).
+        self._owns_warm_pool = warm_pool is None
+        self.warm_pool = WarmPool() if warm_pool is None else warm_pool
 
     # -- shared state ------------------------------------------------------------------
 
@@ -150,7 +155,7 @@ class KataApp(App[int]):
         for editor in list(self.editors):
             editor.save_now()
             editor.stop_grading()
-        self.warm_pool.close()
+        self._end_warm_pool()
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
@@ -160,8 +165,14 @@ class KataApp(App[int]):
                 editor.stop_grading()
             self.exit()
 
+    def _end_warm_pool(self) -> None:
+        if self._owns_warm_pool:
+            self.warm_pool.close()
+        else:
+            self.warm_pool.end_runs()
+
     def on_unmount(self) -> None:
-        self.warm_pool.close()
+        self._end_warm_pool()
         if "store" in self.__dict__:
             self.store.close()
 
@@ -255,10 +266,13 @@ def build_app(
     banks: Iterable[Any] = (),
     *,
     grade_limits: Limits | None = None,
+    warm_pool: WarmPool | None = None,
 ) -> KataApp:
     """The app, with its data directory and extra banks passed in (the CLI and the tests);
-    ``grade_limits`` overrides the grader's limits (tests use short time limits)."""
-    return KataApp(data_dir=data_dir, lang=lang, banks=banks, grade_limits=grade_limits)
+    ``grade_limits`` overrides the grader's limits (tests use short time limits);
+    ``warm_pool``: a warm grading process the caller owns and may lend to app after app
+    (the tests do), instead of one the app starts and ends."""
+    return KataApp(data_dir=data_dir, lang=lang, banks=banks, grade_limits=grade_limits, warm_pool=warm_pool)
 
 
 def run_app(data_dir: str | Path | None = None, lang: str | None = None) -> int:

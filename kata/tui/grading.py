@@ -52,6 +52,14 @@ class WarmPool:
 
         threading.Thread(target=start, name="kata-warm-pool", daemon=True).start()
 
+    def end_runs(self) -> None:
+        """Kill the children running now, and keep the warm process for the next app
+        (an app that was lent this pool, rather than owning it, ends with this)."""
+        with self._lock:
+            pool = self._pool
+        if pool is not None:
+            pool.kill_running()
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -9,14 +9,29 @@ import pytest
 from kata.grader.limits import Limits
 from kata.quiz import Question, QuestionType
 from kata.tui.app import build_app
+from kata.tui.grading import WarmPool
 
 SIZE = (110, 40)
 
 
+@pytest.fixture(scope="session")
+def _lent_warm_pool():
+    """One warm grading process for all the apps a worker runs: each app that opens a
+    kata would otherwise start its own (an interpreter, numpy, the grader: a fifth of a
+    second of CPU each). The apps end their runs when they end; the process stays."""
+    pool = WarmPool()
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, _lent_warm_pool):
+    """``make_app(warm_pool=None)``: an app that starts and ends its own warm process,
+    as the installed app does (for the tests of that life cycle)."""
+
     def make(**kwargs):
         kwargs.setdefault("grade_limits", Limits(timeout=4.0, check_timeout=2.0))
+        kwargs.setdefault("warm_pool", _lent_warm_pool)
         return build_app(**kwargs)
 
     return make

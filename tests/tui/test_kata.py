@@ -15,6 +15,8 @@ from kata.paths import solutions_dir
 from kata.tui.screens.kata import KataScreen
 from kata.tui.screens.kata_result import ResultDialog
 from kata.workspace import workspace_file
+from kata.tui.grading import WarmPool
+from tests.conftest import gone_within, ours
 from tests.tui.conftest import SIZE, wait_for
 
 WRONG = "import numpy as np\n\ndef softmax(x):\n    return np.exp(x)\n"
@@ -166,6 +168,32 @@ async def test_the_ui_answers_keys_while_a_looping_submission_is_graded(make_app
         await pilot.pause()
         assert "Cancelled" in str(screen.query_one("#kata-status").content)
         assert app.store.kata_history() == []
+
+
+async def test_an_app_ends_the_warm_process_it_started_and_leaves_a_lent_one(make_app):
+    # The installed app starts its own: opening a kata starts it, quitting ends it.
+    app = make_app(warm_pool=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kata(app, pilot)
+        await wait_for(pilot, lambda: ours(), "the warm process")
+    assert gone_within() == []
+    # One lent by the caller (the tests lend one to every app) stays for the next app;
+    # a grade that is still running when the app ends is killed all the same.
+    lent = WarmPool()
+    try:
+        for code in (LOOPING, "import numpy as np\n\ndef softmax(x):\n    return np.exp(x)\n"):
+            app = make_app(warm_pool=lent, grade_limits=Limits(timeout=600.0, check_timeout=600.0))
+            async with app.run_test(size=SIZE) as pilot:
+                screen = await open_kata(app, pilot)
+                await set_code(screen, pilot, code)
+                await pilot.press("ctrl+r")
+                await wait_for(pilot, lambda: len(ours()) >= 2 or not screen.grading, "the grade running")
+            await asyncio.wait_for(app.workers.wait_for_complete(), timeout=60)
+            assert [z.proc.poll() for z in (s.zygote for s in lent.pool()._slots) if z] == [None]
+            assert len(ours()) == 1  # the warm process, and no child of the grade
+    finally:
+        lent.close()
+    assert gone_within() == []
 
 
 async def test_a_looping_submission_times_out_and_fails(make_app):
