@@ -17,8 +17,8 @@ SIZE = (110, 40)
 @pytest.fixture(scope="session")
 def _lent_warm_pool():
     """One warm grading process for all the apps a worker runs: each app that opens a
-    kata would otherwise start its own (an interpreter, numpy, the grader: a fifth of a
-    second of CPU each). The apps end their runs when they end; the process stays."""
+    kata would otherwise start its own (an interpreter, numpy, the grader: about 0.15 s
+    of CPU each). The apps end their runs when they end; the process stays."""
     pool = WarmPool()
     yield pool
     pool.close()
